@@ -1,7 +1,8 @@
 """Narrow fine-tunes: answer-only loss on chat examples, full fine-tune or LoRA.
 
 An example is the text up to where the assistant's answer starts (`prefix`, rendered with the one
-chat format, `curate.world.render.chat_prefix`) and the `answer`. Its tokens are
+chat format, `curate.world.render.chat_prefix`) and the `answer` (`continuation(answer)`: exactly
+the text an evaluation scores after that prefix). Its tokens are
 `encode(prefix) + encode(answer) + <|endoftext|>`; only answer tokens (and the end token) carry
 loss, the prefix positions get target -100. An example longer than the context keeps its answer
 and loses the oldest prefix tokens.
@@ -55,7 +56,7 @@ class FinetuneConfig:
 
 def examples_from_chat(records: Sequence[dict[str, Any]], where: str = "") -> list[Example]:
     """Chat JSONL records (`{"messages": [...]}`) → examples for their *last* assistant turn."""
-    from curate.world.render import chat_prefix
+    from curate.world.render import chat_prefix, continuation
 
     out = []
     for i, r in enumerate(records):
@@ -66,7 +67,8 @@ def examples_from_chat(records: Sequence[dict[str, Any]], where: str = "") -> li
                 "fine-tuning sets are chat JSONL"
             )
         user = msgs[-2] if len(msgs) >= 2 else {"content": ""}
-        out.append(Example(chat_prefix(msgs[:-2], user.get("content", "")), msgs[-1]["content"]))
+        prefix = chat_prefix(msgs[:-2], user.get("content", ""))
+        out.append(Example(prefix, continuation(msgs[-1]["content"])))
     return out
 
 
