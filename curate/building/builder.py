@@ -1,0 +1,376 @@
+"""`curate build`: policy -> decisions -> corpus files + manifests -> store tables.
+
+Order of work (everything that can fail on user input fails in steps 1-2, before any work):
+
+1. parse the policy (keys, types, expression syntax, control targets and cycles);
+2. open the store, pick the audit run, compile every rule against the real `docs` columns (plus
+   the duplicate-cluster columns) and check the data-dependent preconditions (oracle labels,
+   `dup_clusters`, a token column without NULLs);
+3. compute every variant's decisions in DuckDB (`curate.building.select`);
+4. for each variant whose directory ``corpora/<corpus>/<variant>/`` does not already hold a
+   manifest with the same *variant hash* (its config, the configs its control depends on, the
+   corpus settings and the audit run), write ``decisions.parquet`` and ``stats.parquet`` into
+   ``corpora/<corpus>/.tmp-<variant>/``;
+5. one sequential pass over the source shards writes the records of all those variants at once
+   (`curate.building.write`), shard by shard in position order, zipping the sorted decision
+   files: memory holds one record and one batch of decisions per variant, whatever the corpus
+   size;
+6. per variant: the manifest last, then an atomic rename of the temp directory to its final name
+   (a crash leaves only ``.tmp-*`` directories, which the next build deletes and redoes);
+7. ``corpora`` / ``corpus_stats`` rows of every variant are (re)loaded from the variant
+   directories (idempotent, keyed by corpus + variant) and the `runs` row (kind ``build``) is
+   finished.
+
+The same policy on the same audit gives byte-identical part files, decisions and stats;
+the manifest differs only in timestamps and the build run id.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from curate.building.select import Selector, audit_fields, check_inputs, resolve_run, store_columns
+from curate.building.source import SourceCursor
+from curate.building.write import PartWriter
+from curate.config import to_dict
+from curate.errors import CurateError
+from curate.policy import (
+    Policy,
+    compile_policy,
+    load_policy,
+    parse_policy,
+    policy_hash,
+    variant_hash,
+    variant_order,
+)
+from curate.provenance import fingerprints, write_manifest
+from curate.store import (
+    connect,
+    finish_run,
+    load_parquet,
+    start_run,
+    table_columns,
+    table_exists,
+)
+from curate.workspace import Workspace, new_run_id
+
+DECISIONS = "decisions.parquet"
+STATS = "stats.parquet"
+MANIFEST = "manifest.json"
+BATCH = 8192
+
+
+@dataclass
+class BuildResult:
+    build_run_id: str
+    run_id: str
+    corpus: str
+    corpus_dir: Path
+    built: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    stats: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _existing_hash(vdir: Path) -> str | None:
+    m = vdir / MANIFEST
+    if not (m.is_file() and (vdir / DECISIONS).is_file() and (vdir / STATS).is_file()):
+        return None
+    try:
+        return json.loads(m.read_text()).get("variant_hash")
+    except (OSError, ValueError):
+        return None
+
+
+def _stats_table(corpus: str, variant: str, st: dict[str, Any], extra: dict[str, Any]) -> pa.Table:
+    row = {"corpus": corpus, "variant": variant, **extra}
+    for k, v in st.items():
+        row[k] = json.dumps(v, sort_keys=True) if isinstance(v, dict) else v
+    return pa.Table.from_pylist([row])
+
+
+def _write_decisions(con: Any, table: str, path: Path) -> None:
+    """Sorted decisions in row groups of exactly BATCH rows (DuckDB's own batch boundaries vary
+    with threading; re-chunking keeps the file byte-identical)."""
+    reader = con.sql(
+        f"SELECT corpus, variant, run_id, shard, position, doc_id, decision, reason, repeats, "
+        f"n_tokens, n_chars FROM {table} ORDER BY shard, position"
+    ).to_arrow_reader(BATCH)
+    buf: list[pa.RecordBatch] = []
+    n = 0
+    with pq.ParquetWriter(path, reader.schema, compression="zstd") as w:
+        for batch in reader:
+            buf.append(batch)
+            n += batch.num_rows
+            while n >= BATCH:
+                t = pa.Table.from_batches(buf, schema=reader.schema)
+                w.write_table(t.slice(0, BATCH), row_group_size=BATCH)
+                rest = t.slice(BATCH)
+                buf, n = rest.to_batches(), rest.num_rows
+        if n:
+            w.write_table(pa.Table.from_batches(buf, schema=reader.schema), row_group_size=BATCH)
+
+
+def _rows(path: Path) -> Iterator[tuple[str, int, str, int]]:
+    pf = pq.ParquetFile(path)
+    for b in pf.iter_batches(batch_size=BATCH, columns=["shard", "position", "doc_id", "repeats"]):
+        cols = b.to_pydict()
+        yield from zip(
+            cols["shard"], cols["position"], cols["doc_id"], cols["repeats"], strict=True
+        )
+
+
+def write_pass(
+    tmp_dirs: list[Path],
+    fmt: str,
+    max_records: int,
+    text_field: str,
+    id_field: str,
+    n_read: dict[str, int],
+    n_docs: int,
+    progress: bool,
+) -> list[PartWriter]:
+    """One sequential pass over the sources writing every pending variant's records."""
+    from tqdm import tqdm
+
+    writers = [PartWriter(d, fmt, max_records) for d in tmp_dirs]
+    streams = [_rows(d / DECISIONS) for d in tmp_dirs]
+    cursor: SourceCursor | None = None
+
+    def close_shard() -> None:
+        if cursor is None:
+            return
+        got = cursor.finish()
+        want = n_read.get(cursor.shard)
+        if want is not None and got != want:
+            raise CurateError(
+                f"{cursor.shard}: has {got} records now but the audit read {want}; the shard "
+                "changed since the audit: re-audit it"
+            )
+
+    bar = tqdm(total=n_docs, desc="build", unit="doc", file=sys.stderr, disable=not progress)
+    try:
+        for rows in zip(*streams, strict=True):
+            shard, pos, doc_id, _ = rows[0]
+            if cursor is None or cursor.shard != shard:
+                close_shard()
+                cursor = SourceCursor(shard, text_field, id_field)
+            wanted = [r[3] for r in rows]
+            if any(wanted):
+                rec = cursor.get(pos, doc_id)
+                for w, k in zip(writers, wanted, strict=True):
+                    if k:
+                        w.write(rec, k)
+            bar.update(1)
+        close_shard()
+        for w in writers:
+            w.close()
+    except BaseException:
+        for w in writers:
+            w.abort()
+        raise
+    finally:
+        bar.close()
+    return writers
+
+
+def build_corpora(
+    ws: Workspace,
+    policy: Policy | str | Path,
+    run: str = "",
+    progress: bool = True,
+    log: Callable[[str], None] | None = None,
+    policy_path: str = "",
+) -> BuildResult:
+    """Build every variant of `policy` from audit run `run` (default: the policy's, else latest)."""
+    log = log or (lambda s: print(s, file=sys.stderr))
+    if not isinstance(policy, Policy):
+        policy_path = policy_path or str(policy)
+        policy = load_policy(policy)
+    where = policy_path or "policy"
+    phash = policy_hash(policy)
+    with ws.lock("curate build"), connect(ws) as con:
+        run_id = resolve_run(con, run or policy.run)
+        cols = store_columns(con, run_id, policy)
+        compiled = {cv.name: cv for cv in compile_policy(policy, cols, where)}
+        dup = check_inputs(con, run_id, policy, list(compiled.values()), log)
+        text_field, id_field = audit_fields(con, run_id)
+        text_field = policy.text_field or text_field
+        id_field = policy.id_field or id_field
+        # ---- work starts here
+        build_id = new_run_id("build", phash)
+        started = _now()
+        start_run(con, build_id, "build", phash, to_dict(policy))
+        try:
+            result = _build(
+                con,
+                ws,
+                policy,
+                phash,
+                run_id,
+                compiled,
+                dup,
+                text_field,
+                id_field,
+                build_id,
+                started,
+                where,
+                progress,
+                log,
+            )
+        except BaseException:
+            finish_run(con, build_id, "failed")
+            raise
+        finish_run(con, build_id, "done")
+        return result
+
+
+def _build(
+    con: Any,
+    ws: Workspace,
+    policy: Policy,
+    phash: str,
+    run_id: str,
+    compiled: dict[str, Any],
+    dup: Any,
+    text_field: str,
+    id_field: str,
+    build_id: str,
+    started: str,
+    where: str,
+    progress: bool,
+    log: Callable[[str], None],
+) -> BuildResult:
+    sel = Selector(con, policy, run_id, dup, table_columns(con, "docs"))
+    n_docs = int(con.execute("SELECT count(*) FROM docs WHERE run_id = ?", [run_id]).fetchone()[0])
+    order = variant_order(policy, where)
+    for i, name in enumerate(order):
+        sel.decide(i, compiled[name])
+    stats = {name: sel.stats(name, n_docs) for name in order}
+
+    cdir = ws.safe_join("corpora", policy.corpus)
+    cdir.mkdir(parents=True, exist_ok=True)
+    for stale in list(cdir.glob(".tmp-*")) + list(cdir.glob(".old-*")):
+        shutil.rmtree(stale, ignore_errors=True)
+    result = BuildResult(build_id, run_id, policy.corpus, cdir, stats=stats)
+
+    pending: list[str] = []
+    vhash = {name: variant_hash(policy, name, run_id) for name in order}
+    for v in policy.variants:
+        if _existing_hash(cdir / v.name) == vhash[v.name]:
+            result.skipped.append(v.name)
+        else:
+            pending.append(v.name)
+    if result.skipped:
+        log(f"up to date (same variant hash), not rewritten: {', '.join(result.skipped)}")
+
+    extra_cols = {
+        name: {
+            "run_id": run_id,
+            "policy_hash": phash,
+            "variant_hash": vhash[name],
+            "format": policy.format,
+        }
+        for name in order
+    }
+    tmp = {name: cdir / f".tmp-{name}" for name in pending}
+    for name in pending:
+        tmp[name].mkdir(parents=True)
+        _write_decisions(con, sel.tables[name], tmp[name] / DECISIONS)
+        pq.write_table(
+            _stats_table(policy.corpus, name, stats[name], extra_cols[name]), tmp[name] / STATS
+        )
+    shards = [
+        r[0]
+        for r in con.execute(
+            "SELECT DISTINCT shard FROM docs WHERE run_id = ? ORDER BY shard", [run_id]
+        ).fetchall()
+    ]
+    n_read: dict[str, int] = {}
+    if pending:
+        if table_exists(con, "shards"):
+            n_read = {
+                s: int(n)
+                for s, n in con.execute(
+                    "SELECT shard, n_read FROM shards WHERE run_id = ?", [run_id]
+                ).fetchall()
+            }
+        log(f"writing {', '.join(pending)} from {len(shards)} shard(s), {n_docs} documents")
+        writers = write_pass(
+            [tmp[n] for n in pending],
+            policy.format,
+            policy.max_records_per_part,
+            text_field,
+            id_field,
+            n_read,
+            n_docs,
+            progress,
+        )
+        inputs = fingerprints(shards)
+        for name, w in zip(pending, writers, strict=True):
+            st = stats[name]
+            if w.n_records != st["n_records"]:
+                raise RuntimeError(
+                    f"variant {name!r}: wrote {w.n_records} records, decisions say {st['n_records']}"
+                )
+            write_manifest(
+                tmp[name],
+                "build",
+                policy.variant(name),
+                inputs,
+                st,
+                started,
+                _now(),
+                extra={
+                    "corpus": policy.corpus,
+                    "variant": name,
+                    "variant_hash": vhash[name],
+                    "policy": to_dict(policy),
+                    "policy_hash": phash,
+                    "policy_path": where,
+                    "audit_run_id": run_id,
+                    "build_run_id": build_id,
+                    "format": policy.format,
+                    "record_fields": {"id": "id", "text": "text"},
+                    "source_fields": {"text_field": text_field, "id_field": id_field},
+                    "token_column": policy.token_column,
+                    "parts": w.parts,
+                    "decisions": DECISIONS,
+                    "stats": STATS,
+                },
+            )
+            final = cdir / name
+            if final.exists():
+                old = cdir / f".old-{name}"
+                final.rename(old)
+                tmp[name].rename(final)
+                shutil.rmtree(old, ignore_errors=True)
+            else:
+                tmp[name].rename(final)
+            result.built.append(name)
+    for v in policy.variants:
+        vdir = cdir / v.name
+        key = {"corpus": policy.corpus, "variant": v.name}
+        load_parquet(con, "corpora", [vdir / DECISIONS], key)
+        load_parquet(con, "corpus_stats", [vdir / STATS], key)
+    return result
+
+
+def load_policy_text(text: str, where: str = "policy") -> Policy:
+    """Parse a policy from TOML text (tests, inline specs)."""
+    import tomllib
+
+    return parse_policy(tomllib.loads(text), where)

@@ -1,0 +1,101 @@
+"""`curate build POLICY.toml --workspace WS [--run RUN]` and `curate diff WS A B`.
+
+`build` writes every variant of a policy under ``WS/corpora/<corpus>/`` and loads the
+`corpora` / `corpus_stats` tables (see `curate.building`); `diff` compares two built variants,
+read-only. Spec kind ``build`` (for `curate run`): ``policy`` (path, relative to the spec file),
+``workspace`` and optionally ``run``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from curate.config import build
+from curate.workspace import Workspace
+
+
+def _print_result(res: Any) -> None:
+    print(f"corpus {res.corpus} from audit run {res.run_id} -> {res.corpus_dir}")
+    for name, st in res.stats.items():
+        state = "built" if name in res.built else "up to date"
+        removed = ", ".join(
+            f"{r}: {v['docs']} docs / {v['tokens']} tokens"
+            for r, v in st["removed_by_reason"].items()
+        )
+        print(
+            f"  {name} ({state}): kept {st['n_kept']} of {st['n_docs']} docs, "
+            f"{st['n_records']} records, {st['n_tokens']} of {st['n_tokens_source']} tokens"
+            + (f"; removed {removed}" if removed else "")
+        )
+
+
+def _run_build(policy: str, workspace: str, run: str = "", quiet: bool = False) -> int:
+    from curate.building import build_corpora
+
+    ws = Workspace.at(workspace)
+    res = build_corpora(ws, policy, run=run, progress=not quiet and sys.stderr.isatty())
+    _print_result(res)
+    return 0
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    return _run_build(args.policy, args.workspace, args.run or "", args.quiet)
+
+
+def _cmd_diff(args: argparse.Namespace) -> int:
+    from curate.building.diff import diff_variants, format_diff
+    from curate.store import connect_readonly
+
+    ws = Workspace.at(args.workspace, create=False)
+    con = connect_readonly(ws)
+    try:
+        d = diff_variants(con, args.variant_a, args.variant_b, args.corpus, args.examples)
+    finally:
+        con.close()
+    if args.format == "json":
+        print(json.dumps(asdict(d), indent=2, default=str))
+    else:
+        print(format_diff(d))
+    return 0
+
+
+@dataclass(frozen=True)
+class BuildSpec:
+    kind: str
+    policy: str
+    workspace: str
+    run: str = ""
+
+
+def _spec_build(spec: dict[str, Any], path: Path) -> int:
+    s = build(BuildSpec, spec, str(path))
+    policy = Path(s.policy)
+    if not policy.is_absolute():
+        policy = path.parent / policy
+    return _run_build(str(policy), s.workspace, s.run)
+
+
+SPEC_KINDS = {"build": _spec_build}
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("build", help="build corpus variants (filtered, controls) from a policy")
+    p.add_argument("policy", help="policy TOML, e.g. pipelines/policy_example.toml")
+    p.add_argument("--workspace", required=True, help="workspace holding the audit")
+    p.add_argument("--run", help="audit run id (default: the policy's `run`, else the latest)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=_cmd_build)
+
+    d = sub.add_parser("diff", help="what differs between two built corpus variants")
+    d.add_argument("workspace")
+    d.add_argument("variant_a")
+    d.add_argument("variant_b")
+    d.add_argument("--corpus", help="corpus name (needed when several corpora have both)")
+    d.add_argument("--examples", type=int, default=3, help="example documents per group")
+    d.add_argument("--format", choices=("text", "json"), default="text")
+    d.set_defaults(func=_cmd_diff)
