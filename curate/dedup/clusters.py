@@ -1,0 +1,489 @@
+"""Duplicate clusters: exact + near duplicates of an audit run, into the store's `dup_clusters`.
+
+Flow of `run_dedup(ws, cfg)` (what `curate dedup WS` runs):
+
+1. Read the audit run (the last done one unless named): ``docs`` (shard, position, doc_id,
+   exact_hash) LEFT JOIN ``signatures`` in (shard, position) order; the row number in that order is
+   the document's index ``idx`` for everything below.
+2. Edges. *Exact*: documents with the same ``exact_hash`` (same normalized text) are joined to the
+   first document of their group. *Near*: one document per exact group (its head) goes into the
+   LSH index (`curate.dedup.lsh`), and verified pairs (estimated Jaccard >= threshold) are edges.
+   ``mode = "memory"`` holds all signatures in numpy; ``mode = "sharded"`` runs the bucket-sharded
+   stages of `curate.dedup.scale` with files on disk (for indexes that do not fit in memory, and
+   the same stages run as separate tasks on many machines).
+3. Union-find (`curate.dedup.unionfind`) over the edges. A cluster's representative is its first
+   document (smallest idx, i.e. first by shard then position) and ``cluster_id`` is that idx.
+   Each member gets its Jaccard to the representative *estimated from the two signatures* and a
+   ``kind``: ``exact`` when its normalized text equals the representative's (the representative
+   itself included), else ``near``. Members can be far from the representative when they joined
+   through a chain; ``jaccard_to_rep`` shows it.
+4. Output: ``dedup/<dedup run id>/dup_clusters.parquet`` (only documents in clusters of size >= 2;
+   written to a temp name and renamed), loaded into ``dup_clusters`` replacing the rows of the
+   audit run (its ``run_id`` is the *audit* run id so it joins ``docs``; ``dedup_run_id`` names the
+   dedup run); one ``dup_summary`` row per audit run; a ``runs`` row of kind ``dedup``; a manifest.
+5. Views for flag propagation (created here because queries are read-only): ``flagged_clusters``
+   (per cluster containing a flagged document: size, flagged members, max score) and
+   ``flagged_copies`` (per run: flagged documents, distinct flagged texts, all copies of flagged
+   text in the corpus, and the copies the classifier did not flag itself). "Flagged" means
+   ``<flag_column> >= flag_threshold`` (default ``score_malicious_character_v1 >= 0.5``).
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from curate import store
+from curate.config import build, config_hash, to_dict
+from curate.dedup.lsh import LSHConfig, estimate_jaccard, near_pairs
+from curate.dedup.minhash import MAX_HASH
+from curate.dedup.unionfind import compact_components
+from curate.errors import ConfigError, CurateError
+from curate.provenance import atomic_write_bytes, write_manifest
+from curate.workspace import Workspace, new_run_id
+
+DEFAULT_FLAG_COLUMN = "score_malicious_character_v1"
+
+
+@dataclass(frozen=True)
+class DedupConfig:
+    """`curate dedup` / pipelines/dedup.toml settings."""
+
+    lsh: LSHConfig = field(default_factory=LSHConfig)
+    mode: Literal["memory", "sharded"] = "memory"
+    tasks: int = 4
+    flag_column: str = DEFAULT_FLAG_COLUMN
+    flag_threshold: float = 0.5
+
+    def validate(self) -> None:
+        if self.tasks < 1:
+            raise ConfigError(f"tasks must be >= 1, got {self.tasks}")
+        if not self.flag_column.startswith("score_") and not self.flag_column.startswith("lex"):
+            raise ConfigError(
+                f"flag_column must be a docs score column (score_<classifier>) or a lexicon "
+                f"column, got {self.flag_column!r}"
+            )
+        store.ident(self.flag_column)
+
+
+def dedup_config(data: dict[str, Any] | None, where: str = "dedup") -> DedupConfig:
+    """Build a validated DedupConfig from a spec table (e.g. the `[dedup]` table of a spec)."""
+    return build(DedupConfig, data, where)
+
+
+# ---------------------------------------------------------------------------------------------
+# array-level clustering (no store): used by run_dedup, the benches and the tests
+
+
+@dataclass
+class Clusters:
+    """Members of clusters of size >= 2, sorted by (cluster, idx)."""
+
+    idx: np.ndarray  # member document index
+    cluster: np.ndarray  # cluster id = representative's idx
+    size: np.ndarray  # cluster size
+    jaccard: np.ndarray  # estimated Jaccard to the representative
+    exact: np.ndarray  # bool: same normalized text as the representative
+    n_exact_edges: int = 0
+    n_near_edges: int = 0
+
+    @property
+    def n_clusters(self) -> int:
+        return int(np.unique(self.cluster).size)
+
+    def groups(self) -> list[list[int]]:
+        """Clusters as sorted lists of member indices (for tests and comparisons)."""
+        out: dict[int, list[int]] = {}
+        for i, c in zip(self.idx.tolist(), self.cluster.tolist(), strict=True):
+            out.setdefault(c, []).append(i)
+        return [sorted(v) for _, v in sorted(out.items())]
+
+
+def exact_codes(hashes: Any) -> np.ndarray:
+    """Integer code per document from its exact hash (equal hashes -> equal codes; a missing
+    hash is equal to nothing)."""
+    keys = [f"\0missing:{i}" if h is None else str(h) for i, h in enumerate(hashes)]
+    if not keys:
+        return np.empty(0, dtype=np.int64)
+    _, inv = np.unique(np.asarray(keys, dtype=object).astype(str), return_inverse=True)
+    return inv.astype(np.int64)
+
+
+def exact_edges(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(u, v, heads): every document joined to the first document with the same code; heads are
+    the first document of each code (one per distinct text)."""
+    n = codes.size
+    order = np.lexsort((np.arange(n), codes))
+    sc = codes[order]
+    first = np.concatenate(([True], sc[1:] != sc[:-1]))
+    head_of = np.maximum.accumulate(np.where(first, np.arange(n), 0))
+    u, v = order[head_of], order
+    dup = u != v
+    return u[dup], v[dup], np.sort(order[first])
+
+
+def assemble(
+    u: np.ndarray,
+    v: np.ndarray,
+    sig_lookup: Callable[[np.ndarray], np.ndarray],
+    code_lookup: Callable[[np.ndarray], np.ndarray],
+) -> Clusters:
+    """Union-find over edges, then representative, size, Jaccard and kind of each member."""
+    if u.size == 0:
+        e = np.empty(0, dtype=np.int64)
+        return Clusters(e, e, e, np.empty(0), np.empty(0, dtype=bool))
+    nodes, lab = compact_components(u, v)
+    order = np.lexsort((nodes, lab))
+    nodes, lab = nodes[order], lab[order]
+    _, inv, counts = np.unique(lab, return_inverse=True, return_counts=True)
+    size = counts[inv]
+    jac = estimate_jaccard(sig_lookup(nodes), sig_lookup(lab))
+    exact = code_lookup(nodes) == code_lookup(lab)
+    jac[exact] = 1.0
+    return Clusters(nodes, lab, size.astype(np.int64), jac, exact)
+
+
+def cluster_arrays(sigs: np.ndarray, codes: np.ndarray, cfg: LSHConfig) -> Clusters:
+    """In-memory exact + near clustering of documents 0..n-1 (signature rows, exact codes)."""
+    if sigs.shape[0] != codes.shape[0]:
+        raise ValueError("one exact code per signature row is required")
+    eu, ev, heads = exact_edges(codes)
+    pairs, _ = near_pairs(sigs[heads], cfg)
+    nu, nv = heads[pairs[:, 0]], heads[pairs[:, 1]]
+    c = assemble(
+        np.concatenate([eu, nu]),
+        np.concatenate([ev, nv]),
+        lambda i: sigs[i],
+        lambda i: codes[i],
+    )
+    c.n_exact_edges, c.n_near_edges = int(eu.size), int(nu.size)
+    return c
+
+
+# ---------------------------------------------------------------------------------------------
+# store integration
+
+_RUN_QUERY = """
+SELECT d.shard, d.position, d.doc_id, d.exact_hash, s.minhash
+FROM docs d LEFT JOIN signatures s
+  ON s.run_id = d.run_id AND s.shard = d.shard AND s.position = d.position
+WHERE d.run_id = ?
+ORDER BY d.shard, d.position
+"""
+
+
+def resolve_audit_run(con: Any, run: str | None) -> str:
+    if run is None:
+        run = store.last_run(con, "audit")
+        if run is None:
+            raise CurateError("no finished audit run in this workspace; run `curate audit` first")
+        return run
+    row = con.execute("SELECT kind, status FROM runs WHERE run_id = ?", [run]).fetchone()
+    if row is None:
+        known = [
+            r[0] for r in con.execute("SELECT run_id FROM runs WHERE kind = 'audit'").fetchall()
+        ]
+        raise CurateError(f"run {run!r} not found; audit runs: {', '.join(known) or '(none)'}")
+    if row[0] != "audit" or row[1] != "done":
+        raise CurateError(f"run {run!r} is a {row[1]} {row[0]} run; dedup needs a done audit run")
+    return run
+
+
+def _signature_matrix(col: pa.ChunkedArray, n: int) -> tuple[np.ndarray, int]:
+    """(n, num_perm) uint32 from a list<uint32> column; rows without a signature are all-MAX."""
+    arr = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+    valid = np.asarray(arr.is_valid())
+    lens = np.asarray(arr.value_lengths().fill_null(0))
+    lengths = set(np.unique(lens[valid]).tolist())
+    if len(lengths) > 1:
+        raise CurateError(f"signatures of this run have different lengths {sorted(lengths)}")
+    num_perm = lengths.pop() if lengths else 0
+    sigs = np.full((n, max(num_perm, 1)), MAX_HASH, dtype=np.uint32)
+    if num_perm:
+        flat = np.asarray(arr.flatten(), dtype=np.uint32)
+        sigs[valid] = flat.reshape(-1, num_perm)
+    return sigs, num_perm
+
+
+def _rows_table(
+    audit_run: str,
+    dedup_run: str,
+    meta: Callable[[np.ndarray], dict[str, np.ndarray]],
+    c: Clusters,
+) -> pa.Table:
+    """The dup_clusters rows; `meta(idx)` gives shard, position and doc_id aligned with idx."""
+    n = c.idx.size
+    if n:
+        m = meta(np.concatenate([c.idx, c.cluster]))
+        shard, position, doc_id = m["shard"][:n], m["position"][:n], m["doc_id"]
+        rep, doc_id = doc_id[n:], doc_id[:n]
+    else:
+        shard = position = doc_id = rep = []
+    return pa.table(
+        {
+            "run_id": pa.array([audit_run] * n, pa.string()),
+            "doc_id": pa.array(list(doc_id), pa.string()),
+            "shard": pa.array(list(shard), pa.string()),
+            "position": pa.array(np.asarray(position, dtype=np.int64), pa.int64()),
+            "cluster_id": pa.array(c.cluster, pa.int64()),
+            "cluster_size": pa.array(c.size, pa.int64()),
+            "representative": pa.array(list(rep), pa.string()),
+            "jaccard_to_rep": pa.array(c.jaccard, pa.float64()),
+            "kind": pa.array(np.where(c.exact, "exact", "near").tolist() if n else [], pa.string()),
+            "dedup_run_id": pa.array([dedup_run] * n, pa.string()),
+        }
+    )
+
+
+def _cluster_memory(
+    con: Any, audit_run: str, cfg: DedupConfig, say: Callable[[str], None]
+) -> tuple[Clusters, Callable[[np.ndarray], dict[str, np.ndarray]], dict[str, Any]]:
+    tbl = con.sql(_RUN_QUERY, params=[audit_run]).to_arrow_table()
+    n = tbl.num_rows
+    say(f"dedup: {n} documents of {audit_run} (memory mode)")
+    sigs, num_perm = _signature_matrix(tbl.column("minhash"), n)
+    if num_perm:
+        cfg.lsh.check_signature_length(num_perm, f"run {audit_run}")
+    codes = exact_codes(tbl.column("exact_hash").to_pylist()) if n else np.empty(0, np.int64)
+    clusters = cluster_arrays(sigs, codes, cfg.lsh)
+    cols = {
+        "shard": np.asarray(tbl.column("shard").to_pylist(), dtype=object),
+        "position": np.asarray(tbl.column("position").to_pylist(), dtype=np.int64),
+        "doc_id": np.asarray(tbl.column("doc_id").to_pylist(), dtype=object),
+    }
+    info = {
+        "n_docs": n,
+        "n_unsigned": int(n - np.asarray(tbl.column("minhash").is_valid()).sum()) if n else 0,
+        "num_perm": num_perm,
+        "index_bytes": int(sigs.nbytes),
+    }
+    return clusters, (lambda i: {k: v[i] for k, v in cols.items()}), info
+
+
+def _cluster_sharded(
+    con: Any, audit_run: str, cfg: DedupConfig, work: Any, say: Callable[[str], None]
+) -> tuple[Clusters, Callable[[np.ndarray], dict[str, np.ndarray]], dict[str, Any]]:
+    """Out-of-core: DuckDB writes the run's signatures (sorted, with exact-group heads) to Parquet,
+    the bucket-sharded stages find near pairs, and only cluster members are ever loaded."""
+    from curate.dedup.scale import SignatureFile, near_edges_sharded
+
+    row = con.execute(
+        "SELECT count(*), max(len(s.minhash)), min(len(s.minhash)), count(s.minhash) FROM docs d "
+        "LEFT JOIN signatures s ON s.run_id = d.run_id AND s.shard = d.shard "
+        "AND s.position = d.position WHERE d.run_id = ?",
+        [audit_run],
+    ).fetchone()
+    n, num_perm, min_perm, n_signed = int(row[0]), int(row[1] or 0), int(row[2] or 0), int(row[3])
+    if num_perm != min_perm:
+        raise CurateError(f"signatures of run {audit_run} have different lengths")
+    if num_perm:
+        cfg.lsh.check_signature_length(num_perm, f"run {audit_run}")
+    say(f"dedup: {n} documents of {audit_run} (sharded mode, {cfg.tasks} tasks)")
+    work.mkdir(parents=True, exist_ok=True)
+    path = work / "signatures.parquet"
+    tmp = work / ".signatures.parquet.tmp"
+    empty = "[" + ", ".join(["4294967295"] * max(num_perm, 1)) + "]::UINTEGER[]"
+    con.execute(
+        f"""
+        COPY (
+            SELECT idx, shard, position, doc_id, minhash,
+                   CASE WHEN exact_hash IS NULL THEN idx
+                        ELSE min(idx) OVER (PARTITION BY exact_hash) END AS head
+            FROM (
+                SELECT row_number() OVER (ORDER BY d.shard, d.position) - 1 AS idx,
+                       d.shard, d.position, d.doc_id, d.exact_hash,
+                       coalesce(s.minhash, {empty}) AS minhash
+                FROM docs d LEFT JOIN signatures s
+                  ON s.run_id = d.run_id AND s.shard = d.shard AND s.position = d.position
+                WHERE d.run_id = $run
+            )
+            ORDER BY idx
+        ) TO '{str(tmp).replace("'", "''")}' (FORMAT parquet, ROW_GROUP_SIZE 65536)
+        """,
+        {"run": audit_run},
+    )
+    tmp.replace(path)
+    src = SignatureFile(path)
+    exact = con.execute(
+        "SELECT idx, head FROM read_parquet(?) WHERE idx <> head ORDER BY idx", [str(path)]
+    ).fetchnumpy()
+    eh = np.asarray(exact["head"], dtype=np.int64)
+    ei = np.asarray(exact["idx"], dtype=np.int64)
+    nu, nv = near_edges_sharded(src, cfg.lsh, work / "lsh", cfg.tasks)
+    clusters = assemble(
+        np.concatenate([eh, nu]),
+        np.concatenate([ei, nv]),
+        lambda i: src.lookup(i)["minhash"],
+        lambda i: src.lookup(i, ("head",))["head"],
+    )
+    clusters.n_exact_edges, clusters.n_near_edges = int(eh.size), int(nu.size)
+    info = {
+        "n_docs": n,
+        "n_unsigned": n - n_signed,
+        "num_perm": num_perm,
+        "index_bytes": None,
+    }
+    return clusters, (lambda i: src.lookup(i, ("shard", "position", "doc_id"))), info
+
+
+def _write_parquet(path: Any, table: pa.Table) -> None:
+    buf = io.BytesIO()
+    pq.write_table(table, buf, compression="zstd")
+    atomic_write_bytes(path, buf.getvalue())
+
+
+def create_views(con: Any, flag_column: str, flag_threshold: float) -> str | None:
+    """Create the flag-propagation views; returns None, or why they were not created."""
+    cols = store.table_columns(con, "docs")
+    if flag_column not in cols:
+        scores = [c for c in cols if c.startswith("score_")]
+        return (
+            f"docs has no column {flag_column!r}; flagged_clusters/flagged_copies views not "
+            f"created (set --flag-column to one of: {', '.join(scores) or '(no score columns)'})"
+        )
+    col = store.ident(flag_column)
+    thr = repr(float(flag_threshold))
+    name = flag_column.replace("'", "")
+    con.execute(
+        f"""
+        CREATE OR REPLACE VIEW flagged_clusters AS
+        SELECT c.run_id, c.cluster_id, any_value(c.cluster_size) AS cluster_size,
+               any_value(c.representative) AS representative,
+               count(*) FILTER (WHERE d.{col} >= {thr}) AS n_flagged,
+               any_value(c.cluster_size) - count(*) FILTER (WHERE d.{col} >= {thr})
+                   AS n_unflagged_copies,
+               max(d.{col}) AS max_score,
+               count(*) FILTER (WHERE c.kind = 'near') AS n_near,
+               '{name}' AS flag_column, CAST({thr} AS DOUBLE) AS flag_threshold
+        FROM dup_clusters c
+        JOIN docs d ON d.run_id = c.run_id AND d.shard = c.shard AND d.position = c.position
+        GROUP BY c.run_id, c.cluster_id
+        HAVING count(*) FILTER (WHERE d.{col} >= {thr}) > 0
+        """
+    )
+    con.execute(
+        f"""
+        CREATE OR REPLACE VIEW flagged_copies AS
+        WITH f AS (
+            SELECT d.run_id, d.{col} >= {thr} AS flagged, c.cluster_id
+            FROM docs d
+            LEFT JOIN dup_clusters c
+              ON c.run_id = d.run_id AND c.shard = d.shard AND c.position = d.position
+            WHERE d.run_id IN (SELECT run_id FROM dup_summary)
+        ),
+        k AS (
+            SELECT run_id, cluster_id, bool_or(coalesce(flagged, false)) AS has_flagged
+            FROM f WHERE cluster_id IS NOT NULL GROUP BY run_id, cluster_id
+        )
+        SELECT f.run_id,
+               count(*) AS n_docs,
+               count(*) FILTER (WHERE f.flagged) AS n_flagged_docs,
+               count(DISTINCT f.cluster_id) FILTER (WHERE k.has_flagged) AS n_flagged_clusters,
+               count(*) FILTER (WHERE f.flagged AND f.cluster_id IS NULL)
+                 + count(DISTINCT f.cluster_id) FILTER (WHERE k.has_flagged)
+                 AS n_distinct_flagged_texts,
+               count(*) FILTER (WHERE (f.flagged AND f.cluster_id IS NULL) OR k.has_flagged)
+                 AS n_copies_of_flagged_text,
+               count(*) FILTER (WHERE k.has_flagged AND NOT coalesce(f.flagged, false))
+                 AS n_unflagged_copies,
+               '{name}' AS flag_column, CAST({thr} AS DOUBLE) AS flag_threshold
+        FROM f LEFT JOIN k ON k.run_id = f.run_id AND k.cluster_id = f.cluster_id
+        GROUP BY f.run_id
+        """
+    )
+    return None
+
+
+def run_dedup(
+    ws: Workspace,
+    cfg: DedupConfig,
+    run: str | None = None,
+    progress: bool = True,
+) -> dict[str, Any]:
+    """Compute and store the duplicate clusters of an audit run; returns the summary counts."""
+    started = store.now()
+    say = (lambda m: print(m, file=sys.stderr)) if progress else (lambda m: None)
+    if not ws.db_path.is_file():
+        raise CurateError(f"{ws.db_path}: no store in this workspace; run `curate audit` first")
+    with ws.lock("dedup"), store.connect(ws) as con:
+        audit_run = resolve_audit_run(con, run)
+        if not store.table_exists(con, "signatures"):
+            raise CurateError(
+                f"run {audit_run}: the store has no `signatures` table (the audit ran without its "
+                "MinHash step); re-run the audit with MinHash enabled"
+            )
+        chash = config_hash({"dedup": to_dict(cfg), "audit_run": audit_run})
+        dedup_run = new_run_id("dedup", chash)
+        out_dir = ws.safe_join("dedup", dedup_run)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        store.start_run(
+            con, dedup_run, "dedup", chash, {"dedup": to_dict(cfg), "audit_run": audit_run}
+        )
+        try:
+            t0 = time.perf_counter()
+            if cfg.mode == "memory":
+                clusters, meta, info = _cluster_memory(con, audit_run, cfg, say)
+            else:
+                clusters, meta, info = _cluster_sharded(con, audit_run, cfg, out_dir / "work", say)
+            table = _rows_table(audit_run, dedup_run, meta, clusters)
+            path = out_dir / "dup_clusters.parquet"
+            _write_parquet(path, table)
+            counts = {
+                **info,
+                "n_clusters": clusters.n_clusters,
+                "n_docs_in_clusters": int(clusters.idx.size),
+                "n_duplicates": int(clusters.idx.size - clusters.n_clusters),
+                "n_exact_members": int((clusters.exact & (clusters.idx != clusters.cluster)).sum()),
+                "n_near_members": int((~clusters.exact).sum()),
+                "n_exact_edges": clusters.n_exact_edges,
+                "n_near_edges": clusters.n_near_edges,
+                "seconds": round(time.perf_counter() - t0, 3),
+            }
+            summary = pa.table(
+                {
+                    "run_id": [audit_run],
+                    "dedup_run_id": [dedup_run],
+                    **{
+                        k: pa.array([v], pa.int64())
+                        for k, v in counts.items()
+                        if k not in ("seconds", "mode")
+                    },
+                    "mode": [cfg.mode],
+                    "threshold": pa.array([cfg.lsh.threshold], pa.float64()),
+                    "bands": pa.array([cfg.lsh.bands], pa.int64()),
+                    "rows": pa.array([cfg.lsh.rows], pa.int64()),
+                }
+            )
+            spath = out_dir / "dup_summary.parquet"
+            _write_parquet(spath, summary)
+            store.load_parquet(con, "dup_clusters", [path], {"run_id": audit_run})
+            store.load_parquet(con, "dup_summary", [spath], {"run_id": audit_run})
+            note = create_views(con, cfg.flag_column, cfg.flag_threshold)
+            if note:
+                say(f"note: {note}")
+            manifest = write_manifest(
+                out_dir,
+                "dedup",
+                cfg,
+                inputs=[{"audit_run": audit_run, "store": str(ws.db_path)}],
+                counts=counts,
+                started_at=str(started),
+                finished_at=str(store.now()),
+                extra={"run_id": dedup_run, "views_note": note},
+            )
+            con.execute(
+                "UPDATE runs SET manifest_path = ? WHERE run_id = ?", [str(manifest), dedup_run]
+            )
+            store.finish_run(con, dedup_run)
+        except BaseException:
+            store.finish_run(con, dedup_run, "failed")
+            raise
+    return {"run_id": dedup_run, "audit_run": audit_run, **counts}

@@ -1,0 +1,203 @@
+"""Bucket-sharded LSH: near-duplicates for runs whose index does not fit in one process.
+
+Three stages that communicate only through Parquet files in one directory (local disk or any
+shared file system), so each stage's tasks can run in one process, in many processes, or on many
+machines (`DedupStage` wraps them as datatrove blocks for its local / Slurm / Ray executors):
+
+1. ``stage_buckets(task, n_tasks)``: a task reads its slice of signature batches, computes each
+   document's band bucket ids (`curate.dedup.lsh.band_keys` / `bucket_ids`, the in-memory path's
+   functions) and writes ``buckets/part-<p>/task-<t>-<batch>.parquet`` (bucket, idx), where
+   ``p = bucket % n_parts``. Memory: one batch of signatures.
+2. ``stage_pairs(part)``: a task reads every file of its partition (all members of a bucket are in
+   one partition), generates candidate pairs with `curate.dedup.lsh.bucket_pairs` (same rule and
+   bucket cap as in memory), looks the two signatures of each candidate up and keeps pairs whose
+   estimated Jaccard reaches the threshold: ``pairs/part-<p>.parquet`` (u, v, jaccard). Memory:
+   one partition (about 1/n_parts of the bucket index).
+3. ``stage_edges``: concatenates the verified pairs; union-find then runs over the nodes that occur
+   in pairs only (`curate.dedup.unionfind.compact_components`).
+
+Because buckets, pair generation and verification are the same functions as the in-memory path,
+the clusters are identical (tested). `SignatureFile` is the signature source both stages read:
+a Parquet file with ``idx`` (0..n-1), ``minhash`` (list<uint32>) and ``head`` (the first index of
+the document's exact-duplicate group; only heads are indexed, as in memory).
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from curate.dedup.lsh import (
+    LSHConfig,
+    band_keys,
+    bucket_ids,
+    bucket_pairs,
+    estimate_jaccard,
+    non_empty,
+)
+from curate.provenance import atomic_write_bytes
+
+BATCH_ROWS = 65536
+
+
+def _write(path: Path, table: pa.Table) -> None:
+    sink = pa.BufferOutputStream()
+    pq.write_table(table, sink, compression="zstd")
+    atomic_write_bytes(path, sink.getvalue().to_pybytes())
+
+
+def _sig_matrix(col: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    arr = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
+    if len(arr) == 0:
+        return np.empty((0, 0), dtype=np.uint32)
+    flat = np.asarray(arr.flatten(), dtype=np.uint32)
+    return flat.reshape(len(arr), -1)
+
+
+class SignatureFile:
+    """Signatures on disk: batches in idx order, and lookup of rows by idx (via DuckDB)."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+
+    @classmethod
+    def write(cls, path: str | Path, sigs: np.ndarray, heads: np.ndarray) -> SignatureFile:
+        """Write in-memory signatures (tests, benches; the store path writes it with DuckDB)."""
+        n, k = sigs.shape
+        values = pa.array(sigs.reshape(-1), pa.uint32())
+        offsets = pa.array(np.arange(0, n * k + 1, k, dtype=np.int32))
+        table = pa.table(
+            {
+                "idx": pa.array(np.arange(n, dtype=np.int64)),
+                "minhash": pa.ListArray.from_arrays(offsets, values),
+                "head": pa.array(np.asarray(heads, dtype=np.int64)),
+            }
+        )
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        pq.write_table(table, path, row_group_size=BATCH_ROWS)
+        return cls(path)
+
+    def batches(self, task: int = 0, n_tasks: int = 1) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """(idx, sigs) of the task's share of batches, heads only (exact-group representatives)."""
+        f = pq.ParquetFile(self.path)
+        for b, batch in enumerate(
+            f.iter_batches(batch_size=BATCH_ROWS, columns=["idx", "minhash", "head"])
+        ):
+            if b % n_tasks != task:
+                continue
+            idx = np.asarray(batch.column("idx"), dtype=np.int64)
+            keep = idx == np.asarray(batch.column("head"), dtype=np.int64)
+            if not keep.any():
+                continue
+            sigs = _sig_matrix(batch.column("minhash").filter(pa.array(keep)))
+            yield idx[keep], sigs
+
+    def lookup(
+        self, idx: np.ndarray, columns: tuple[str, ...] = ("minhash",)
+    ) -> dict[str, np.ndarray]:
+        """Rows for `idx` (any order, repeats allowed), aligned with `idx`."""
+        idx = np.asarray(idx, dtype=np.int64)
+        want, inv = np.unique(idx, return_inverse=True)
+        con = duckdb.connect()
+        try:
+            con.register("want", pa.table({"idx": want}))
+            cols = ", ".join(f"f.{c}" for c in columns)
+            tbl = con.sql(
+                f"SELECT f.idx, {cols} FROM read_parquet(?) f JOIN want USING (idx) ORDER BY f.idx",
+                params=[str(self.path)],
+            ).to_arrow_table()
+        finally:
+            con.close()
+        got = np.asarray(tbl.column("idx"), dtype=np.int64)
+        if got.size != want.size or not np.array_equal(got, want):
+            raise KeyError(f"{self.path}: {want.size - got.size} requested rows missing")
+        out: dict[str, np.ndarray] = {}
+        for c in columns:
+            col = tbl.column(c)
+            vals = _sig_matrix(col) if c == "minhash" else np.asarray(col.to_pylist(), dtype=object)
+            if c in ("head", "position"):
+                vals = vals.astype(np.int64)
+            out[c] = vals[inv]
+        return out
+
+
+def stage_buckets(
+    src: SignatureFile, cfg: LSHConfig, work: Path, task: int, n_tasks: int, n_parts: int
+) -> int:
+    """Stage 1 for one task: write its bucket memberships partitioned by bucket. Returns rows."""
+    written = 0
+    for b, (idx, sigs) in enumerate(src.batches(task, n_tasks)):
+        cfg.check_signature_length(sigs.shape[1])
+        live = non_empty(sigs)
+        idx, sigs = idx[live], sigs[live]
+        if idx.size == 0:
+            continue
+        keys = band_keys(sigs, cfg.bands, cfg.rows)
+        buckets = np.concatenate([bucket_ids(keys[:, j], j) for j in range(cfg.bands)])
+        members = np.tile(idx, cfg.bands)
+        part = (buckets % np.uint64(n_parts)).astype(np.int64)
+        order = np.argsort(part, kind="stable")
+        part, buckets, members = part[order], buckets[order], members[order]
+        bounds = np.searchsorted(part, np.arange(n_parts + 1))
+        for p in range(n_parts):
+            lo, hi = bounds[p], bounds[p + 1]
+            if hi > lo:
+                path = work / "buckets" / f"part-{p:05d}" / f"task-{task:05d}-{b:06d}.parquet"
+                _write(path, pa.table({"bucket": buckets[lo:hi], "idx": members[lo:hi]}))
+                written += int(hi - lo)
+    return written
+
+
+def stage_pairs(src: SignatureFile, cfg: LSHConfig, work: Path, part: int) -> int:
+    """Stage 2 for one partition: verified candidate pairs. Returns the number kept."""
+    files = sorted((work / "buckets" / f"part-{part:05d}").glob("*.parquet"))
+    if files:
+        t = pa.concat_tables([pq.read_table(f) for f in files])
+        pairs = bucket_pairs(
+            np.asarray(t.column("bucket"), dtype=np.uint64),
+            np.asarray(t.column("idx"), dtype=np.int64),
+            cfg.max_bucket,
+        )
+    else:
+        pairs = np.empty((0, 2), dtype=np.int64)
+    est = np.empty(0)
+    if pairs.size:
+        sig = src.lookup(pairs.reshape(-1))["minhash"].reshape(pairs.shape[0], 2, -1)
+        est = estimate_jaccard(sig[:, 0], sig[:, 1])
+        ok = est >= cfg.threshold
+        pairs, est = pairs[ok], est[ok]
+    _write(
+        work / "pairs" / f"part-{part:05d}.parquet",
+        pa.table({"u": pairs[:, 0], "v": pairs[:, 1], "jaccard": est}),
+    )
+    return int(pairs.shape[0])
+
+
+def stage_edges(work: Path) -> tuple[np.ndarray, np.ndarray]:
+    """Stage 3 input: all verified near pairs (u < v), unique and sorted."""
+    files = sorted((work / "pairs").glob("part-*.parquet"))
+    if not files:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    t = pa.concat_tables([pq.read_table(f, columns=["u", "v"]) for f in files])
+    p = np.stack([np.asarray(t.column("u")), np.asarray(t.column("v"))], axis=1).astype(np.int64)
+    p = np.unique(p, axis=0) if p.size else p.reshape(0, 2)
+    return p[:, 0], p[:, 1]
+
+
+def near_edges_sharded(
+    src: SignatureFile, cfg: LSHConfig, work: Path, n_tasks: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Run stages 1-2 for every task in this process (sequentially) and return the edges."""
+    if work.exists():
+        shutil.rmtree(work)
+    for t in range(n_tasks):
+        stage_buckets(src, cfg, work, t, n_tasks, n_tasks)
+    for p in range(n_tasks):
+        stage_pairs(src, cfg, work, p)
+    return stage_edges(work)
