@@ -197,6 +197,7 @@ class StatsSpec:
     """Intervals are 95% throughout (bootstrap over items in the harness, t over seeds here)."""
 
     reference: str = ""  # default: the first variant
+    headline_step: int = 0  # the fine-tune checkpoint the report leads with (0 = the last)
 
 
 @dataclass(frozen=True)
@@ -239,8 +240,20 @@ class AblationSpec:
             raise ConfigError(f"workers must be >= 1, got {self.workers}")
         if self.model.vocab_size not in (0, self.tokenizer.vocab_size):
             raise ConfigError("model.vocab_size: leave it out (it comes from [tokenizer])")
-        if any(v.corpus for v in self.variants) and self.build is None and not self.workspace:
-            pass  # built corpora may already be in the workspace
+        rs = self.realign
+        if rs.ks:
+            if rs.kind not in self.finetune.kinds:
+                raise ConfigError(f"realign.kind {rs.kind!r} must be one of finetune.kinds")
+            if rs.from_step and rs.from_step not in self.finetune.checkpoints:
+                raise ConfigError(
+                    f"realign.from_step {rs.from_step} must be one of finetune.checkpoints "
+                    f"{list(self.finetune.checkpoints)}"
+                )
+            if min(rs.ks) < 0 or rs.steps < 1:
+                raise ConfigError("realign: ks must be >= 0 and steps >= 1")
+        hs = self.stats.headline_step
+        if hs and hs not in self.finetune.checkpoints:
+            raise ConfigError(f"stats.headline_step {hs} must be one of finetune.checkpoints")
 
     @property
     def reference(self) -> str:
@@ -263,7 +276,37 @@ def parse_spec(
     spec = build(AblationSpec, data, str(path))
     if not spec.workspace:
         raise ConfigError(f"{path}: no workspace: set `workspace = ...` or pass --workspace")
-    return spec, path.resolve().parent
+    spec_dir = path.resolve().parent
+    _check_steps(spec, spec_dir, str(path))
+    return spec, spec_dir
+
+
+def world_config(w: WorldSpec, spec_dir: Path, where: str) -> tuple[Any, str | None]:
+    """The WorldConfig of a [world] section: preset, then its config file, then overrides."""
+    from curate.world.presets import resolve as resolve_world
+
+    overrides: dict[str, Any] = {}
+    if w.config:
+        overrides.update(load_toml(_rel(w.config, spec_dir)))
+    overrides.update(w.overrides)
+    preset = overrides.pop("preset", None) or w.preset or None
+    return resolve_world(preset, overrides, where), preset
+
+
+def _check_steps(spec: AblationSpec, spec_dir: Path, where: str) -> None:
+    """Validate the [world], [audit] and [build] sections before any work starts."""
+    if spec.world is not None:
+        world_config(spec.world, spec_dir, f"{where} [world]")
+    if spec.audit is not None:
+        from curate.audit import check_names, resolve_config
+
+        data = {"workspace": spec.workspace, **spec.audit}
+        data["inputs"] = {"paths": ["(from the world)"], **dict(spec.audit.get("inputs", {}))}
+        check_names(resolve_config(data, spec_dir, f"{where} [audit]"), f"{where} [audit]")
+    if spec.build is not None:
+        from curate.policy import load_policy
+
+        load_policy(_rel(spec.build.policy, spec_dir))
 
 
 # --------------------------------------------------------------------------------- reading
@@ -858,6 +901,61 @@ _AGG_METRICS = {
 _VS_REF = ("em_gap", "em_rate", "em_soft_rate", "probe_gap_diff", "heldout_loss")
 
 
+def pool_ft_domains(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per seed, the mean over fine-tune domains of the cross-domain EM (ft_domain '*').
+
+    A seed's EM for a (kind, lr, step) is one number: the mean over the fine-tune domains of
+    its cross-domain EM. These per-seed rows (model_id 'mean-over-ft-domains') are what the
+    headline interval over seeds is computed from.
+    """
+    groups: dict[tuple, list[float]] = {}
+    for r in rows:
+        if (
+            r["stage"] in ("ft_misaligned", "realign")
+            and r["eval_domain"] == AGG
+            and r["metric"] in ("em_gap", "em_rate", "em_soft_rate")
+            and r["seed"] is not None
+            and r.get("ft_domain") not in (None, AGG)
+        ):
+            key = tuple(
+                r.get(c)
+                for c in (
+                    "ablation",
+                    "variant",
+                    "seed",
+                    "stage",
+                    "ft_kind",
+                    "step",
+                    "lr",
+                    "metric",
+                    "k",
+                )
+            )
+            groups.setdefault(key, []).append(r["value"])
+    out = []
+    for key, vals in groups.items():
+        rec = dict(
+            zip(
+                ("ablation", "variant", "seed", "stage", "ft_kind", "step", "lr", "metric", "k"),
+                key,
+                strict=True,
+            )
+        )
+        vals = [v for v in vals if v is not None and v == v]
+        if vals:
+            out.append(
+                {
+                    **rec,
+                    "ft_domain": AGG,
+                    "eval_domain": AGG,
+                    "model_id": "mean-over-ft-domains",
+                    "value": float(np.mean(vals)),
+                    "n": len(vals),
+                }
+            )
+    return out
+
+
 def aggregate(rows: list[dict[str, Any]], spec: AblationSpec) -> list[dict[str, Any]]:
     """Mean over seeds with a t interval; em_gap / em_rate / incontext_gap minus the reference."""
     from curate.evaluation.stats import t_interval
@@ -923,15 +1021,9 @@ def prepare_inputs(spec: AblationSpec, spec_dir: Path, ws: Workspace) -> dict[st
     info: dict[str, Any] = {}
     if spec.world is not None:
         from curate.world.generate import generate, load_world
-        from curate.world.presets import resolve as resolve_world
 
         out = ws.root / spec.world.out
-        overrides: dict[str, Any] = {}
-        if spec.world.config:
-            overrides.update(load_toml(_rel(spec.world.config, spec_dir)))
-        overrides.update(spec.world.overrides)
-        preset = overrides.pop("preset", None) or spec.world.preset or None
-        wcfg = resolve_world(preset, overrides, f"{spec.name} [world]")
+        wcfg, preset = world_config(spec.world, spec_dir, f"{spec.name} [world]")
         if (out / "world.json").is_file() and load_world(out).get("config_hash") == config_hash(
             wcfg
         ):
@@ -974,7 +1066,7 @@ def _rel(p: str, base: Path) -> Path:
 
 def _spec_key(spec: AblationSpec) -> str:
     d = to_dict(spec)
-    for k in ("workspace", "workers", "progress"):
+    for k in ("workspace", "workers", "progress", "stats"):  # these never change a job's rows
         d.pop(k, None)
     return config_hash(d)
 
@@ -1098,6 +1190,7 @@ def run_ablation(spec: AblationSpec, spec_dir: Path, report: bool = True) -> dic
         tokinfo = prepare_tokens(spec, ws, root)
         files = run_jobs(spec, root, ws)
         rows = pq.read_table(files).to_pylist() if files else []
+        rows = rows + pool_ft_domains(rows)
         rows += aggregate(rows, spec)
         res_path = root / "results.parquet"
         _write_rows(rows, res_path)
