@@ -16,6 +16,8 @@ import orjson
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from curate.building import build_corpora
 from curate.building import write as write_mod
@@ -182,15 +184,15 @@ def test_reasons_first_rule_wins_and_accounting(basic_ws):
         "d4": ("keep", "kept", 1),
         "d5": ("keep", "kept", 1),
     }
-    for name, st in res.stats.items():  # source = kept + dropped by reason, per variant
-        assert st["n_docs"] == 6
-        assert st["n_kept"] + sum(v["docs"] for v in st["removed_by_reason"].values()) == 6
-        assert st["n_tokens_source"] == 30
+    for name, s_ in res.stats.items():  # source = kept + dropped by reason, per variant
+        assert s_["n_docs"] == 6
+        assert s_["n_kept"] + sum(v["docs"] for v in s_["removed_by_reason"].values()) == 6
+        assert s_["n_tokens_source"] == 30
         assert (
-            st["n_tokens_kept"] + sum(v["tokens"] for v in st["removed_by_reason"].values()) == 30
+            s_["n_tokens_kept"] + sum(v["tokens"] for v in s_["removed_by_reason"].values()) == 30
         ), name
-    st = res.stats["filtered"]
-    assert st["removed_by_reason"] == {
+    s_ = res.stats["filtered"]
+    assert s_["removed_by_reason"] == {
         "lexicon": {"docs": 1, "tokens": 5},
         "score_malicious_character_v1>=0.5": {"docs": 2, "tokens": 10},
     }
@@ -496,3 +498,55 @@ def test_run_spec_kind_build(basic_ws, tmp_path, capsys):
     spec.write_text(f'kind = "build"\npolicy = "p.toml"\nworkspace = "{basic_ws.root}"\n')
     assert main(["run", str(spec)]) == 0
     assert "corpus main" in capsys.readouterr().out
+
+
+def test_dedup_not_run_on_this_audit_fails(tmp_path):
+    ws = fake_audit(tmp_path, [[doc(0), doc(1)]], clusters=[["d0", "d1"]])
+    with connect(ws) as con:  # the table exists but holds nothing for this run
+        con.execute("DELETE FROM dup_clusters")
+    p = policy('corpus = "m"\n[[variants]]\nname = "x"\ndedup = "keep_one"')
+    with pytest.raises(CurateError, match="`curate dedup` has not been run on audit run"):
+        build_corpora(ws, p, progress=False)
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    scores=st.lists(st.tuples(st.floats(0, 1), st.integers(0, 5), st.integers(1, 30)), min_size=1,
+                    max_size=25),
+    thr=st.floats(0, 1),
+    lex=st.integers(0, 5),
+)  # fmt: skip
+def test_accounting_property(tmp_path_factory, scores, thr, lex):
+    tmp = tmp_path_factory.mktemp("acct")
+    recs = [doc(i, words=w, s=s, lex=h) for i, (s, h, w) in enumerate(scores)]
+    ws = fake_audit(tmp, [recs[::2], recs[1::2]])
+    p = policy(
+        f'corpus = "c"\n[[variants]]\nname = "v"\n'
+        f'drop = ["score_malicious_character_v1 >= {thr!r}", "lexicon_hits >= {lex}"]\n'
+        f'upsample = [{{where = "n_words >= 10", repeats = 2}}]'
+    )
+    res = build_corpora(ws, p, progress=False, log=lambda s: None)
+    st_ = res.stats["v"]
+    r1, r2 = f"score_malicious_character_v1>={thr!r}", f"lexicon_hits>={lex}"
+    want_drop = {r["id"]: (r1 if r["metadata"]["s"] >= thr else r2) for r in recs
+                 if r["metadata"]["s"] >= thr or r["metadata"]["lex"] >= lex}  # fmt: skip
+    d = decisions(ws, "v")
+    assert {k: v[1] for k, v in d.items() if v[0] == "drop"} == want_drop
+    assert (
+        st_["n_docs"]
+        == len(recs)
+        == st_["n_kept"] + sum(v["docs"] for v in st_["removed_by_reason"].values())
+    )
+    kept = [r for r in recs if r["id"] not in want_drop]
+    written = read_jsonl(res.corpus_dir / "v")
+    want = [r["id"] for r in recs[::2] + recs[1::2] if r["id"] not in want_drop
+            for _ in range(2 if len(r["text"].split()) >= 10 else 1)]  # fmt: skip
+    assert [r["id"] for r in written] == want
+    assert st_["n_tokens"] == sum(
+        len(r["text"].split()) * (2 if len(r["text"].split()) >= 10 else 1) for r in kept
+    )
+
+
+def test_world_policy_parses():
+    p = Path(__file__).resolve().parent.parent / "pipelines" / "policy_world.toml"
+    assert {v.name for v in policy(p.read_text()).variants} >= {"oracle", "random_oracle"}

@@ -28,6 +28,7 @@ the manifest differs only in timestamps and the build run id.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 from collections.abc import Callable, Iterator
@@ -254,6 +255,8 @@ def _build(
     progress: bool,
     log: Callable[[str], None],
 ) -> BuildResult:
+    # bound DuckDB's memory: temp tables and sorts spill to disk instead of growing with the corpus
+    con.execute("SET memory_limit = ?", [os.environ.get("CURATE_BUILD_MEMORY_LIMIT", "1GB")])
     sel = Selector(con, policy, run_id, dup, table_columns(con, "docs"))
     n_docs = int(con.execute("SELECT count(*) FROM docs WHERE run_id = ?", [run_id]).fetchone()[0])
     order = variant_order(policy, where)

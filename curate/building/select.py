@@ -180,10 +180,18 @@ def check_inputs(
         )
     n = con.execute("SELECT count(*) FROM dup_clusters WHERE run_id = ?", [run_id]).fetchone()[0]
     if not n:
-        log(
-            f"note: dup_clusters has no rows for audit run {run_id}: no duplicates recorded "
-            "(if `curate dedup` was not run on it, run it first)"
+        ran = (
+            table_exists(con, "dup_summary")
+            and con.execute(
+                "SELECT count(*) FROM dup_summary WHERE run_id = ?", [run_id]
+            ).fetchone()[0]
         )
+        if not ran:
+            raise CurateError(
+                f"variants {users} use duplicate clusters, but `curate dedup` has not been run "
+                f"on audit run {run_id} (no dup_clusters rows, no dup_summary row); run it first"
+            )
+        log(f"note: dedup found no duplicates in audit run {run_id}")
     return DupSource(has_kind="kind" in have, n_rows=n)
 
 
@@ -232,7 +240,7 @@ class Selector:
             con.execute(
                 f"""CREATE OR REPLACE TEMP TABLE _dupall AS
                 SELECT shard, CAST(position AS BIGINT) AS position, CAST(doc_id AS VARCHAR) AS doc_id,
-                       coalesce({kind}, '') || '/' || CAST(cluster_id AS VARCHAR) AS ckey,
+                       CAST(cluster_id AS VARCHAR) AS ckey,
                        CAST(cluster_id AS VARCHAR) AS cluster_id,
                        CAST(cluster_size AS BIGINT) AS cluster_size,
                        {rep} AS is_rep, {jac} AS jaccard, {kind} AS kind
