@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import random
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from curate.dedup.minhash import (
     to_lean_minhash,
 )
 from curate.dedup.unionfind import components
+from curate.dedup.verify import TextJaccard
 from curate.errors import ConfigError, CurateError
 from curate.text import exact_hash, normalize
 from curate.workspace import Workspace
@@ -45,8 +47,15 @@ def make_audit_workspace(  # the audit's docs + signatures, written as the audit
 ) -> Workspace:
     ws = Workspace.at(root)
     sigs = MinHasher(cfg or MinHashConfig()).signatures(texts)
-    shard = [f"shard-{i // shard_size:02d}.jsonl" for i in range(len(texts))]
+    shard_dir = root.parent / f"{root.name}-shards"
+    shard_dir.mkdir(parents=True, exist_ok=True)
+    shard = [str(shard_dir / f"shard-{i // shard_size:02d}.jsonl") for i in range(len(texts))]
     position = [i % shard_size for i in range(len(texts))]
+    for s in sorted(set(shard)):
+        lines = [
+            json.dumps({"id": f"d{i:03d}", "text": t}) for i, t in enumerate(texts) if shard[i] == s
+        ]
+        Path(s).write_text("\n".join(lines) + "\n")
     docs = {
         "run_id": [run_id] * len(texts),
         "shard": shard,
@@ -77,7 +86,11 @@ def make_audit_workspace(  # the audit's docs + signatures, written as the audit
     )
     pq.write_table(sig_tbl, out / "signatures" / "0.parquet")
     with store.connect(ws) as con:
-        store.start_run(con, run_id, "audit", "cafe", {"test": True})
+        config = {
+            "inputs": {"paths": sorted(set(shard)), "text_field": "text"},
+            "steps": {"minhash": {"ngram": 5}},
+        }
+        store.start_run(con, run_id, "audit", "cafe", config)
         store.load_parquet(con, "docs", [out / "docs" / "0.parquet"], {"run_id": run_id})
         store.load_parquet(
             con, "signatures", [out / "signatures" / "0.parquet"], {"run_id": run_id}
@@ -243,8 +256,11 @@ def test_clusters_on_hand_made_documents_with_known_jaccard() -> None:
     assert len(sa & sc) / len(sa | sc) == pytest.approx(46 / 146)  # 10 edits kill 50 of 96
     sigs = MinHasher(CFG).signatures(texts)
     codes = exact_codes([exact_hash(t) for t in texts])
-    cl = cluster_arrays(sigs, codes, LSHConfig())
+    cl = cluster_arrays(
+        sigs, codes, LSHConfig(), TextJaccard(lambda ids: [texts[i] for i in ids], CFG)
+    )
     assert cl.groups() == [[0, 1, 3], [5, 6]]
+    assert cluster_arrays(sigs, codes, LSHConfig(verify="signature")).groups() == cl.groups()
     by = dict(
         zip(cl.idx.tolist(), zip(cl.jaccard.tolist(), cl.exact.tolist(), strict=True), strict=True)
     )
@@ -306,6 +322,7 @@ def test_store_memory_and_sharded_give_the_same_clusters(tmp_path) -> None:
     assert rows_s == rows_m and n_rows == len(rows_m)  # re-runs replace, never duplicate
     assert out_s["n_clusters"] == out_s2["n_clusters"]
     assert out_m["n_clusters"] == out_s3["n_clusters"] >= 12
+    assert out_m["n_text_verified_pairs"] == out_s3["n_text_verified_pairs"] > 0
     assert kinds == {"audit": 1, "dedup": 4}
     # every cluster member's jaccard_to_rep is at least plausible, reps are members
     assert all(r[4] >= 0.5 for r in rows_m)
@@ -382,3 +399,20 @@ def test_pairs_unique_and_ordered() -> None:
     assert (pairs[:, 0] < pairs[:, 1]).all()
     assert len({tuple(p) for p in pairs.tolist()}) == len(pairs)
     assert list(itertools.starmap(lambda a, b: a < b, pairs.tolist()))
+
+
+def test_text_verification_detects_a_changed_shard(tmp_path) -> None:
+    rng = random.Random(2)
+    a = _doc(rng, 60)
+    b = list(a)
+    for i in (20, 40):
+        b[i] = "edit"  # J = 46/66 = 0.70: inside the margin, so the texts are read back
+    ws = make_audit_workspace(tmp_path / "ws", [" ".join(a), " ".join(b)])
+    assert run_dedup(ws, DedupConfig(), progress=False)["n_text_verified_pairs"] == 1
+    shard = next((tmp_path / "ws-shards").glob("*.jsonl"))
+    shard.write_text(shard.read_text().replace("edit", "tide"))
+    with pytest.raises(CurateError, match="changed since the audit"):
+        run_dedup(ws, DedupConfig(), progress=False)
+    assert (
+        run_dedup(ws, DedupConfig(lsh=LSHConfig(verify="signature")), progress=False)["n_docs"] == 2
+    )

@@ -37,6 +37,7 @@ def _cmd_dedup(args: argparse.Namespace) -> int:
         ("bands", "bands"),
         ("rows", "rows"),
         ("max_bucket", "max_bucket"),
+        ("verify", "verify"),
     ):
         v = getattr(args, flag)
         if v is not None:
@@ -94,6 +95,12 @@ def register(sub: Any) -> None:
     p.add_argument("--bands", type=int, help="LSH bands (default 32)")
     p.add_argument("--rows", type=int, help="LSH rows per band (default 4)")
     p.add_argument("--max-bucket", type=int, help="cap on pairs per bucket member (default 64)")
+    p.add_argument(
+        "--verify",
+        choices=["text", "signature"],
+        help="decide pairs near the threshold on exact Jaccard from the shards' texts (default), "
+        "or on the signature estimate only",
+    )
     p.add_argument("--num-perm", type=int, help="(set by the audit's [minhash]; see error)")
     p.add_argument("--ngram", type=int, help="(set by the audit's [minhash]; see error)")
     p.add_argument(

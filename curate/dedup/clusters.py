@@ -31,6 +31,7 @@ Flow of `run_dedup(ws, cfg)` (what `curate dedup WS` runs):
 from __future__ import annotations
 
 import io
+import json
 import sys
 import time
 from collections.abc import Callable
@@ -43,9 +44,10 @@ import pyarrow.parquet as pq
 
 from curate import store
 from curate.config import build, config_hash, to_dict
-from curate.dedup.lsh import LSHConfig, estimate_jaccard, near_pairs
+from curate.dedup.lsh import ExactJaccard, LSHConfig, estimate_jaccard, near_pairs
 from curate.dedup.minhash import MAX_HASH
 from curate.dedup.unionfind import compact_components
+from curate.dedup.verify import StoreTexts, TextJaccard, audit_minhash_config
 from curate.errors import ConfigError, CurateError
 from curate.provenance import atomic_write_bytes, write_manifest
 from curate.workspace import Workspace, new_run_id
@@ -151,12 +153,16 @@ def assemble(
     return Clusters(nodes, lab, size.astype(np.int64), jac, exact)
 
 
-def cluster_arrays(sigs: np.ndarray, codes: np.ndarray, cfg: LSHConfig) -> Clusters:
-    """In-memory exact + near clustering of documents 0..n-1 (signature rows, exact codes)."""
+def cluster_arrays(
+    sigs: np.ndarray, codes: np.ndarray, cfg: LSHConfig, exact: ExactJaccard | None = None
+) -> Clusters:
+    """In-memory exact + near clustering of documents 0..n-1 (signature rows, exact codes).
+
+    `exact` (document index pairs -> exact Jaccard) is needed when ``cfg.verify == "text"``."""
     if sigs.shape[0] != codes.shape[0]:
         raise ValueError("one exact code per signature row is required")
     eu, ev, heads = exact_edges(codes)
-    pairs, _ = near_pairs(sigs[heads], cfg)
+    pairs, _ = near_pairs(sigs[heads], cfg, None if exact is None else (lambda p: exact(heads[p])))
     nu, nv = heads[pairs[:, 0]], heads[pairs[:, 1]]
     c = assemble(
         np.concatenate([eu, nu]),
@@ -243,6 +249,17 @@ def _rows_table(
     )
 
 
+def _text_jaccard(
+    con: Any, audit_run: str, cfg: DedupConfig, meta: Callable[[np.ndarray], dict[str, np.ndarray]]
+) -> TextJaccard | None:
+    """The exact-Jaccard verifier reading texts back from the audit's shards (verify = "text")."""
+    if cfg.lsh.verify != "text":
+        return None
+    row = con.execute("SELECT config FROM runs WHERE run_id = ?", [audit_run]).fetchone()
+    config = json.loads(row[0]) if row and row[0] else {}
+    return TextJaccard(StoreTexts(config, meta), audit_minhash_config(config))
+
+
 def _cluster_memory(
     con: Any, audit_run: str, cfg: DedupConfig, say: Callable[[str], None]
 ) -> tuple[Clusters, Callable[[np.ndarray], dict[str, np.ndarray]], dict[str, Any]]:
@@ -253,17 +270,20 @@ def _cluster_memory(
     if num_perm:
         cfg.lsh.check_signature_length(num_perm, f"run {audit_run}")
     codes = exact_codes(tbl.column("exact_hash").to_pylist()) if n else np.empty(0, np.int64)
-    clusters = cluster_arrays(sigs, codes, cfg.lsh)
     cols = {
         "shard": np.asarray(tbl.column("shard").to_pylist(), dtype=object),
         "position": np.asarray(tbl.column("position").to_pylist(), dtype=np.int64),
         "doc_id": np.asarray(tbl.column("doc_id").to_pylist(), dtype=object),
+        "exact_hash": np.asarray(tbl.column("exact_hash").to_pylist(), dtype=object),
     }
+    exact = _text_jaccard(con, audit_run, cfg, lambda i: {k: v[i] for k, v in cols.items()})
+    clusters = cluster_arrays(sigs, codes, cfg.lsh, exact)
     info = {
         "n_docs": n,
         "n_unsigned": int(n - np.asarray(tbl.column("minhash").is_valid()).sum()) if n else 0,
         "num_perm": num_perm,
         "index_bytes": int(sigs.nbytes),
+        "n_text_verified_pairs": exact.n_pairs if exact else 0,
     }
     return clusters, (lambda i: {k: v[i] for k, v in cols.items()}), info
 
@@ -294,7 +314,7 @@ def _cluster_sharded(
     con.execute(
         f"""
         COPY (
-            SELECT idx, shard, position, doc_id, minhash,
+            SELECT idx, shard, position, doc_id, exact_hash, minhash,
                    CASE WHEN exact_hash IS NULL THEN idx
                         ELSE min(idx) OVER (PARTITION BY exact_hash) END AS head
             FROM (
@@ -317,7 +337,10 @@ def _cluster_sharded(
     ).fetchnumpy()
     eh = np.asarray(exact["head"], dtype=np.int64)
     ei = np.asarray(exact["idx"], dtype=np.int64)
-    nu, nv = near_edges_sharded(src, cfg.lsh, work / "lsh", cfg.tasks)
+    exact = _text_jaccard(
+        con, audit_run, cfg, lambda i: src.lookup(i, ("shard", "position", "exact_hash"))
+    )
+    nu, nv = near_edges_sharded(src, cfg.lsh, work / "lsh", cfg.tasks, exact)
     clusters = assemble(
         np.concatenate([eh, nu]),
         np.concatenate([ei, nv]),
@@ -330,6 +353,7 @@ def _cluster_sharded(
         "n_unsigned": n - n_signed,
         "num_perm": num_perm,
         "index_bytes": None,
+        "n_text_verified_pairs": exact.n_pairs if exact else 0,
     }
     return clusters, (lambda i: src.lookup(i, ("shard", "position", "doc_id"))), info
 

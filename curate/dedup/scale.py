@@ -34,12 +34,14 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from curate.dedup.lsh import (
+    ExactJaccard,
     LSHConfig,
     band_keys,
     bucket_ids,
     bucket_pairs,
     estimate_jaccard,
     non_empty,
+    verify,
 )
 from curate.provenance import atomic_write_bytes
 
@@ -154,7 +156,14 @@ def stage_buckets(
     return written
 
 
-def stage_pairs(src: SignatureFile, cfg: LSHConfig, work: Path, part: int) -> int:
+def stage_pairs(
+    src: SignatureFile,
+    cfg: LSHConfig,
+    work: Path,
+    part: int,
+    n_parts: int,
+    exact: ExactJaccard | None = None,
+) -> int:
     """Stage 2 for one partition: verified candidate pairs. Returns the number kept."""
     files = sorted((work / "buckets" / f"part-{part:05d}").glob("*.parquet"))
     if files:
@@ -169,8 +178,20 @@ def stage_pairs(src: SignatureFile, cfg: LSHConfig, work: Path, part: int) -> in
     est = np.empty(0)
     if pairs.size:
         sig = src.lookup(pairs.reshape(-1))["minhash"].reshape(pairs.shape[0], 2, -1)
+        # a pair sharing buckets in several partitions is verified once: by the partition of the
+        # first band in which it collides
+        ku = band_keys(sig[:, 0], n_bands := cfg.bands, cfg.rows)
+        kv = band_keys(sig[:, 1], n_bands, cfg.rows)
+        first = np.argmax(ku == kv, axis=1)
+        rows = np.arange(pairs.shape[0])
+        owner = np.empty(pairs.shape[0], dtype=np.int64)
+        for j in np.unique(first):
+            sel = rows[first == j]
+            owner[sel] = (bucket_ids(ku[sel, j], int(j)) % np.uint64(n_parts)).astype(np.int64)
+        mine = owner == part
+        pairs, sig = pairs[mine], sig[mine]
         est = estimate_jaccard(sig[:, 0], sig[:, 1])
-        ok = est >= cfg.threshold
+        ok = verify(pairs, est, cfg, exact)
         pairs, est = pairs[ok], est[ok]
     _write(
         work / "pairs" / f"part-{part:05d}.parquet",
@@ -191,7 +212,11 @@ def stage_edges(work: Path) -> tuple[np.ndarray, np.ndarray]:
 
 
 def near_edges_sharded(
-    src: SignatureFile, cfg: LSHConfig, work: Path, n_tasks: int
+    src: SignatureFile,
+    cfg: LSHConfig,
+    work: Path,
+    n_tasks: int,
+    exact: ExactJaccard | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Run stages 1-2 for every task in this process (sequentially) and return the edges."""
     if work.exists():
@@ -199,5 +224,5 @@ def near_edges_sharded(
     for t in range(n_tasks):
         stage_buckets(src, cfg, work, t, n_tasks, n_tasks)
     for p in range(n_tasks):
-        stage_pairs(src, cfg, work, p)
+        stage_pairs(src, cfg, work, p, n_tasks, exact)
     return stage_edges(work)
