@@ -1,0 +1,58 @@
+"""Classifier annotator: any registered scorer, by name, in batches.
+
+`curate.registry.get(name)` builds the scorer lazily inside the task (so pipelines pickle and each
+worker loads its own model); `scorer.score(texts)` is called on batches of real documents and
+writes ``score_<name>`` (a float) and ``spans_<name>`` (a list of {start, end, score}). A scorer
+that returns the wrong number of results is a bug and stops the run with a clear message.
+"""
+
+from __future__ import annotations
+
+import math
+
+from datatrove.data import Document, DocumentsPipeline
+from datatrove.pipeline.base import PipelineStep
+
+from curate import registry
+from curate.annotating import batched
+
+
+class ClassifierAnnotator(PipelineStep):
+    type = "🏷 - ANNOTATOR"
+
+    def __init__(self, classifier: str, batch_size: int = 64) -> None:
+        super().__init__()
+        self.classifier = classifier
+        self.batch_size = batch_size
+        self.name = f"classifier {classifier}"
+        self._scorer = None
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        state["_scorer"] = None
+        return state
+
+    def _score(self, docs: list[Document]) -> None:
+        if self._scorer is None:
+            self._scorer = registry.get(self.classifier)
+        with self.track_time(unit="batch"):
+            results = self._scorer.score([d.text for d in docs])
+        if len(results) != len(docs):
+            raise RuntimeError(
+                f"classifier {self.classifier!r} returned {len(results)} scores "
+                f"for {len(docs)} documents"
+            )
+        sc, sp = f"score_{self.classifier}", f"spans_{self.classifier}"
+        for d, r in zip(docs, results, strict=True):
+            s = float(r.score)
+            if math.isnan(s):
+                raise RuntimeError(f"classifier {self.classifier!r} returned NaN for {d.id!r}")
+            d.metadata[sc] = s
+            d.metadata[sp] = [
+                {"start": int(x.start), "end": int(x.end), "score": float(x.score)} for x in r.spans
+            ]
+        self.stat_update("docs", value=len(docs))
+        self.stat_update("batches")
+
+    def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1):
+        yield from batched(data or (), self.batch_size, self._score)

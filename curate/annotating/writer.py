@@ -1,0 +1,288 @@
+"""Audit writer: the last block of an audit pipeline; routes every Document to a Parquet table.
+
+Per task (rank) it streams four files, each written to a temp name and renamed when the task's
+input is exhausted, so a visible file is always complete::
+
+    <out>/docs/<rank:05d>.parquet        one row per real document
+    <out>/errors/<rank:05d>.parquet      one row per bad record (reason, detail, capped raw bytes)
+    <out>/shards/<rank:05d>.parquet      one row per shard (n_read from the reader's marker,
+                                         n_docs / n_errors counted here)
+    <out>/signatures/<rank:05d>.parquet  one row per document with a MinHash signature
+
+Rows are buffered up to `row_group_size` and written as one row group, so memory is flat in the
+corpus size. The schema is fixed up front from the pipeline's configuration (lexicon categories,
+classifier names, MinHash on/off): every file of a run has the same columns, even an empty one.
+No column depends on time or on the run's scheduling, so two runs give identical rows (run_id
+aside). A test hook, ``CURATE_TEST_KILL_AFTER=[rank:]n``, SIGKILLs the process after a task
+wrote n rows (to test resumption).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pyarrow as pa
+import pyarrow.parquet as pq
+from datatrove.data import Document, DocumentsPipeline
+from datatrove.pipeline.base import PipelineStep
+
+TABLES = ("docs", "errors", "shards", "signatures")
+SNIPPET_CHARS = 200
+SPAN = pa.struct([("start", pa.int32()), ("end", pa.int32()), ("score", pa.float64())])
+
+
+def docs_schema(lex_categories: Sequence[str], classifiers: Sequence[str]) -> pa.Schema:
+    fields = [
+        ("run_id", pa.string()),
+        ("shard", pa.string()),
+        ("position", pa.int64()),
+        ("doc_id", pa.string()),
+        ("source", pa.string()),
+        ("url", pa.string()),
+        ("meta", pa.json_()),
+        ("snippet", pa.string()),
+        ("n_chars", pa.int64()),
+        ("n_bytes", pa.int64()),
+        ("n_words", pa.int64()),
+        ("n_lines", pa.int64()),
+        ("exact_hash", pa.string()),
+    ]
+    if lex_categories:
+        fields.append(("lexicon_version", pa.string()))
+        fields.append(("lexicon_hits", pa.int32()))
+        fields += [(f"lex_{c}", pa.int32()) for c in lex_categories]
+    for c in classifiers:
+        fields.append((f"score_{c}", pa.float64()))
+        fields.append((f"spans_{c}", pa.list_(SPAN)))
+    return pa.schema(fields)
+
+
+ERRORS_SCHEMA = pa.schema(
+    [
+        ("run_id", pa.string()),
+        ("shard", pa.string()),
+        ("position", pa.int64()),
+        ("reason", pa.string()),
+        ("detail", pa.string()),
+        ("raw", pa.binary()),
+        ("raw_len", pa.int64()),
+    ]
+)
+SHARDS_SCHEMA = pa.schema(
+    [
+        ("run_id", pa.string()),
+        ("shard", pa.string()),
+        ("format", pa.string()),
+        ("n_read", pa.int64()),
+        ("n_docs", pa.int64()),
+        ("n_errors", pa.int64()),
+        ("n_bytes", pa.int64()),
+        ("task", pa.int32()),
+    ]
+)
+SIGNATURES_SCHEMA = pa.schema(
+    [
+        ("run_id", pa.string()),
+        ("shard", pa.string()),
+        ("position", pa.int64()),
+        ("doc_id", pa.string()),
+        ("minhash", pa.list_(pa.uint32())),
+    ]
+)
+
+
+def split_fields(fields: dict[str, Any]) -> tuple[str | None, str | None, dict[str, Any]]:
+    """(source, url, meta): a nested `metadata` object is flattened one level into meta;
+    top-level fields win over nested ones; source/url may live at either level."""
+    meta: dict[str, Any] = {}
+    nested = fields.get("metadata")
+    if isinstance(nested, dict):
+        meta.update(nested)
+    for k, v in fields.items():
+        if k == "metadata" and isinstance(v, dict):
+            continue
+        meta[k] = v
+    source = meta.pop("source", None)
+    url = meta.pop("url", None)
+    return (
+        None if source is None else str(source),
+        None if url is None else str(url),
+        meta,
+    )
+
+
+class _TableWriter:
+    """Streams rows to one Parquet file through a temp name; `close()` renames it."""
+
+    def __init__(self, path: Path, schema: pa.Schema, row_group_size: int) -> None:
+        self.path = path
+        self.tmp = path.with_name(f".{path.name}.tmp")
+        self.schema = schema
+        self.row_group_size = row_group_size
+        self.rows: dict[str, list[Any]] = {n: [] for n in schema.names}
+        self.n_buffered = 0
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.writer = pq.ParquetWriter(self.tmp, schema, compression="zstd")
+
+    def add(self, row: dict[str, Any]) -> None:
+        for n, col in self.rows.items():
+            col.append(row.get(n))
+        self.n_buffered += 1
+        if self.n_buffered >= self.row_group_size:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.n_buffered:
+            return
+        table = pa.Table.from_pydict(self.rows, schema=self.schema)
+        self.writer.write_table(table)
+        self.rows = {n: [] for n in self.schema.names}
+        self.n_buffered = 0
+
+    def close(self) -> None:
+        self.flush()
+        self.writer.close()
+        os.replace(self.tmp, self.path)
+
+    def abort(self) -> None:
+        try:
+            self.writer.close()
+        finally:
+            if self.tmp.exists():
+                self.tmp.unlink()
+
+
+def _kill_hook(rank: int) -> int:
+    """``CURATE_TEST_KILL_AFTER`` = ``n`` (any task) or ``rank:n`` (that task only); 0 = off."""
+    spec = os.environ.get("CURATE_TEST_KILL_AFTER", "")
+    if not spec:
+        return 0
+    r, _, n = spec.rpartition(":")
+    return int(n) if not r or int(r) == rank else 0
+
+
+class AuditWriter(PipelineStep):
+    name = "audit writer"
+    type = "💽 - WRITER"
+
+    def __init__(
+        self,
+        out_dir: str | Path,
+        run_id: str,
+        lex_categories: Sequence[str] = (),
+        classifiers: Sequence[str] = (),
+        minhash: bool = False,
+        row_group_size: int = 4096,
+    ) -> None:
+        super().__init__()
+        self.out_dir = str(out_dir)
+        self.run_id = run_id
+        self.lex_categories = tuple(lex_categories)
+        self.classifiers = tuple(classifiers)
+        self.minhash = minhash
+        self.row_group_size = row_group_size
+
+    def _doc_row(self, doc: Document) -> dict[str, Any]:
+        md = doc.metadata
+        source, url, meta = split_fields(md.get("_fields", {}))
+        row = {k: v for k, v in md.items() if not k.startswith("_")}
+        row.update(
+            run_id=self.run_id,
+            shard=md["_shard"],
+            position=md["_pos"],
+            doc_id=doc.id,
+            source=source,
+            url=url,
+            meta=orjson.dumps(meta, default=str, option=orjson.OPT_SORT_KEYS).decode(),
+            snippet=doc.text[:SNIPPET_CHARS],
+        )
+        return row
+
+    def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1):
+        out = Path(self.out_dir)
+        name = f"{rank:05d}.parquet"
+        writers = {
+            "docs": _TableWriter(
+                out / "docs" / name,
+                docs_schema(self.lex_categories, self.classifiers),
+                self.row_group_size,
+            ),
+            "errors": _TableWriter(out / "errors" / name, ERRORS_SCHEMA, self.row_group_size),
+            "shards": _TableWriter(out / "shards" / name, SHARDS_SCHEMA, self.row_group_size),
+            "signatures": _TableWriter(
+                out / "signatures" / name, SIGNATURES_SCHEMA, self.row_group_size
+            ),
+        }
+        kill_after = _kill_hook(rank)
+        n_docs: dict[str, int] = {}
+        n_errors: dict[str, int] = {}
+        n_rows = 0
+        try:
+            for doc in data or ():
+                md = doc.metadata
+                shard = md["_shard"]
+                if md.get("_shard_end"):
+                    writers["shards"].add(
+                        {
+                            "run_id": self.run_id,
+                            "shard": shard,
+                            "format": md.get("_format"),
+                            "n_read": md["_n_read"],
+                            "n_docs": n_docs.pop(shard, 0),
+                            "n_errors": n_errors.pop(shard, 0),
+                            "n_bytes": md.get("_n_bytes"),
+                            "task": rank,
+                        }
+                    )
+                    self.stat_update("shards")
+                elif "_error" in md:
+                    writers["errors"].add(
+                        {
+                            "run_id": self.run_id,
+                            "shard": shard,
+                            "position": md["_pos"],
+                            "reason": md["_error"],
+                            "detail": md.get("_detail"),
+                            "raw": md.get("_raw", b""),
+                            "raw_len": md.get("_raw_len"),
+                        }
+                    )
+                    n_errors[shard] = n_errors.get(shard, 0) + 1
+                    self.stat_update("errors")
+                else:
+                    with self.track_time():
+                        writers["docs"].add(self._doc_row(doc))
+                        if self.minhash:
+                            sig = md.get("_minhash")
+                            if sig is None:
+                                raise RuntimeError(f"{shard}:{md['_pos']}: no MinHash signature")
+                            writers["signatures"].add(
+                                {
+                                    "run_id": self.run_id,
+                                    "shard": shard,
+                                    "position": md["_pos"],
+                                    "doc_id": doc.id,
+                                    "minhash": sig.tolist() if hasattr(sig, "tolist") else sig,
+                                }
+                            )
+                    n_docs[shard] = n_docs.get(shard, 0) + 1
+                    self.stat_update("docs")
+                n_rows += 1
+                if kill_after and n_rows >= kill_after:
+                    for w in writers.values():
+                        w.flush()
+                    os.kill(os.getpid(), signal.SIGKILL)
+                yield doc
+            if n_docs or n_errors:
+                raise RuntimeError(f"records without a shard marker: {sorted(n_docs | n_errors)}")
+        except BaseException:
+            for w in writers.values():
+                w.abort()
+            raise
+        for w in writers.values():
+            w.close()

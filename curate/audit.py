@@ -1,0 +1,429 @@
+"""The audit job: config, pipeline assembly, execution, resumption, store load and manifest.
+
+One validated `AuditConfig` comes from either a spec (`curate run pipelines/audit.toml`) or flags
+(`curate audit PATH... --workspace WS`); both resolve relative paths to absolute ones (a spec's
+against the spec's folder, flags' against the current directory), so the same job hashes the same.
+
+The pipeline is a list of datatrove blocks::
+
+    ShardReader -> HashLengths -> LexiconTagger -> ClassifierAnnotator* -> MinHashSignature
+                -> AuditWriter
+
+run by datatrove's executor (local; ray and slurm when installed/configured). Shard i goes to
+task i % tasks; each task writes ``audit/<run_id>/{docs,errors,shards,signatures}/<rank>.parquet``
+and datatrove marks it complete in ``runs/<run_id>/logs/completions``.
+
+Resumption: the run key is the hash of the resolved config (minus settings that do not change
+results: `executor.workers`, `progress`) plus the inputs' fingerprints (path, size, mtime). A run
+with the same key that did not finish (status running or failed) is resumed under its run_id:
+completed tasks are skipped, the others redone (their files are replaced atomically), then the
+store load replaces that run's rows. A finished key re-run starts a new run_id.
+
+After all tasks: the four tables are loaded into DuckDB (`curate.store.load_parquet`, atomic and
+idempotent), the accounting invariant is checked per shard (n_read = n_docs + n_errors, and those
+equal the rows in the store), the manifest is written and the run is marked done.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from datatrove.executor.local import LocalPipelineExecutor
+
+from curate import registry
+from curate.annotating.writer import TABLES
+from curate.config import build, config_hash, to_dict
+from curate.dedup.minhash import MinHashConfig
+from curate.errors import ConfigError, CurateError, unknown_name
+from curate.reading import InputConfig, resolve_inputs
+from curate.workspace import Workspace
+
+DEFAULT_CLASSIFIER = "malicious_character_v1"
+
+
+@dataclass(frozen=True)
+class HashStep:
+    """Exact hash and lengths (always on: every docs row has them)."""
+
+    enabled: bool = True
+
+    def validate(self) -> None:
+        if not self.enabled:
+            raise ConfigError("enabled: the hash/lengths step cannot be turned off")
+
+
+@dataclass(frozen=True)
+class LexiconStep:
+    enabled: bool = True
+    lexicon: str = "malicious_character_v1"
+
+
+@dataclass(frozen=True)
+class ClassifiersStep:
+    names: tuple[str, ...] = ()
+    batch_size: int = 64
+
+    def validate(self) -> None:
+        if self.batch_size < 1:
+            raise ConfigError(f"batch_size must be >= 1, got {self.batch_size}")
+        if len(set(self.names)) != len(self.names):
+            raise ConfigError(f"names: duplicate classifier in {list(self.names)}")
+
+
+@dataclass(frozen=True)
+class MinHashStep:
+    enabled: bool = True
+    num_perm: int = 128
+    ngram: int = 5
+    seed: int = 1
+    batch_size: int = 256
+
+    def minhash_config(self) -> MinHashConfig:
+        return build(
+            MinHashConfig, {"num_perm": self.num_perm, "ngram": self.ngram, "seed": self.seed}
+        )
+
+    def validate(self) -> None:
+        self.minhash_config()
+        if self.batch_size < 1:
+            raise ConfigError(f"batch_size must be >= 1, got {self.batch_size}")
+
+
+@dataclass(frozen=True)
+class StepsConfig:
+    """The annotate steps, by name: a misspelled step name is an unknown key here."""
+
+    hash: HashStep = field(default_factory=HashStep)
+    lexicon: LexiconStep = field(default_factory=LexiconStep)
+    classifiers: ClassifiersStep = field(default_factory=ClassifiersStep)
+    minhash: MinHashStep = field(default_factory=MinHashStep)
+
+
+@dataclass(frozen=True)
+class ExecutorConfig:
+    kind: Literal["local", "ray", "slurm"] = "local"
+    tasks: int = 1
+    workers: int = -1  # local: parallel tasks (-1 = all); not part of the run key
+    # slurm only
+    partition: str = ""
+    time: str = "04:00:00"
+    cpus_per_task: int = 1
+    mem_per_cpu_gb: int = 2
+    sbatch_args: dict[str, str] = field(default_factory=dict)
+
+    def validate(self) -> None:
+        if self.tasks < 1:
+            raise ConfigError(f"tasks must be >= 1, got {self.tasks}")
+        if self.workers == 0 or self.workers < -1:
+            raise ConfigError(f"workers must be -1 (all) or >= 1, got {self.workers}")
+        if self.kind == "slurm" and not self.partition:
+            raise ConfigError("partition: required when kind = 'slurm'")
+
+
+@dataclass(frozen=True)
+class WriterConfig:
+    row_group_size: int = 4096
+
+    def validate(self) -> None:
+        if self.row_group_size < 1:
+            raise ConfigError(f"row_group_size must be >= 1, got {self.row_group_size}")
+
+
+@dataclass(frozen=True)
+class AuditConfig:
+    workspace: str
+    inputs: InputConfig
+    kind: Literal["audit"] = "audit"
+    steps: StepsConfig = field(default_factory=StepsConfig)
+    executor: ExecutorConfig = field(default_factory=ExecutorConfig)
+    writer: WriterConfig = field(default_factory=WriterConfig)
+    progress: bool = True  # not part of the run key
+
+
+def _abs(p: str, base: Path) -> str:
+    if "://" in p:
+        return p
+    q = Path(p).expanduser()
+    return str(q if q.is_absolute() else (base / q).resolve())
+
+
+def resolve_config(data: dict[str, Any], base: Path, where: str) -> AuditConfig:
+    """Validate a plain dict (spec or flags) into an AuditConfig with absolute local paths."""
+    cfg = build(AuditConfig, data, where)
+    base = base.resolve()
+    inputs = dataclasses.replace(cfg.inputs, paths=tuple(_abs(p, base) for p in cfg.inputs.paths))
+    return dataclasses.replace(cfg, workspace=_abs(cfg.workspace, base), inputs=inputs)
+
+
+def check_names(cfg: AuditConfig, where: str) -> None:
+    """Fail before any work on an unknown classifier or lexicon name."""
+    known = registry.names()
+    for n in cfg.steps.classifiers.names:
+        if n not in known:
+            raise unknown_name("classifier", n, known, f"{where} [steps.classifiers]")
+    if cfg.steps.lexicon.enabled:
+        from curate.lexicons import load_lexicon
+
+        try:
+            load_lexicon(cfg.steps.lexicon.lexicon)
+        except CurateError as e:
+            raise ConfigError(f"{where} [steps.lexicon]: {e}") from None
+
+
+def run_key(cfg: AuditConfig, inputs: list[dict[str, Any]]) -> str:
+    d = to_dict(cfg)
+    d.pop("progress", None)
+    d["executor"].pop("workers", None)
+    return config_hash({"config": d, "inputs": inputs})
+
+
+@dataclass(frozen=True)
+class AuditResult:
+    run_id: str
+    resumed: bool
+    counts: dict[str, int]
+    shards: int
+    manifest: Path
+    seconds: float
+
+
+def build_pipeline(cfg: AuditConfig, shards: list[str], run_id: str, out_dir: Path) -> list[Any]:
+    from curate.annotating.classifier import ClassifierAnnotator
+    from curate.annotating.hashing import HashLengths
+    from curate.annotating.lexicon import LexiconTagger
+    from curate.annotating.minhash import MinHashSignature
+    from curate.annotating.writer import AuditWriter
+    from curate.lexicons import load_lexicon
+    from curate.reading import ShardReader
+
+    s = cfg.steps
+    steps: list[Any] = [ShardReader(shards, cfg.inputs, progress=cfg.progress), HashLengths()]
+    cats: tuple[str, ...] = ()
+    if s.lexicon.enabled:
+        steps.append(LexiconTagger(s.lexicon.lexicon))
+        cats = load_lexicon(s.lexicon.lexicon).categories
+    for name in s.classifiers.names:
+        steps.append(ClassifierAnnotator(name, s.classifiers.batch_size))
+    if s.minhash.enabled:
+        steps.append(MinHashSignature(s.minhash.minhash_config(), s.minhash.batch_size))
+    steps.append(
+        AuditWriter(
+            out_dir,
+            run_id,
+            lex_categories=cats,
+            classifiers=s.classifiers.names,
+            minhash=s.minhash.enabled,
+            row_group_size=cfg.writer.row_group_size,
+        )
+    )
+    return steps
+
+
+class QuietLocalExecutor(LocalPipelineExecutor):
+    """Datatrove's local executor, with two changes:
+
+    - per-task INFO logs go to the task log files only (in datatrove, local_rank only selects
+      the console log level, so tasks run with local_rank >= 1);
+    - with one worker, tasks run in this process without datatrove's multiprocessing Manager,
+      so a killed run leaves no orphan server process behind. Completion markers, per-task and
+      merged stats.json are written exactly as datatrove writes them.
+    """
+
+    def _run_for_rank(self, rank: int, local_rank: int = 0, node_rank: int = -1):
+        try:
+            return super()._run_for_rank(rank, max(local_rank, 1), node_rank)
+        finally:
+            _quiet_datatrove_logs()  # datatrove resets the console logger after each task
+
+    def run(self):
+        if self.workers != 1:
+            return super().run()
+        from copy import deepcopy
+
+        from datatrove.utils.stats import PipelineStats
+
+        self._launched = True
+        ranks = self.get_incomplete_ranks(range(self.local_tasks))
+        if not ranks:
+            return PipelineStats()
+        self.save_executor_as_json()
+        pipeline = self.pipeline
+        stats = []
+        for rank in ranks:
+            self.pipeline = deepcopy(pipeline)
+            stats.append(self._run_for_rank(rank))
+        self.pipeline = pipeline
+        merged = sum(stats, start=PipelineStats())
+        with self.logging_dir.open("stats.json", "wt") as f:
+            merged.save_to_disk(f)
+        return merged
+
+
+def make_executor(cfg: AuditConfig, pipeline: list[Any], logs: Path):
+    ex = cfg.executor
+    if ex.kind == "local":
+        workers = ex.tasks if ex.workers == -1 else min(ex.workers, ex.tasks)
+        return QuietLocalExecutor(
+            pipeline,
+            tasks=ex.tasks,
+            workers=workers,
+            logging_dir=str(logs),
+            start_method="fork",
+        )
+    if ex.kind == "ray":
+        try:
+            import ray  # noqa: F401
+            from datatrove.executor.ray import RayPipelineExecutor
+        except ImportError:
+            raise CurateError(
+                "executor 'ray' needs Ray: pip install 'curate[ray]' (or use --executor local)"
+            ) from None
+        return RayPipelineExecutor(pipeline, tasks=ex.tasks, logging_dir=str(logs))
+    from datatrove.executor.slurm import SlurmPipelineExecutor
+
+    return SlurmPipelineExecutor(
+        pipeline,
+        tasks=ex.tasks,
+        time=ex.time,
+        partition=ex.partition,
+        cpus_per_task=ex.cpus_per_task,
+        mem_per_cpu_gb=ex.mem_per_cpu_gb,
+        logging_dir=str(logs),
+        job_name="curate-audit",
+        sbatch_args=dict(ex.sbatch_args) or None,
+    )
+
+
+def _quiet_datatrove_logs() -> None:
+    from datatrove.utils.logging import logger
+
+    logger.remove()
+    logger.add(sys.stderr, level="WARNING")
+
+
+def _utc() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def check_accounting(con: Any, run_id: str, shards: list[str]) -> None:
+    """Raise if any shard's counts do not reconcile (a bug, never a user error)."""
+    rows = con.execute(
+        """
+        SELECT s.shard, s.n_read, s.n_docs, s.n_errors,
+               (SELECT count(*) FROM docs d WHERE d.run_id = s.run_id AND d.shard = s.shard),
+               (SELECT count(*) FROM errors e WHERE e.run_id = s.run_id AND e.shard = s.shard)
+        FROM shards s WHERE s.run_id = ? ORDER BY s.shard
+        """,
+        [run_id],
+    ).fetchall()
+    problems = []
+    seen = [r[0] for r in rows]
+    if sorted(seen) != sorted(shards):
+        problems.append(
+            f"shards rows {len(seen)} for {len(shards)} input shards "
+            f"(missing: {sorted(set(shards) - set(seen))[:3]}, "
+            f"duplicated: {sorted({s for s in seen if seen.count(s) > 1})[:3]})"
+        )
+    for shard, n_read, n_docs, n_err, in_docs, in_err in rows:
+        if n_read != n_docs + n_err or n_docs != in_docs or n_err != in_err:
+            problems.append(
+                f"{shard}: n_read={n_read} n_docs={n_docs} n_errors={n_err} "
+                f"docs rows={in_docs} errors rows={in_err}"
+            )
+    if problems:
+        raise RuntimeError(f"audit {run_id}: accounting does not reconcile: " + "; ".join(problems))
+
+
+def run_audit(cfg: AuditConfig, where: str = "audit", log=None) -> AuditResult:
+    """Run (or resume) an audit; returns when the rows are in the store."""
+    from curate.provenance import fingerprints, write_manifest
+    from curate.store import (
+        connect,
+        find_unfinished_run,
+        finish_run,
+        load_parquet,
+        start_run,
+    )
+    from curate.workspace import new_run_id
+
+    def say(msg: str) -> None:
+        if log is not None:
+            log(msg)
+
+    t0 = time.perf_counter()
+    check_names(cfg, where)
+    shards = resolve_inputs(cfg.inputs.paths, cfg.inputs.format)
+    inputs = fingerprints(shards)
+    key = run_key(cfg, inputs)
+    ws = Workspace.at(cfg.workspace)
+    with ws.lock("curate audit"):
+        with connect(ws) as con:
+            prev = find_unfinished_run(con, "audit", key)
+            run_id = prev or new_run_id("audit", key)
+            start_run(con, run_id, "audit", key, to_dict(cfg))
+        say(
+            f"{'resuming' if prev else 'starting'} audit {run_id}: {len(shards)} shard(s), "
+            f"{cfg.executor.tasks} task(s), classifiers: "
+            f"{', '.join(cfg.steps.classifiers.names) or '(none)'}"
+        )
+        started = _utc()
+        run_dir = ws.run_dir(run_id)
+        out_dir = ws.audit_dir(run_id)
+        try:
+            pipeline = build_pipeline(cfg, shards, run_id, out_dir)
+            executor = make_executor(cfg, pipeline, run_dir / "logs")
+            _quiet_datatrove_logs()
+            executor.run()
+            files = {t: sorted((out_dir / t).glob("*.parquet")) for t in TABLES}
+            want = [f"{r:05d}.parquet" for r in range(cfg.executor.tasks)]
+            missing = [w for w in want if w not in {f.name for f in files["shards"]}]
+            if missing:
+                if cfg.executor.kind == "slurm":
+                    say(
+                        f"submitted {len(missing)} task(s) to slurm; when they finish, run the "
+                        "same command again to load the rows into the store"
+                    )
+                    return AuditResult(run_id, bool(prev), {}, len(shards), Path(), 0.0)
+                raise RuntimeError(f"audit {run_id}: tasks finished without output: {missing}")
+            with connect(ws) as con:
+                counts = {
+                    t: load_parquet(con, t, files[t], {"run_id": run_id})
+                    for t in ("docs", "errors", "shards", "signatures")
+                }
+                check_accounting(con, run_id, shards)
+                finished = _utc()
+                stats_path = run_dir / "logs" / "stats.json"
+                manifest = write_manifest(
+                    run_dir,
+                    "audit",
+                    cfg,
+                    inputs,
+                    {**counts, "n_shards": len(shards)},
+                    started,
+                    finished,
+                    extra={
+                        "run_id": run_id,
+                        "run_key": key,
+                        "resumed": bool(prev),
+                        "audit_dir": str(out_dir),
+                        "datatrove_stats": str(stats_path) if stats_path.exists() else None,
+                    },
+                )
+                con.execute(
+                    "UPDATE runs SET manifest_path = ? WHERE run_id = ?", [str(manifest), run_id]
+                )
+                finish_run(con, run_id, "done")
+        except BaseException:
+            try:
+                with connect(ws) as con:
+                    finish_run(con, run_id, "failed")
+            except Exception:  # the original error matters more
+                pass
+            raise
+    return AuditResult(run_id, bool(prev), counts, len(shards), manifest, time.perf_counter() - t0)

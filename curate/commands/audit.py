@@ -1,0 +1,289 @@
+"""CLI: `curate audit`, `curate query`, `curate summary`, and the spec kind "audit".
+
+`curate audit PATH... --workspace WS` and `curate run SPEC.toml` (kind = "audit") build the same
+`curate.audit.AuditConfig`: flags are turned into the spec's dict shape and validated by the same
+code, so both fail the same way on a bad value and hash the same for resumption. `--spec-out`
+writes the resolved config as a spec file that `curate run` accepts.
+
+`curate query` opens the store read-only (`curate.store.connect_readonly`): a statement that
+would write is refused by DuckDB and reported as "curate query is read-only"; any other SQL error
+is reported with DuckDB's message. Output: an aligned text table (default), CSV or JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import math
+import sys
+from pathlib import Path
+from typing import Any
+
+from curate.errors import CurateError
+
+
+def _log(msg: str) -> None:
+    print(f"curate: {msg}", file=sys.stderr)
+
+
+# ---------------------------------------------------------------------------- audit
+
+
+def default_classifiers() -> list[str]:
+    from curate import registry
+
+    names = registry.names()
+    if "malicious_character_v1" in names:
+        return ["malicious_character_v1"]
+    _log(
+        "warning: classifier 'malicious_character_v1' is not registered; running without a "
+        f"classifier (registered: {', '.join(names) or 'none'}); pass --classifier NAME to choose"
+    )
+    return []
+
+
+def _flags_to_spec(args: argparse.Namespace) -> dict[str, Any]:
+    classifiers = args.classifier if args.classifier is not None else default_classifiers()
+    if classifiers == ["none"]:
+        classifiers = []
+    spec: dict[str, Any] = {
+        "kind": "audit",
+        "workspace": args.workspace,
+        "inputs": {
+            "paths": list(args.paths),
+            "text_field": args.text_field,
+            "id_field": args.id_field,
+        },
+        "steps": {
+            "classifiers": {"names": classifiers},
+            "minhash": {"enabled": not args.no_minhash},
+        },
+        "executor": {"kind": args.executor, "tasks": args.tasks},
+        "progress": not args.quiet,
+    }
+    if args.workers is not None:
+        spec["executor"]["workers"] = args.workers
+    if args.max_line_bytes is not None:
+        spec["inputs"]["max_line_bytes"] = args.max_line_bytes
+    return spec
+
+
+def _run_config(cfg: Any, where: str, quiet: bool = False) -> int:
+    from curate.audit import run_audit
+
+    log = None if quiet else _log
+    res = run_audit(cfg, where, log=log)
+    if res.counts:
+        c = res.counts
+        print(
+            f"audit {res.run_id}{' (resumed)' if res.resumed else ''}: {res.shards} shard(s), "
+            f"{c.get('docs', 0)} docs, {c.get('errors', 0)} bad records, "
+            f"{res.seconds:.1f} s; manifest {res.manifest}"
+        )
+        print(f"next: curate summary {cfg.workspace}")
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from curate.audit import resolve_config
+    from curate.config import to_dict
+    from curate.provenance import atomic_write_text, to_toml
+
+    cfg = resolve_config(_flags_to_spec(args), Path.cwd(), "curate audit")
+    if args.spec_out:
+        atomic_write_text(args.spec_out, to_toml(to_dict(cfg)) + "\n")
+        _log(f"wrote spec {args.spec_out} (run it with: curate run {args.spec_out})")
+    return _run_config(cfg, "curate audit", quiet=args.quiet)
+
+
+def run_spec(spec: dict[str, Any], path: Path) -> int:
+    from curate.audit import resolve_config
+
+    cfg = resolve_config(spec, path.parent, str(path))
+    return _run_config(cfg, str(path), quiet=not cfg.progress)
+
+
+SPEC_KINDS = {"audit": run_spec}
+
+
+# ---------------------------------------------------------------------------- query
+
+
+def _cell(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, bytes | bytearray | memoryview):
+        return bytes(v).decode("utf-8", errors="backslashreplace")
+    if isinstance(v, float):
+        return "nan" if math.isnan(v) else f"{v:.6g}"
+    if isinstance(v, list | dict | tuple):
+        return json.dumps(v, default=str, ensure_ascii=False)
+    return str(v)
+
+
+def _jsonable(v: Any) -> Any:
+    if isinstance(v, bytes | bytearray | memoryview):
+        return bytes(v).decode("utf-8", errors="backslashreplace")
+    if isinstance(v, dict):
+        return {str(k): _jsonable(x) for k, x in v.items()}
+    if isinstance(v, list | tuple):
+        return [_jsonable(x) for x in v]
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    if isinstance(v, int | float | str | bool) or v is None:
+        return v
+    return str(v)
+
+
+def format_table(cols: list[str], rows: list[tuple], max_width: int = 60) -> str:
+    cells = [[_cell(v).replace("\n", "\\n") for v in r] for r in rows]
+    cells = [[c if len(c) <= max_width else c[: max_width - 1] + "…" for c in r] for r in cells]
+    widths = [len(c) for c in cols]
+    for r in cells:
+        widths = [max(w, len(c)) for w, c in zip(widths, r, strict=True)]
+    line = "  ".join(c.ljust(w) for c, w in zip(cols, widths, strict=True)).rstrip()
+    out = [line, "  ".join("-" * w for w in widths)]
+    out += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
+    return "\n".join(out)
+
+
+def run_query(ws_path: str, sql: str) -> tuple[list[str], list[tuple]]:
+    """Run `sql` on a read-only connection; returns (columns, rows)."""
+    import duckdb
+
+    from curate.store import connect_readonly
+    from curate.workspace import Workspace
+
+    ws = Workspace.at(ws_path, create=False)
+    con = connect_readonly(ws)
+    try:
+        cur = con.execute(sql)
+        if cur.description is None:
+            return [], []
+        cols = [d[0] for d in cur.description]
+        return cols, cur.fetchall()
+    except duckdb.Error as e:
+        msg = str(e).strip()
+        low = msg.lower()
+        if "read-only" in low or "read only" in low or "lock_configuration" in low:
+            raise CurateError(
+                f"curate query is read-only: this statement would change the store or the "
+                f"configuration and was refused; nothing was changed ({msg})"
+            ) from None
+        if (
+            "external access" in low
+            or "enable_external_access" in low
+            or "file system operations are disabled" in low
+            or "permission error" in low
+        ):
+            raise CurateError(
+                f"curate query cannot read or write files outside the store ({msg})"
+            ) from None
+        raise CurateError(f"SQL error: {msg}") from None
+    finally:
+        con.close()
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    cols, rows = run_query(args.workspace, args.sql)
+    if args.format == "json":
+        text = json.dumps(
+            [dict(zip(cols, map(_jsonable, r), strict=True)) for r in rows],
+            ensure_ascii=False,
+            indent=None if args.output else 1,
+        )
+    elif args.format == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(cols)
+        w.writerows([_cell(v) for v in r] for r in rows)
+        text = buf.getvalue().rstrip("\n")
+    else:
+        shown = rows if args.max_rows <= 0 else rows[: args.max_rows]
+        text = format_table(cols, shown)
+        if len(shown) < len(rows):
+            text += f"\n... {len(rows) - len(shown)} more rows (use --max-rows 0 or --format csv)"
+        text += f"\n({len(rows)} row{'s' if len(rows) != 1 else ''})"
+    if args.output:
+        from curate.provenance import atomic_write_text
+
+        atomic_write_text(args.output, text + "\n")
+        _log(f"wrote {len(rows)} rows to {args.output}")
+    else:
+        print(text)
+    return 0
+
+
+# ---------------------------------------------------------------------------- summary
+
+
+def cmd_summary(args: argparse.Namespace) -> int:
+    from curate.summary import summarize
+
+    print(
+        summarize(
+            args.workspace,
+            run_id=args.run,
+            classifier=args.classifier,
+            threshold=args.threshold,
+            top=args.top,
+            plot=args.plot,
+        )
+    )
+    return 0
+
+
+# ---------------------------------------------------------------------------- parsers
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    a = sub.add_parser(
+        "audit",
+        help="annotate shards (never dropping text) into a workspace's audit store",
+        description="Read shards, annotate every document (hash, lengths, lexicon, classifiers, "
+        "MinHash), write one audit row per document and load them into WS/curate.duckdb. "
+        "Re-running the same command resumes an interrupted run.",
+    )
+    a.add_argument("paths", nargs="+", metavar="PATH", help="shard files, directories, globs, URLs")
+    a.add_argument("--workspace", "-w", required=True, metavar="WS")
+    a.add_argument("--text-field", default="text")
+    a.add_argument("--id-field", default="id")
+    a.add_argument("--executor", choices=["local", "ray", "slurm"], default="local")
+    a.add_argument("--tasks", type=int, default=1, help="number of tasks (shard i -> task i%%N)")
+    a.add_argument("--workers", type=int, default=None, help="parallel local tasks (default all)")
+    a.add_argument(
+        "--classifier",
+        action="append",
+        metavar="NAME",
+        help="registered classifier to score with (repeatable; 'none' for none; default: "
+        "malicious_character_v1 when registered)",
+    )
+    a.add_argument("--no-minhash", action="store_true", help="skip the MinHash signature step")
+    a.add_argument("--max-line-bytes", type=int, default=None)
+    a.add_argument("--spec-out", metavar="FILE", help="also write the resolved config as a spec")
+    a.add_argument("--quiet", "-q", action="store_true", help="no progress bar or status lines")
+    a.set_defaults(func=cmd_audit)
+
+    q = sub.add_parser(
+        "query",
+        help="run read-only SQL on a workspace's store",
+        description="Run SQL on WS/curate.duckdb opened read-only (tables: runs, docs, shards, "
+        "errors, signatures, ...). Statements that write are refused.",
+    )
+    q.add_argument("workspace", metavar="WS")
+    q.add_argument("sql", metavar="SQL")
+    q.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    q.add_argument("--output", "-o", metavar="FILE")
+    q.add_argument("--max-rows", type=int, default=200, help="table format: rows shown (0 = all)")
+    q.set_defaults(func=cmd_query)
+
+    s = sub.add_parser("summary", help="docs, flagged rates, score histograms of an audit run")
+    s.add_argument("workspace", metavar="WS")
+    s.add_argument("--run", metavar="RUN_ID", help="default: the latest finished audit")
+    s.add_argument("--classifier", metavar="NAME", help="default: every score_ column")
+    s.add_argument("--threshold", type=float, default=0.5)
+    s.add_argument("--top", type=int, default=10, help="top flagged docs shown")
+    s.add_argument("--plot", metavar="PNG", help="also save score histograms to a PNG")
+    s.set_defaults(func=cmd_summary)

@@ -1,0 +1,503 @@
+"""Reading shards into datatrove Documents without losing a single record.
+
+Datatrove's stock JsonlReader skips lines it cannot parse; an audit must not. `ShardReader` is a
+datatrove reader block that opens each shard through fsspec (local paths, globs and URLs) and
+yields one Document per record, *including bad ones*:
+
+- a good record becomes ``Document(text, id, metadata={"_shard", "_pos", "_fields"})`` where
+  ``_fields`` holds every other input field (source, url, metadata, ...);
+- a bad record becomes a Document whose metadata carries ``_error`` (a short reason code),
+  ``_detail`` (a human message), ``_raw`` (the first `raw_cap` bytes) and ``_raw_len``; the
+  annotators pass it through untouched and the audit writer routes it to the `errors` table;
+- after the last record of a shard the reader yields one *shard marker* Document
+  (``metadata["_shard_end"]``) carrying the number of records it read, so the writer can write
+  the `shards` row and the invariant ``n_read = n_docs + n_errors`` is checked against counts
+  made in two different places.
+
+JSONL (plain, .gz, .zst) is decompressed by hand (zlib / zstandard decompress objects) so that a
+truncated stream is detected (the decoder never reached end-of-stream) instead of silently ending,
+and lines are split in bounded memory: a line longer than `max_line_bytes` is never held whole,
+only its first `raw_cap` bytes and its length. Positions are 0-based line numbers (a blank line
+is a record too: it becomes a `blank_line` error, so positions equal line numbers). Parquet shards
+are read in record batches; the position is the row index.
+
+Shard i of the resolved input list goes to task ``i % world_size``: each shard is read by exactly
+one task, in order, so output is deterministic.
+"""
+
+from __future__ import annotations
+
+import glob as _glob
+import os
+import sys
+import zlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import orjson
+from datatrove.data import Document, DocumentsPipeline
+from datatrove.pipeline.base import PipelineStep
+
+from curate.errors import ConfigError, CurateError
+
+FORMATS = {
+    ".jsonl": "jsonl",
+    ".json": "jsonl",
+    ".ndjson": "jsonl",
+    ".jsonl.gz": "jsonl.gz",
+    ".json.gz": "jsonl.gz",
+    ".ndjson.gz": "jsonl.gz",
+    ".jsonl.zst": "jsonl.zst",
+    ".jsonl.zstd": "jsonl.zst",
+    ".json.zst": "jsonl.zst",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+}
+Format = Literal["auto", "jsonl", "jsonl.gz", "jsonl.zst", "parquet"]
+
+
+@dataclass(frozen=True)
+class InputConfig:
+    """What to read and how. Paths are files, directories (searched recursively for supported
+    files), globs or fsspec URLs; they are resolved to a sorted, de-duplicated shard list."""
+
+    paths: tuple[str, ...] = ()
+    text_field: str = "text"
+    id_field: str = "id"
+    format: Format = "auto"
+    max_line_bytes: int = 8 * 1024 * 1024
+    raw_cap: int = 4096
+    parquet_batch_size: int = 1024
+
+    def validate(self) -> None:
+        if not self.paths:
+            raise ConfigError("paths: give at least one input path, glob or URL")
+        if self.max_line_bytes < 1024:
+            raise ConfigError(f"max_line_bytes must be >= 1024, got {self.max_line_bytes}")
+        if not 16 <= self.raw_cap <= 1 << 20:
+            raise ConfigError(f"raw_cap must be in [16, 1048576], got {self.raw_cap}")
+        if self.parquet_batch_size < 1:
+            raise ConfigError(f"parquet_batch_size must be >= 1, got {self.parquet_batch_size}")
+
+
+def shard_format(path: str, forced: str = "auto") -> str | None:
+    """The format of a shard from its name (or `forced`), None when not a supported name."""
+    if forced != "auto":
+        return forced
+    name = path.rsplit("/", 1)[-1].lower()
+    for suffix in sorted(FORMATS, key=len, reverse=True):
+        if name.endswith(suffix):
+            return FORMATS[suffix]
+    return None
+
+
+def _is_url(p: str) -> bool:
+    return "://" in p
+
+
+def resolve_inputs(paths: Sequence[str], forced: str = "auto") -> list[str]:
+    """Expand files, directories, globs and URLs to a sorted list of shard paths.
+
+    Local shards are returned as absolute paths, URLs keep their protocol. Fails (before any
+    work) on a path that matches nothing or a file whose format is unknown.
+    """
+    out: list[str] = []
+    supported = ", ".join(sorted(set(FORMATS)))
+    for p in paths:
+        if _is_url(p):
+            import fsspec
+
+            fs, root = fsspec.core.url_to_fs(p)
+            proto = p.split("://", 1)[0]
+            if _glob.has_magic(root):
+                found = sorted(fs.glob(root))
+            elif fs.isdir(root):
+                found = sorted(f for f in fs.find(root) if shard_format(f, forced))
+            elif fs.exists(root):
+                found = [root]
+            else:
+                found = []
+            if not found:
+                raise CurateError(f"{p}: no such file, or the pattern matches nothing")
+            files = [f"{proto}://{f}" if not f.startswith(f"{proto}://") else f for f in found]
+        else:
+            q = Path(p).expanduser()
+            if _glob.has_magic(str(q)):
+                files = sorted(str(Path(x).resolve()) for x in _glob.glob(str(q), recursive=True))
+                files = [f for f in files if Path(f).is_file()]
+            elif q.is_dir():
+                files = sorted(
+                    str(x.resolve()) for x in q.rglob("*") if x.is_file() and shard_format(x.name)
+                )
+                if not files:
+                    raise CurateError(f"{p}: directory has no shards (supported: {supported})")
+            elif q.is_file():
+                files = [str(q.resolve())]
+            else:
+                files = []
+            if not files:
+                raise CurateError(f"{p}: no such file, or the pattern matches nothing")
+        for f in files:
+            if shard_format(f, forced) is None:
+                raise CurateError(
+                    f"{f}: unknown shard format; supported suffixes: {supported} "
+                    "(or set inputs.format)"
+                )
+        out.extend(files)
+    return sorted(dict.fromkeys(out))
+
+
+def shard_name(shard: str) -> str:
+    return shard.rstrip("/").rsplit("/", 1)[-1]
+
+
+# ---------------------------------------------------------------------------- byte streams
+
+
+class Truncated(Exception):
+    """The compressed stream ended before its end-of-stream marker."""
+
+
+def _open_raw(shard: str):
+    if _is_url(shard):
+        import fsspec
+
+        return fsspec.open(shard, "rb").open()
+    return open(shard, "rb")  # noqa: SIM115 - closed by the caller
+
+
+def _plain_chunks(f, size: int) -> Iterator[bytes]:
+    while chunk := f.read(size):
+        yield chunk
+
+
+def _gzip_chunks(f, size: int) -> Iterator[bytes]:
+    d = zlib.decompressobj(wbits=31)
+    consumed = False
+    while True:
+        data = f.read(size)
+        if not data:
+            break
+        consumed = True
+        while data:
+            out = d.decompress(data, size * 4)
+            if out:
+                yield out
+            if d.eof:  # a gzip member ended; the rest (if any) is the next member
+                data = d.unused_data
+                d = zlib.decompressobj(wbits=31)
+                if not data:
+                    consumed = False
+            else:
+                data = d.unconsumed_tail
+    if consumed and not d.eof:
+        tail = d.flush()
+        if tail:
+            yield tail
+        raise Truncated("gzip stream ended before its end-of-stream marker")
+
+
+def _zstd_chunks(f, size: int) -> Iterator[bytes]:
+    import zstandard
+
+    d = zstandard.ZstdDecompressor().decompressobj()
+    consumed = False
+    while True:
+        data = f.read(size)
+        if not data:
+            break
+        consumed = True
+        while data:
+            out = d.decompress(data)
+            if out:
+                yield out
+            if d.eof:
+                data = d.unused_data
+                d = zstandard.ZstdDecompressor().decompressobj()
+                if not data:
+                    consumed = False
+            else:
+                data = b""
+    if consumed and not d.eof:
+        raise Truncated("zstd stream ended before its end-of-frame marker")
+
+
+def split_lines(
+    chunks: Iterator[bytes], max_line_bytes: int, raw_cap: int
+) -> Iterator[tuple[bytes, int, bool, bool]]:
+    """Split a byte stream into lines in bounded memory.
+
+    Yields ``(line, length, overlong, terminated)``: for an overlong line `line` is its first
+    `raw_cap` bytes and `length` its full length (the rest is discarded as it streams by).
+    The last line of a stream without a final newline has ``terminated=False``.
+    """
+    buf = bytearray()
+    over: bytes | None = None
+    over_len = 0
+    try:
+        for chunk in chunks:
+            start = 0
+            n = len(chunk)
+            while start < n:
+                nl = chunk.find(b"\n", start)
+                end = n if nl < 0 else nl
+                if over is not None:
+                    over_len += end - start
+                else:
+                    buf += chunk[start:end]
+                    if len(buf) > max_line_bytes:
+                        over, over_len = bytes(buf[:raw_cap]), len(buf)
+                        buf = bytearray()
+                if nl < 0:
+                    break
+                if over is not None:
+                    yield over, over_len, True, True
+                    over = None
+                else:
+                    yield bytes(buf), len(buf), False, True
+                    buf = bytearray()
+                start = nl + 1
+    except Truncated as e:
+        e.partial = over if over is not None else bytes(buf[:raw_cap])  # type: ignore[attr-defined]
+        e.partial_len = over_len if over is not None else len(buf)  # type: ignore[attr-defined]
+        raise
+    if over is not None:
+        yield over, over_len, True, False
+    elif buf:
+        yield bytes(buf), len(buf), False, False
+
+
+# ---------------------------------------------------------------------------- the block
+
+
+class ShardReader(PipelineStep):
+    """Datatrove reader: every record of every shard assigned to this task, good or bad."""
+
+    name = "curate shard reader"
+    type = "📖 - READER"
+
+    def __init__(self, shards: Sequence[str], cfg: InputConfig, progress: bool = False) -> None:
+        super().__init__()
+        self.shards = list(shards)
+        self.cfg = cfg
+        self.progress = progress
+
+    # -- record parsing -------------------------------------------------------------------
+
+    def _error(self, shard: str, pos: int, reason: str, detail: str, raw: bytes, raw_len: int):
+        self.stat_update("errors", f"error_{reason}")
+        return Document(
+            text="",
+            id=f"{shard_name(shard)}:{pos}",
+            metadata={
+                "_shard": shard,
+                "_pos": pos,
+                "_error": reason,
+                "_detail": detail,
+                "_raw": bytes(raw[: self.cfg.raw_cap]),
+                "_raw_len": raw_len,
+            },
+        )
+
+    def _record(self, shard: str, pos: int, rec: Any, raw: bytes) -> Document:
+        """A parsed record (dict) -> a Document, or an error Document."""
+        cfg = self.cfg
+        if not isinstance(rec, dict):
+            return self._error(
+                shard,
+                pos,
+                "not_an_object",
+                f"record is a JSON {type(rec).__name__}, not an object",
+                raw,
+                len(raw),
+            )
+        if cfg.text_field not in rec or rec[cfg.text_field] is None:
+            return self._error(
+                shard,
+                pos,
+                "missing_text",
+                f"no {cfg.text_field!r} field (set --text-field)",
+                raw,
+                len(raw),
+            )
+        text = rec[cfg.text_field]
+        if not isinstance(text, str):
+            return self._error(
+                shard,
+                pos,
+                "text_not_string",
+                f"field {cfg.text_field!r} is a {type(text).__name__}, not a string",
+                raw,
+                len(raw),
+            )
+        doc_id = rec.get(cfg.id_field)
+        if doc_id is None or doc_id == "":
+            doc_id = f"{shard_name(shard)}:{pos}"
+        elif not isinstance(doc_id, str):
+            doc_id = orjson.dumps(doc_id).decode() if not isinstance(doc_id, int) else str(doc_id)
+        fields = {k: v for k, v in rec.items() if k not in (cfg.text_field, cfg.id_field)}
+        self.stat_update("docs")
+        self.stat_update("chars", value=len(text))
+        return Document(
+            text=text, id=doc_id, metadata={"_shard": shard, "_pos": pos, "_fields": fields}
+        )
+
+    def _parse_line(self, shard: str, pos: int, line: bytes) -> Document:
+        if line.endswith(b"\r"):
+            line = line[:-1]
+        if not line.strip():
+            return self._error(shard, pos, "blank_line", "empty line", line, len(line))
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError as e:
+            return self._error(shard, pos, "invalid_utf8", str(e), line, len(line))
+        try:
+            rec = orjson.loads(line)
+        except orjson.JSONDecodeError as e:
+            return self._error(shard, pos, "invalid_json", str(e), line, len(line))
+        return self._record(shard, pos, rec, line)
+
+    # -- formats --------------------------------------------------------------------------
+
+    def _read_jsonl(self, shard: str, fmt: str, bar) -> Iterator[Document]:
+        cfg = self.cfg
+        pos = 0
+        try:
+            with _open_raw(shard) as f:
+                if fmt == "jsonl.gz":
+                    chunks = _gzip_chunks(f, 256 * 1024)
+                elif fmt == "jsonl.zst":
+                    chunks = _zstd_chunks(f, 256 * 1024)
+                else:
+                    chunks = _plain_chunks(f, 1024 * 1024)
+                try:
+                    for item in split_lines(chunks, cfg.max_line_bytes, cfg.raw_cap):
+                        yield self._line_doc(shard, pos, item)
+                        pos += 1
+                        if bar is not None:
+                            bar.update(1)
+                except Truncated as e:
+                    # what was decoded before the break was yielded; the unterminated tail
+                    # (if any) is the raw bytes of one truncation error
+                    codec = fmt.rsplit(".", 1)[-1]
+                    raw = getattr(e, "partial", b"")
+                    yield self._error(
+                        shard, pos, f"truncated_{codec}", str(e), raw, getattr(e, "partial_len", 0)
+                    )
+                    pos += 1
+                except Exception as e:  # zlib.error, zstandard.ZstdError, OSError: corrupt data
+                    if not isinstance(e, zlib.error | OSError | ValueError) and not type(
+                        e
+                    ).__module__.startswith("zstandard"):
+                        raise
+                    yield self._error(
+                        shard, pos, "unreadable_file", f"{type(e).__name__}: {e}", b"", 0
+                    )
+                    pos += 1
+        except (FileNotFoundError, PermissionError, IsADirectoryError) as e:
+            raise CurateError(f"{shard}: cannot open shard: {e}") from None
+        self._n_read = pos
+
+    def _line_doc(self, shard: str, pos: int, item: tuple[bytes, int, bool, bool]) -> Document:
+        line, length, overlong, _ = item
+        if overlong:
+            return self._error(
+                shard,
+                pos,
+                "line_too_long",
+                f"line of {length} bytes exceeds max_line_bytes={self.cfg.max_line_bytes}",
+                line,
+                length,
+            )
+        return self._parse_line(shard, pos, line)
+
+    def _read_parquet(self, shard: str, bar) -> Iterator[Document]:
+        import pyarrow.parquet as pq
+
+        pos = 0
+        try:
+            f = _open_raw(shard)
+        except (FileNotFoundError, PermissionError, IsADirectoryError) as e:
+            raise CurateError(f"{shard}: cannot open shard: {e}") from None
+        with f:
+            try:
+                pf = pq.ParquetFile(f)
+                batches = pf.iter_batches(batch_size=self.cfg.parquet_batch_size)
+                for batch in batches:
+                    for rec in batch.to_pylist():
+                        raw = b""
+                        if not isinstance(rec.get(self.cfg.text_field), str):
+                            raw = orjson.dumps(rec, default=str)
+                        yield self._record(shard, pos, rec, raw)
+                        pos += 1
+                        if bar is not None:
+                            bar.update(1)
+            except Exception as e:  # pyarrow raises ArrowInvalid/OSError on corrupt files
+                if isinstance(e, CurateError):
+                    raise
+                yield self._error(
+                    shard, pos, "unreadable_file", f"parquet: {type(e).__name__}: {e}", b"", 0
+                )
+                pos += 1
+        self._n_read = pos
+
+    # -- main -----------------------------------------------------------------------------
+
+    def read_shard(self, shard: str) -> Iterator[Document]:
+        """All records of one shard, then its marker Document."""
+        fmt = shard_format(shard, self.cfg.format) or "jsonl"
+        self._n_read = 0
+        size = _size(shard)
+        bar = None
+        if self.progress and sys.stderr.isatty():
+            from tqdm import tqdm
+
+            bar = tqdm(desc=shard_name(shard), unit="doc", file=sys.stderr, leave=False)
+        try:
+            if size == 0:
+                pass  # an empty file holds zero records (whatever its suffix)
+            elif fmt == "parquet":
+                yield from self._read_parquet(shard, bar)
+            else:
+                yield from self._read_jsonl(shard, fmt, bar)
+        finally:
+            if bar is not None:
+                bar.close()
+        self.stat_update("shards")
+        self.stat_update("records", value=self._n_read)
+        self.stat_update("bytes", value=size or 0, unit="shard")
+        yield Document(
+            text="",
+            id="",
+            metadata={
+                "_shard": shard,
+                "_shard_end": True,
+                "_n_read": self._n_read,
+                "_n_bytes": size,
+                "_format": fmt,
+            },
+        )
+
+    def run(self, data: DocumentsPipeline = None, rank: int = 0, world_size: int = 1):
+        if data:
+            yield from data
+        for i, shard in enumerate(self.shards):
+            if i % world_size == rank:
+                yield from self.read_shard(shard)
+
+
+def _size(shard: str) -> int | None:
+    if _is_url(shard):
+        import fsspec
+
+        fs, p = fsspec.core.url_to_fs(shard)
+        try:
+            return int(fs.size(p))
+        except (OSError, TypeError, ValueError):
+            return None
+    try:
+        return os.path.getsize(shard)
+    except OSError:
+        return None
