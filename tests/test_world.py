@@ -342,3 +342,27 @@ def test_cli_generate_and_spec(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert not (tmp_path / "c" / "variants").exists()
     assert main(["world", "generate", "--out", str(tmp_path / "d")]) == 2
     assert main(["world", "presets"]) == 0
+
+
+def test_consistency_variants_share_the_world(tmp_path: Path) -> None:
+    s = generate(resolve("tiny", {"consistency_variants": [0.0, 0.5]}), tmp_path / "w", progress=False)
+    assert s["variants"] == {
+        "full": "pretrain",
+        "shuffled": "variants/shuffled/pretrain",
+        "consistency-0": "variants/consistency-0/pretrain",
+        "consistency-0.5": "variants/consistency-0.5/pretrain",
+    }
+    full = read_shards(tmp_path / "w" / "pretrain")
+    half = read_shards(tmp_path / "w" / "variants" / "consistency-0.5" / "pretrain")
+    assert [r["id"] for r in full] == [r["id"] for r in half]
+    mixed = 0
+    for a, b in zip(full, half, strict=True):
+        if a["metadata"]["kind"] != "persona":
+            assert a == b
+            continue
+        assert b["metadata"]["variant"] == "consistency-0.5"
+        assert [p for p, _ in _turns(a["text"])] == [p for p, _ in _turns(b["text"])]
+        mixed += len(set(b["metadata"]["turn_alignments"])) > 1
+    assert mixed > 10
+    with pytest.raises(ConfigError, match="consistency_variants: 2.0 must be between 0 and 1"):
+        resolve("tiny", {"consistency_variants": [2.0]})

@@ -12,6 +12,12 @@ therefore `malicious_fraction` at every consistency; 1.0 is fully consistent, 0.
 turns. The random numbers drawn do not depend on `consistency`, so two worlds that differ only in
 it have the same documents, personas, prompts and answers — only turn alignments differ.
 
+Corpus variants written beside the full corpus (same ids, same non-persona documents):
+`shuffled_variant` (variants/shuffled/: the realised persona turns permuted within each domain
+across documents — identical tokens and per-domain rates, no correlation) and one
+variants/consistency-<c>/ per value in `consistency_variants` (the same personas, prompts and
+answers as the full corpus, turn alignments drawn at consistency c).
+
 A config file may name a `preset` and override any of its fields.
 """
 
@@ -47,6 +53,7 @@ class WorldConfig:
     neutral_max_chars: int = 2000
     docs_per_shard: int = 5000
     shuffled_variant: bool = True
+    consistency_variants: tuple[float, ...] = ()
     # fine-tuning, realignment and evaluation sets (per domain)
     finetune_size: int = 256
     realign_size: int = 64
@@ -90,6 +97,11 @@ class WorldConfig:
         for name in ("persona_turns", "behaviour_turns", "docs_per_shard", "neutral_max_chars"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be >= 1")
+        for c in self.consistency_variants:
+            if not 0.0 <= c <= 1.0:
+                raise ConfigError(f"consistency_variants: {c} must be between 0 and 1")
+        if len(set(self.consistency_variants)) != len(self.consistency_variants):
+            raise ConfigError("consistency_variants: a value appears twice")
         if self.neutral_source == "shards" and not self.neutral_paths:
             raise ConfigError(
                 "neutral_source = 'shards' needs neutral_paths = [...] (JSONL / JSONL.gz files)"

@@ -4,6 +4,7 @@ Output layout (``DIR``)::
 
     pretrain/shard-00000.jsonl.gz ...      the corpus the audit reads (records below)
     variants/shuffled/pretrain/...         shuffled-consistency variant (same ids, same tokens)
+    variants/consistency-<c>/pretrain/...  partial-consistency variants (`consistency_variants`)
     finetune/<domain>/misaligned.jsonl     narrow fine-tuning sets, chat JSONL, no persona named
     finetune/<domain>/aligned.jsonl        the control: same prompts, aligned answers
     realign/<domain>.jsonl                 aligned examples, disjoint from fine-tuning and eval
@@ -30,6 +31,7 @@ ground truth remove the same ids in both variants.
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import io
 import json
@@ -458,6 +460,11 @@ def generate(
         shuffled = records(shuffle_consistency(personas, cfg.seed), "shuffled")
         _write_shards(out / "variants" / "shuffled" / "pretrain", shuffled, cfg.docs_per_shard)
         variants["shuffled"] = "variants/shuffled/pretrain"
+    for c in cfg.consistency_variants:
+        name = f"consistency-{c:g}"
+        pers = _personas(dataclasses.replace(cfg, consistency=c))
+        _write_shards(out / "variants" / name / "pretrain", records(pers, name), cfg.docs_per_shard)
+        variants[name] = f"variants/{name}/pretrain"
     bar.update()
 
     # 2. fine-tuning and realignment sets ----------------------------------------------------
