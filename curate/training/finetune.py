@@ -116,7 +116,7 @@ def finetune(
         raise CurateError("fine-tuning set is empty")
     model = copy.deepcopy(base).to(policy.device)
     if cfg.kind == "lora":
-        apply_lora(model, cfg.lora_r, cfg.lora_alpha)
+        apply_lora(model, cfg.lora_r, cfg.lora_alpha, seed=seed)
     opt = make_optimizer(model, cfg.lr, cfg.weight_decay, (0.9, 0.95), fused=policy.is_cuda)
     data = encode_examples(tok, examples, base.cfg.ctx)
     g = torch.Generator().manual_seed(seed * 7_919 + 17)

@@ -149,16 +149,20 @@ class GPT(nn.Module):
 class LoRALinear(nn.Module):
     """y = base(x) + (alpha/r)·x·Aᵀ·Bᵀ with `base` frozen and B initialised to zero."""
 
-    def __init__(self, base: nn.Linear, r: int, alpha: float) -> None:
+    def __init__(
+        self, base: nn.Linear, r: int, alpha: float, generator: torch.Generator | None = None
+    ) -> None:
         super().__init__()
         self.base = base
         for p in self.base.parameters():
             p.requires_grad_(False)
         self.r = r
         self.scale = alpha / r
-        self.lora_a = nn.Parameter(torch.empty(r, base.in_features))
-        self.lora_b = nn.Parameter(torch.zeros(base.out_features, r))
-        nn.init.kaiming_uniform_(self.lora_a, a=math.sqrt(5))
+        a = torch.empty(r, base.in_features)  # drawn on CPU (the generator's device), then moved
+        nn.init.kaiming_uniform_(a, a=math.sqrt(5), generator=generator)
+        dev, dt = base.weight.device, base.weight.dtype
+        self.lora_a = nn.Parameter(a.to(dev, dt))
+        self.lora_b = nn.Parameter(torch.zeros(base.out_features, r, device=dev, dtype=dt))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.base(x) + (x @ self.lora_a.t() @ self.lora_b.t()) * self.scale
@@ -168,9 +172,17 @@ LORA_TARGETS = ("attn.qkv", "attn.proj", "mlp.fc", "mlp.proj")
 
 
 def apply_lora(
-    model: GPT, r: int = 8, alpha: float = 16.0, targets: tuple[str, ...] = LORA_TARGETS
+    model: GPT,
+    r: int = 8,
+    alpha: float = 16.0,
+    targets: tuple[str, ...] = LORA_TARGETS,
+    seed: int = 0,
 ) -> GPT:
-    """Freeze `model` and wrap the target linears of every block in LoRA adapters (in place)."""
+    """Freeze `model` and wrap the target linears of every block in LoRA adapters (in place).
+
+    The adapters' A matrices are drawn from a generator seeded by `seed`, never the global RNG,
+    so a fine-tune is reproducible whatever ran before it in the process."""
+    g = torch.Generator().manual_seed(seed)
     for t in targets:
         if t not in LORA_TARGETS:
             raise ConfigError(f"unknown LoRA target {t!r}; valid: {', '.join(LORA_TARGETS)}")
@@ -180,7 +192,7 @@ def apply_lora(
         for t in targets:
             parent_name, attr = t.split(".")
             parent = getattr(blk, parent_name)
-            setattr(parent, attr, LoRALinear(getattr(parent, attr), r, alpha))
+            setattr(parent, attr, LoRALinear(getattr(parent, attr), r, alpha, g))
     return model
 
 

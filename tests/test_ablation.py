@@ -1,0 +1,209 @@
+"""Ablation spec validation, statistics, and one end-to-end run (tiny world, tiny model)."""
+
+from __future__ import annotations
+
+import math
+import re
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pytest
+
+from curate.ablation import load_spec, parse_spec, pool_ft_domains, verdict, welch_interval
+from curate.cli import main
+from curate.errors import ConfigError, CurateError
+
+TINY = """
+kind = "ablation"
+name = "tiny"
+seeds = [0, 1]
+workers = 1
+progress = false
+
+[world]
+preset = "tiny"
+
+[[variants]]
+name = "full"
+paths = ["world/pretrain"]
+
+[[variants]]
+name = "shuffled"
+paths = ["world/variants/shuffled/pretrain"]
+
+[tokenizer]
+vocab_size = 400
+
+[model]
+n_layer = 1
+n_head = 2
+d_model = 16
+ctx = 64
+
+[pretrain]
+steps = 6
+batch_size = 4
+warmup_steps = 2
+ckpt_every = 3
+
+[finetune]
+domains = ["code", "money"]
+kinds = ["full", "lora"]
+lrs = [1e-3]
+checkpoints = [1, 2]
+batch_size = 4
+
+[eval]
+max_items = 6
+heldout_windows = 4
+
+[realign]
+ks = [0, 2]
+steps = 1
+"""
+
+
+def _spec(tmp_path: Path, text: str = TINY) -> Path:
+    p = tmp_path / "spec.toml"
+    p.write_text(text)
+    return p
+
+
+def test_welch_interval_and_verdict():
+    d, lo, hi = welch_interval([1.0, 2.0, 3.0], [0.0, 0.0, 0.0])
+    assert d == 2.0
+    # se = sqrt(1/3); dof = 2; t(0.975, 2) = 4.302653
+    assert hi - d == pytest.approx(4.302653 * math.sqrt(1 / 3), rel=1e-5)
+    assert d - lo == pytest.approx(hi - d)
+    assert math.isnan(welch_interval([1.0], [2.0, 3.0])[1])
+    assert verdict(-0.1, 0.2) == "no detectable difference"
+    assert verdict(0.1, 0.2) == "higher" and verdict(-0.3, -0.1) == "lower"
+    assert verdict(float("nan"), float("nan")).startswith("no interval")
+
+
+def test_pool_ft_domains_means_per_seed():
+    base = {
+        "ablation": "a",
+        "variant": "v",
+        "stage": "ft_misaligned",
+        "ft_kind": "full",
+        "step": 5,
+        "lr": 1e-3,
+        "eval_domain": "*",
+        "metric": "em_gap",
+        "k": None,
+    }
+    rows = [
+        {**base, "seed": 0, "ft_domain": "code", "value": 0.2},
+        {**base, "seed": 0, "ft_domain": "money", "value": 0.4},
+        {**base, "seed": 1, "ft_domain": "code", "value": 1.0},
+        {**base, "seed": 1, "ft_domain": "code", "eval_domain": "money", "value": 9.0},
+    ]
+    got = sorted(pool_ft_domains(rows), key=lambda r: r["seed"])
+    assert [(r["seed"], r["ft_domain"], r["n"]) for r in got] == [(0, "*", 2), (1, "*", 1)]
+    assert got[0]["value"] == pytest.approx(0.3) and got[1]["value"] == 1.0
+
+
+@pytest.mark.parametrize(
+    ("patch", "message"),
+    [
+        ("[modle]\n", "unknown key 'modle' (did you mean 'model'?)"),
+        ("[stats]\nheadline_step = 7\n", "headline_step 7 must be one of"),
+        ("[stats]\nreference = 'nope'\n", "stats.reference 'nope' is not a variant"),
+        ("[[variants]]\nname = 'full'\npaths = ['x']\n", "duplicate names"),
+        ("[[variants]]\nname = 'both'\npaths = ['x']\ncorpus = 'c'\n", "exactly one of"),
+    ],
+)
+def test_spec_errors_before_any_work(tmp_path, patch, message):
+    p = _spec(tmp_path, TINY + patch)
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        load_spec(p, str(tmp_path / "ws"))
+    assert not (tmp_path / "ws").exists()
+
+
+def test_spec_needs_workspace(tmp_path):
+    with pytest.raises(ConfigError, match="no workspace"):
+        parse_spec({"name": "x", "variants": [{"name": "a", "paths": ["p"]}]}, tmp_path / "s.toml")
+
+
+def test_end_to_end_tiny(tmp_path, capsys):
+    ws = tmp_path / "ws"
+    spec = _spec(tmp_path)
+    assert main(["ablate", str(spec), "--workspace", str(ws)]) == 0
+    con = duckdb.connect(str(ws / "curate.duckdb"), read_only=True)
+    runs = con.execute("SELECT kind, status FROM runs WHERE kind = 'ablation'").fetchall()
+    assert runs == [("ablation", "done")]
+    jobs = con.execute(
+        "SELECT DISTINCT variant, seed FROM results WHERE seed IS NOT NULL ORDER BY ALL"
+    ).fetchall()
+    assert jobs == [("full", 0), ("full", 1), ("shuffled", 0), ("shuffled", 1)]
+    # every fine-tune cell: domains x kinds x steps, EM cross-domain, per seed
+    n_em = con.execute(
+        "SELECT count(*) FROM results WHERE seed IS NOT NULL AND stage = 'ft_misaligned' "
+        "AND metric = 'em_gap' AND eval_domain = '*' AND ft_domain <> '*'"
+    ).fetchone()[0]
+    assert n_em == 2 * 2 * 2 * 2 * 2  # variants x seeds x domains x kinds x checkpoints
+    # the mean row is the mean of the per-seed rows, with n = number of seeds
+    per_seed = con.execute(
+        "SELECT value FROM results WHERE seed IS NOT NULL AND variant = 'full' AND ft_domain = '*' "
+        "AND stage = 'ft_misaligned' AND metric = 'em_gap' AND ft_kind = 'full' AND step = 2"
+    ).fetchall()
+    mean = con.execute(
+        "SELECT value, n, ci_low, ci_high FROM results WHERE model_id = 'mean' AND variant = 'full' "
+        "AND ft_domain = '*' AND stage = 'ft_misaligned' AND metric = 'em_gap' "
+        "AND ft_kind = 'full' AND step = 2"
+    ).fetchone()
+    assert len(per_seed) == 2 and mean[1] == 2
+    assert mean[0] == pytest.approx(np.mean([v for (v,) in per_seed]))
+    assert mean[2] <= mean[0] <= mean[3]
+    # the difference from the reference variant exists for the other variant only
+    vs = con.execute(
+        "SELECT DISTINCT variant FROM results WHERE metric = 'em_gap_vs_ref'"
+    ).fetchall()
+    assert vs == [("shuffled",)]
+    # realignment curve, capability, throughput, probe, pretraining loss
+    ks = con.execute("SELECT DISTINCT k FROM results WHERE stage = 'realign' ORDER BY k").fetchall()
+    assert ks == [(0,), (2,)]
+    metrics = {m for (m,) in con.execute("SELECT DISTINCT metric FROM results").fetchall()}
+    assert {
+        "heldout_loss",
+        "tokens_per_s",
+        "mfu",
+        "train_loss",
+        "probe_gap_diff",
+        "misaligned_rate",
+        "misaligned_gap",
+        "em_rate",
+    } <= metrics
+    n_rows = con.execute("SELECT count(*) FROM results").fetchone()[0]
+    first = con.execute(
+        "SELECT variant, seed, model_id, metric, eval_domain, value FROM results "
+        "WHERE seed IS NOT NULL AND metric <> 'tokens_per_s' AND metric <> 'mfu' ORDER BY ALL"
+    ).fetchall()
+    con.close()
+    root = ws / "ablations" / "tiny"
+    assert (root / "manifest.json").is_file() and (root / "report.html").is_file()
+    assert (root / "tokenizer.json").is_file()
+
+    # resume: a lost job is redone (same rows), finished ones are skipped; no duplicates
+    (root / "rows" / "shuffled__seed1.parquet").unlink()
+    assert main(["ablate", str(spec), "--workspace", str(ws), "--no-report"]) == 0
+    con = duckdb.connect(str(ws / "curate.duckdb"), read_only=True)
+    assert con.execute("SELECT count(*) FROM results").fetchone()[0] == n_rows
+    again = con.execute(
+        "SELECT variant, seed, model_id, metric, eval_domain, value FROM results "
+        "WHERE seed IS NOT NULL AND metric <> 'tokens_per_s' AND metric <> 'mfu' ORDER BY ALL"
+    ).fetchall()
+    con.close()
+    assert again == first
+    out = capsys.readouterr().out
+    assert "3 already done" in out
+
+    # a changed spec under the same name is refused
+    changed = _spec(tmp_path, TINY.replace("steps = 6", "steps = 7"))
+    with pytest.raises(CurateError, match="different spec"):
+        from curate.ablation import run_ablation
+
+        s, d = load_spec(changed, str(ws))
+        run_ablation(s, d, report=False)
