@@ -65,8 +65,9 @@ def _sig_matrix(col: pa.Array | pa.ChunkedArray) -> np.ndarray:
 class SignatureFile:
     """Signatures on disk: batches in idx order, and lookup of rows by idx (via DuckDB)."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, batch_rows: int = BATCH_ROWS) -> None:
         self.path = Path(path)
+        self.batch_rows = batch_rows
 
     @classmethod
     def write(cls, path: str | Path, sigs: np.ndarray, heads: np.ndarray) -> SignatureFile:
@@ -89,7 +90,7 @@ class SignatureFile:
         """(idx, sigs) of the task's share of batches, heads only (exact-group representatives)."""
         f = pq.ParquetFile(self.path)
         for b, batch in enumerate(
-            f.iter_batches(batch_size=BATCH_ROWS, columns=["idx", "minhash", "head"])
+            f.iter_batches(batch_size=self.batch_rows, columns=["idx", "minhash", "head"])
         ):
             if b % n_tasks != task:
                 continue
@@ -226,3 +227,83 @@ def near_edges_sharded(
     for p in range(n_tasks):
         stage_pairs(src, cfg, work, p, n_tasks, exact)
     return stage_edges(work)
+
+
+# ---------------------------------------------------------------------------------------------
+# datatrove blocks: the same stages on datatrove's executors (local, Slurm, Ray)
+
+try:
+    from datatrove.pipeline.base import PipelineStep
+except ImportError:  # pragma: no cover - datatrove is a core dependency
+    PipelineStep = object  # type: ignore[assignment,misc]
+
+
+class BucketsStage(PipelineStep):
+    """Stage 1 as a datatrove block: task `rank` of `world_size` buckets its share of batches.
+
+    ``n_parts`` (the number of stage-2 partitions) is independent of the number of stage-1 tasks.
+    """
+
+    name = "dedup: LSH buckets"
+    type = "🫂 - DEDUP"
+
+    def __init__(
+        self, signatures: str, work: str, lsh: LSHConfig, n_parts: int, batch_rows: int = BATCH_ROWS
+    ) -> None:
+        super().__init__()
+        self.signatures, self.work, self.lsh, self.n_parts = signatures, work, lsh, n_parts
+        self.batch_rows = batch_rows
+
+    def run(self, data=None, rank: int = 0, world_size: int = 1):  # type: ignore[override]
+        if data:
+            yield from data
+        n = stage_buckets(
+            SignatureFile(self.signatures),
+            self.lsh,
+            Path(self.work),
+            rank,
+            world_size,
+            self.n_parts,
+        )
+        self.stat_update("bucket_rows", value=n)
+
+
+class PairsStage(PipelineStep):
+    """Stage 2 as a datatrove block: task `rank` verifies partitions rank, rank + world_size, ...
+
+    With ``lsh.verify == "text"`` it needs ``audit_config`` (the audit run's config: how to read
+    its shards back); the signature file must then hold shard, position and exact_hash columns.
+    """
+
+    name = "dedup: candidate pairs"
+    type = "🫂 - DEDUP"
+
+    def __init__(
+        self,
+        signatures: str,
+        work: str,
+        lsh: LSHConfig,
+        n_parts: int,
+        audit_config: dict | None = None,
+    ) -> None:
+        super().__init__()
+        self.signatures, self.work, self.lsh, self.n_parts = signatures, work, lsh, n_parts
+        self.audit_config = audit_config
+
+    def run(self, data=None, rank: int = 0, world_size: int = 1):  # type: ignore[override]
+        if data:
+            yield from data
+        src = SignatureFile(self.signatures)
+        exact = None
+        if self.lsh.verify == "text":
+            from curate.dedup.verify import StoreTexts, TextJaccard, audit_minhash_config
+
+            if self.audit_config is None:
+                raise ValueError("PairsStage with verify='text' needs audit_config")
+            meta = lambda i: src.lookup(i, ("shard", "position", "exact_hash"))  # noqa: E731
+            exact = TextJaccard(
+                StoreTexts(self.audit_config, meta), audit_minhash_config(self.audit_config)
+            )
+        for p in range(rank, self.n_parts, world_size):
+            n = stage_pairs(src, self.lsh, Path(self.work), p, self.n_parts, exact)
+            self.stat_update("verified_pairs", value=n)
