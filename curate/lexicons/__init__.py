@@ -1,10 +1,11 @@
 """Versioned cue lexicons (TOML files in this package) and their compiled form.
 
 A lexicon file has a `version` string and `[categories.<name>]` tables with a `description`
-and a list of `cues` (Python regexes; a space matches any whitespace). `load_lexicon(name)` reads
+and a list of `cues` (lower-case Python regexes; a space matches any whitespace). `load_lexicon(name)` reads
 ``<name>.toml`` from this package (or any path to a TOML file), validates it (a bad regex names
-the category and cue) and compiles one case-insensitive regex per category, bounded by word
-boundaries. `Lexicon.count(text)` returns hits per category (non-overlapping matches).
+the category and cue) and compiles one regex per category, bounded by word boundaries.
+`Lexicon.count(text)` lower-cases the text (so matching is case-insensitive, and faster than
+re.IGNORECASE in Python's re) and returns hits per category (non-overlapping matches).
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ class Lexicon:
         return tuple(self.patterns)
 
     def count(self, text: str) -> dict[str, int]:
-        return {c: sum(1 for _ in p.finditer(text)) for c, p in self.patterns.items()}
+        low = text.lower()  # cues are lower case: faster than re.IGNORECASE
+        return {c: sum(1 for _ in p.finditer(low)) for c, p in self.patterns.items()}
 
 
 def available() -> list[str]:
@@ -66,11 +68,16 @@ def load_lexicon(name: str) -> Lexicon:
             raise ConfigError(f"{where} [categories.{cat}]: 'cues' must be a non-empty list")
         parts = []
         for cue in cues:
+            if re.sub(r"\\.", "", cue) != re.sub(r"\\.", "", cue).lower():
+                raise ConfigError(
+                    f"{where} [categories.{cat}]: cue {cue!r} must be lower case "
+                    "(texts are lower-cased before matching)"
+                )
             frag = re.sub(r" +", r"\\s+", cue.strip())
             try:
                 re.compile(frag)
             except re.error as e:
                 raise ConfigError(f"{where} [categories.{cat}]: bad cue {cue!r}: {e}") from None
             parts.append(f"(?:{frag})")
-        patterns[cat] = re.compile(r"\b(?:" + "|".join(parts) + r")\b", re.IGNORECASE)
+        patterns[cat] = re.compile(r"\b(?:" + "|".join(parts) + r")\b")
     return Lexicon(name=path.stem, version=version, patterns=patterns)
