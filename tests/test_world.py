@@ -331,10 +331,8 @@ def test_cli_generate_and_spec(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert main(["world", "generate", "--preset", "tiny", "--out", str(tmp_path / "a")]) == 2
     assert "already holds a world" in capsys.readouterr().err
     spec = tmp_path / "w.toml"
-    spec.write_text(
-        f'kind = "world"\nout = "{tmp_path / "b"}"\npreset = "tiny"\nconsistency = 0.5\n'
-    )
-    assert main(["run", str(spec)]) == 0
+    spec.write_text('kind = "world"\nout = "b"\npreset = "tiny"\nconsistency = 0.5\n')
+    assert main(["run", str(spec)]) == 0  # out is relative to the spec's folder
     assert (tmp_path / "b" / "manifest.json").is_file()
     cfg = tmp_path / "c.toml"
     cfg.write_text('preset = "tiny"\nshuffled_variant = false\n')
@@ -345,7 +343,9 @@ def test_cli_generate_and_spec(tmp_path: Path, capsys: pytest.CaptureFixture[str
 
 
 def test_consistency_variants_share_the_world(tmp_path: Path) -> None:
-    s = generate(resolve("tiny", {"consistency_variants": [0.0, 0.5]}), tmp_path / "w", progress=False)
+    s = generate(
+        resolve("tiny", {"consistency_variants": [0.0, 0.5]}), tmp_path / "w", progress=False
+    )
     assert s["variants"] == {
         "full": "pretrain",
         "shuffled": "variants/shuffled/pretrain",

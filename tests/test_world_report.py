@@ -94,4 +94,7 @@ def test_report_errors_and_cli(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert "persona" in out and "AUROC" in out
     assert main(["world", "report", str(ws.root), "--format", "json"]) == 0
     assert json.loads(capsys.readouterr().out)["overall"]["tp"] == 2
+    assert main(["world", "report", str(ws.root), "--threshold", "0.1", "--threshold", "0.85"]) == 0
+    out = capsys.readouterr().out
+    assert "score_malicious_character_v1 >= 0.1" in out and ">= 0.85" in out
     assert main(["world", "report", str(tmp_path / "nowhere")]) == 2

@@ -9,7 +9,8 @@
 
 A CONFIG.toml holds `WorldConfig` keys at the top level, optionally `preset = "NAME"` to start
 from a preset. As a pipeline spec (`curate run SPEC.toml`): `kind = "world"`, `out = "DIR"`,
-optional `overwrite = true`, and the same keys.
+optional `overwrite = true`, and the same keys. Relative `neutral_paths` (and a spec's `out`)
+are resolved against the file's folder, like the other pipeline specs.
 """
 
 from __future__ import annotations
@@ -24,10 +25,18 @@ from curate.config import load_toml
 from curate.errors import ConfigError, CurateError
 
 
-def _resolve(data: dict[str, Any], where: str, preset: str | None = None) -> Any:
+def _resolve(
+    data: dict[str, Any], where: str, preset: str | None = None, base: Path | None = None
+) -> Any:
+    """Build the WorldConfig; `neutral_paths` in a file are relative to that file's folder."""
     from curate.world.presets import resolve
 
     data = dict(data)
+    paths = data.get("neutral_paths")
+    if base is not None and isinstance(paths, list):
+        data["neutral_paths"] = [
+            str(base / p) if isinstance(p, str) and not Path(p).is_absolute() else p for p in paths
+        ]
     p = data.pop("preset", None)
     if p is not None and not isinstance(p, str):
         raise ConfigError(f"{where}: preset must be a string")
@@ -64,7 +73,8 @@ def _cmd_generate(args: argparse.Namespace) -> int:
         data["consistency"] = args.consistency
     if args.no_shuffled:
         data["shuffled_variant"] = False
-    cfg = _resolve(data, where, args.preset)
+    base = Path(args.config).parent if args.config is not None else None
+    cfg = _resolve(data, where, args.preset, base)
     return _generate(cfg, Path(args.out), args.overwrite)
 
 
@@ -85,10 +95,12 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from curate.workspace import Workspace
     from curate.world.report import format_report, world_report
 
-    rep = world_report(
-        Workspace.at(args.workspace, create=False), args.score_column, args.threshold, args.run_id
-    )
-    print(json.dumps(rep, indent=2) if args.format == "json" else format_report(rep))
+    ws = Workspace.at(args.workspace, create=False)
+    reps = [world_report(ws, args.score_column, t, args.run_id) for t in (args.threshold or [0.5])]
+    if args.format == "json":
+        print(json.dumps(reps[0] if len(reps) == 1 else reps, indent=2))
+    else:
+        print("\n\n".join(format_report(r) for r in reps))
     return 0
 
 
@@ -144,7 +156,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     r = ws.add_parser("report", help="precision/recall of a classifier on the world's documents")
     r.add_argument("workspace", help="workspace whose audit ran over a world's shards")
     r.add_argument("--score-column", default="score_malicious_character_v1")
-    r.add_argument("--threshold", type=float, default=0.5)
+    r.add_argument(
+        "--threshold",
+        type=float,
+        action="append",
+        help="flag when score >= this (repeatable; default 0.5)",
+    )
     r.add_argument("--run-id", help="audit run (default: the latest finished audit)")
     r.add_argument("--format", choices=("table", "json"), default="table")
     r.set_defaults(func=_cmd_report)
@@ -165,7 +182,10 @@ def _run_spec(spec: dict[str, Any], path: Path) -> int:
         raise ConfigError(f'{path}: a world spec needs out = "DIR" (where to write the world)')
     if not isinstance(overwrite, bool):
         raise ConfigError(f"{path}: overwrite must be true or false")
-    return _generate(_resolve(data, str(path)), Path(out), overwrite)
+    dest = Path(out).expanduser()
+    if not dest.is_absolute():
+        dest = path.parent / dest
+    return _generate(_resolve(data, str(path), base=path.parent), dest, overwrite)
 
 
 SPEC_KINDS = {"world": _run_spec}
