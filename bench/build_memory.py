@@ -9,7 +9,7 @@ a deterministic pseudo-score per document, lexicon hits, and dup_clusters from t
 `dup_of` ground truth; the real audit's speed is not what this measures), then one `curate build`
 in a fresh child process with a policy of three variants (classifier threshold + drop flagged
 clusters + keep one, matched random-token control, upsampling), writing all three in one pass.
-The child reports its peak RSS (ru_maxrss) and its RSS after imports, so the table shows what
+The child reports its peak RSS (VmHWM) and its RSS after imports, so the table shows what
 the build itself adds. Ratios are between the two sizes, measured in the same run.
 """
 
@@ -44,6 +44,10 @@ upsample = [{ where = "lexicon_hits >= 2", repeats = 2 }]
 
 
 def rss_mb() -> float:
+    """Peak RSS of this process (VmHWM: unlike ru_maxrss, not inherited across exec)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 

@@ -133,6 +133,7 @@ class Policy:
     format: Literal["jsonl.gz", "parquet"] = "jsonl.gz"
     token_column: str = "n_words"
     max_records_per_part: int = 100_000
+    gzip_level: int = 1  # jsonl.gz only; see bench/build_gzip_level.py
     text_field: str = ""  # empty: as recorded by the audit run, else "text"
     id_field: str = ""  # empty: as recorded by the audit run, else "id"
 
@@ -150,6 +151,8 @@ class Policy:
             seen.add(v.name)
         if self.max_records_per_part < 1:
             raise ConfigError("max_records_per_part must be >= 1")
+        if not 1 <= self.gzip_level <= 9:
+            raise ConfigError(f"gzip_level must be in [1, 9], got {self.gzip_level}")
 
     def variant(self, name: str) -> Variant:
         for v in self.variants:

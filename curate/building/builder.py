@@ -138,6 +138,7 @@ def write_pass(
     tmp_dirs: list[Path],
     fmt: str,
     max_records: int,
+    gzip_level: int,
     text_field: str,
     id_field: str,
     n_read: dict[str, int],
@@ -147,7 +148,7 @@ def write_pass(
     """One sequential pass over the sources writing every pending variant's records."""
     from tqdm import tqdm
 
-    writers = [PartWriter(d, fmt, max_records) for d in tmp_dirs]
+    writers = [PartWriter(d, fmt, max_records, gzip_level) for d in tmp_dirs]
     streams = [_rows(d / DECISIONS) for d in tmp_dirs]
     cursor: SourceCursor | None = None
 
@@ -316,6 +317,7 @@ def _build(
             [tmp[n] for n in pending],
             policy.format,
             policy.max_records_per_part,
+            policy.gzip_level,
             text_field,
             id_field,
             n_read,

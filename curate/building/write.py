@@ -4,8 +4,9 @@ A variant's records go to ``part-00000.<ext>``, ``part-00001.<ext>``, ... in its
 `max_records` records per part, in source order (shard path, then position); a document with
 ``repeats = k`` is written k times in a row. Output is byte-identical for the same records:
 
-- ``jsonl.gz``: one ``orjson`` line per record, gzip level 6 with an empty file name and
-  ``mtime = 0`` in the header;
+- ``jsonl.gz``: one ``orjson`` line per record, gzip at the policy's ``gzip_level`` (default 1:
+  compression dominates the build's time; `bench/build_gzip_level.py` measures level 1 against
+  6) with an empty file name and ``mtime = 0`` in the header;
 - ``parquet``: fixed schema ``id, text, source, url, metadata, extra`` (``metadata`` is the
   record's metadata object as JSON text, ``extra`` every other field as a JSON object text),
   row groups of at most `ROW_GROUP` rows, written by pyarrow (its version is in the manifest).
@@ -86,12 +87,13 @@ def parquet_row(rec: dict[str, Any]) -> dict[str, Any]:
 class PartWriter:
     """Writes records to rolling part files of one output directory."""
 
-    def __init__(self, out_dir: Path, fmt: str, max_records: int) -> None:
+    def __init__(self, out_dir: Path, fmt: str, max_records: int, gzip_level: int = 1) -> None:
         if fmt not in EXTENSIONS:
             raise ValueError(fmt)
         self.dir = out_dir
         self.fmt = fmt
         self.max_records = max_records
+        self.gzip_level = gzip_level
         self.parts: list[dict[str, Any]] = []
         self.n_records = 0
         self._raw: _HashingFile | None = None
@@ -107,7 +109,7 @@ class PartWriter:
         self._in_part = 0
         if self.fmt == "jsonl.gz":
             self._gz = gzip.GzipFile(
-                filename="", mode="wb", fileobj=self._raw, compresslevel=6, mtime=0
+                filename="", mode="wb", fileobj=self._raw, compresslevel=self.gzip_level, mtime=0
             )
         else:
             self._pq = pq.ParquetWriter(self._raw, PARQUET_SCHEMA, compression="zstd")
