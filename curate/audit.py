@@ -284,12 +284,20 @@ def make_executor(cfg: AuditConfig, pipeline: list[Any], logs: Path):
             raise CurateError(
                 "executor 'ray' needs Ray: pip install 'curate[ray]' (or use --executor local)"
             ) from None
-        return RayPipelineExecutor(pipeline, tasks=ex.tasks, logging_dir=str(logs))
+        return RayPipelineExecutor(
+            pipeline,
+            tasks=ex.tasks,
+            workers=ex.workers,
+            logging_dir=str(logs),
+            cpus_per_task=ex.cpus_per_task,
+            mem_per_cpu_gb=ex.mem_per_cpu_gb,
+        )
     from datatrove.executor.slurm import SlurmPipelineExecutor
 
     return SlurmPipelineExecutor(
         pipeline,
         tasks=ex.tasks,
+        workers=ex.workers,
         time=ex.time,
         partition=ex.partition,
         cpus_per_task=ex.cpus_per_task,

@@ -61,7 +61,7 @@ Format = Literal["auto", "jsonl", "jsonl.gz", "jsonl.zst", "parquet"]
 @dataclass(frozen=True)
 class InputConfig:
     """What to read and how. Paths are files, directories (searched recursively for supported
-    files), globs or fsspec URLs; they are resolved to a sorted, de-duplicated shard list."""
+    files, hidden ones skipped), globs or fsspec URLs; they are resolved to a sorted, de-duplicated shard list."""
 
     paths: tuple[str, ...] = ()
     text_field: str = "text"
@@ -129,7 +129,11 @@ def resolve_inputs(paths: Sequence[str], forced: str = "auto") -> list[str]:
                 files = [f for f in files if Path(f).is_file()]
             elif q.is_dir():
                 files = sorted(
-                    str(x.resolve()) for x in q.rglob("*") if x.is_file() and shard_format(x.name)
+                    str(x.resolve())
+                    for x in q.rglob("*")
+                    if x.is_file()
+                    and shard_format(x.name)
+                    and not any(part.startswith(".") for part in x.relative_to(q).parts)
                 )
                 if not files:
                     raise CurateError(f"{p}: directory has no shards (supported: {supported})")

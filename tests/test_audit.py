@@ -326,3 +326,25 @@ def test_workspace_lock_refuses_a_second_writer(tmp_path):
     ws = Workspace.at(tmp_path / "ws")
     with ws.lock("test"), pytest.raises(CurateError, match="workspace is busy"):
         run_audit(config(tmp_path / "ws", [src]))
+
+
+def test_executor_choice_builds_datatrove_executors(tmp_path):
+    from datatrove.executor.slurm import SlurmPipelineExecutor
+
+    from curate.audit import QuietLocalExecutor, make_executor
+
+    src = tmp_path / "s.jsonl"
+    src.write_bytes(jl([good(1)]))
+    local = make_executor(config(tmp_path / "ws", [src], executor={"tasks": 3}), [], tmp_path)
+    assert isinstance(local, QuietLocalExecutor) and local.world_size == 3
+    with pytest.raises(ConfigError, match="partition: required when kind = 'slurm'"):
+        config(tmp_path / "ws", [src], executor={"kind": "slurm"})
+    cfg = config(tmp_path / "ws", [src], executor={"kind": "slurm", "partition": "cpu", "tasks": 4})
+    slurm = make_executor(cfg, [], tmp_path / "logs")  # built, not submitted
+    assert isinstance(slurm, SlurmPipelineExecutor) and slurm.world_size == 4
+    try:
+        import ray  # noqa: F401
+    except ImportError:
+        cfg = config(tmp_path / "ws", [src], executor={"kind": "ray"})
+        with pytest.raises(CurateError, match=r"pip install 'curate\[ray\]'"):
+            make_executor(cfg, [], tmp_path / "logs")

@@ -225,3 +225,46 @@ def test_split_lines_matches_bytes_split(lines, chunk, final_newline):
     for (line, length, over, _), e in zip(got, expect, strict=True):
         assert over == (length > 24)
         assert line == (e[:16] if over else e)
+
+
+LINE_KINDS = {
+    "good": (b'{"id": "i", "text": "hello"}', None),
+    "no_id": (b'{"text": "x"}', None),
+    "invalid_json": (b"{nope", "invalid_json"),
+    "missing_text": (b'{"id": 1}', "missing_text"),
+    "text_not_string": (b'{"text": {"a": 1}}', "text_not_string"),
+    "invalid_utf8": (b'{"text": "\xc3\x28"}', "invalid_utf8"),
+    "blank_line": (b"", "blank_line"),
+    "not_an_object": (b'"just a string"', "not_an_object"),
+    "line_too_long": (b'{"text": "' + b"z" * 2000 + b'"}', "line_too_long"),
+}
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.sampled_from(sorted(LINE_KINDS)), max_size=30),
+    st.sampled_from(["jsonl", "jsonl.gz", "jsonl.zst"]),
+    st.booleans(),
+)
+def test_reader_accounts_for_every_line(tmp_path_factory, kinds, fmt, final_newline):
+    data = b"\n".join(LINE_KINDS[k][0] for k in kinds)
+    if kinds and final_newline:
+        data += b"\n"
+    p = tmp_path_factory.mktemp("prop") / f"s.{fmt}"
+    if fmt == "jsonl.gz":
+        p.write_bytes(gzip.compress(data))
+    elif fmt == "jsonl.zst":
+        p.write_bytes(zstandard.ZstdCompressor().compress(data))
+    else:
+        p.write_bytes(data)
+    out = summary(read(p, max_line_bytes=1024))
+    # a final empty line without its newline is no line at all
+    n_lines = len(kinds) - (1 if kinds and kinds[-1] == "blank_line" and not final_newline else 0)
+    assert out[-1] == ("end", n_lines)
+    body = out[:-1]
+    assert [x[1] for x in body] == list(range(n_lines))  # one record per line, in order
+    for (kind, pos, what), k in zip(body, kinds, strict=False):
+        reason = LINE_KINDS[k][1]
+        assert (kind, what if kind == "err" else None) == (
+            ("err", reason) if reason else ("doc", None)
+        ), (pos, k)
