@@ -34,9 +34,7 @@ def _data(rel: str) -> Path:
 
 
 def steps(ws: str, ablation: bool) -> list[tuple[str, list[str]]]:
-    shards = sorted(
-        str(p) for p in _data("data/sample_shards").iterdir() if not p.name.startswith(".")
-    )
+    shards = sorted(str(p) for p in _data("data/sample_shards").glob("part-*"))
     out: list[tuple[str, list[str]]] = [
         ("audit the bundled sample shards", ["audit", *shards, "--workspace", ws]),
         ("near-duplicate clusters", ["dedup", ws]),
