@@ -205,7 +205,7 @@ class AblationSpec:
     name: str
     variants: tuple[VariantSpec, ...]
     kind: Literal["ablation"] = "ablation"
-    workspace: str = ""  # relative to the current directory; --workspace overrides it
+    workspace: str = ""  # relative to the spec file; --workspace (relative to the cwd) overrides it
     seeds: tuple[int, ...] = (0, 1, 2)
     workers: int = 1
     device: str = "auto"
@@ -271,12 +271,14 @@ def parse_spec(
     data: dict[str, Any], path: Path, workspace: str | None = None
 ) -> tuple[AblationSpec, Path]:
     data = dict(data)
+    spec_dir = path.resolve().parent
     if workspace:
-        data["workspace"] = workspace
+        data["workspace"] = str(Path(workspace).expanduser().resolve())
+    elif isinstance(data.get("workspace"), str) and data["workspace"]:
+        data["workspace"] = str(_rel(data["workspace"], spec_dir).resolve())
     spec = build(AblationSpec, data, str(path))
     if not spec.workspace:
         raise ConfigError(f"{path}: no workspace: set `workspace = ...` or pass --workspace")
-    spec_dir = path.resolve().parent
     _check_steps(spec, spec_dir, str(path))
     return spec, spec_dir
 

@@ -166,8 +166,8 @@ def write_report(ws: Workspace, name: str) -> Path:
                 if v == ref
                 else H.verdict_html(verdict(d_r["ci_low"], d_r["ci_high"]) if d_r else "–"),
                 H.num(ind_v),
-                H.num(rate_v),
-                H.interval(loss),
+                H.num(rate_v, signed=False),
+                H.interval(loss, signed=False),
                 H.interval(probe),
                 (em_r or {}).get("n", "–"),
             ]

@@ -32,21 +32,25 @@ def esc(x: Any) -> str:
     return html.escape(str(x))
 
 
-def num(v: Any, digits: int = 3) -> str:
+def num(v: Any, digits: int = 3, signed: bool = True) -> str:
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return "–"
     if isinstance(v, float):
-        return f"{v:+.{digits}f}" if abs(v) < 1000 else f"{v:,.0f}"
+        if abs(v) >= 1000:
+            return f"{v:,.0f}"
+        return f"{v:+.{digits}f}" if signed else f"{v:.{digits}f}"
     return str(v)
 
 
-def interval(r: dict[str, Any] | None, digits: int = 3) -> str:
+def interval(r: dict[str, Any] | None, digits: int = 3, signed: bool = True) -> str:
+    """'value [low, high]' (signed numbers for effects, plain for losses)."""
     if r is None:
         return "–"
     lo, hi = r.get("ci_low"), r.get("ci_high")
+    n = lambda x: num(x, digits, signed)  # noqa: E731
     if lo is None or hi is None or (isinstance(lo, float) and math.isnan(lo)):
-        return f"{num(r['value'], digits)} (no interval)"
-    return f"{num(r['value'], digits)} [{num(lo, digits)}, {num(hi, digits)}]"
+        return f"{n(r['value'])} (no interval)"
+    return f"{n(r['value'])} [{n(lo)}, {n(hi)}]"
 
 
 def verdict_html(text: str) -> str:
