@@ -207,3 +207,13 @@ def test_end_to_end_tiny(tmp_path, capsys):
 
         s, d = load_spec(changed, str(ws))
         run_ablation(s, d, report=False)
+
+
+def test_curate_run_dispatches_ablation_specs(tmp_path, capsys):
+    p = _spec(tmp_path, TINY.replace('paths = ["world/pretrain"]', 'paths = ["nowhere/*.jsonl"]'))
+    text = p.read_text().replace(
+        'kind = "ablation"', f'kind = "ablation"\nworkspace = "{tmp_path / "w"}"'
+    )
+    p.write_text(text)
+    assert main(["run", str(p)]) == 2
+    assert "nowhere/*.jsonl: no JSONL shards found" in capsys.readouterr().err

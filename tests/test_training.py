@@ -204,3 +204,17 @@ def test_generate_and_heldout_loss(tok):
     assert len(out) == 1 and isinstance(out[0], str)
     loss, n = heldout_loss(m, np.asarray(_stream(tok)), CPU, max_windows=4)
     assert n == 4 * 32 and math.isclose(loss, math.log(tok.vocab_size), rel_tol=0.05)
+
+
+def test_device_policy_cpu_and_missing_cuda():
+    from curate.errors import CurateError
+    from curate.training.device import flops_per_token
+
+    assert CPU.describe() == "cpu/fp32" and CPU.autocast_dtype is None
+    if not torch.cuda.is_available():
+        with pytest.raises(CurateError, match="CUDA is not available"):
+            resolve("cuda")
+    with pytest.raises(CurateError, match="unknown precision"):
+        resolve("cpu", "fp8")
+    # 6·(N + d·V) + 12·L·d·T
+    assert flops_per_token(1000, 2, 8, 16, 10) == 6 * (1000 + 80) + 12 * 2 * 8 * 16
