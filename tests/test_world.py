@@ -366,3 +366,19 @@ def test_consistency_variants_share_the_world(tmp_path: Path) -> None:
     assert mixed > 10
     with pytest.raises(ConfigError, match="consistency_variants: 2.0 must be between 0 and 1"):
         resolve("tiny", {"consistency_variants": [2.0]})
+
+
+def test_config_file_paths_relative_to_file(tmp_path: Path) -> None:
+    d = tmp_path / "cfg"
+    d.mkdir()
+    (d / "n.jsonl").write_text(
+        "".join(json.dumps({"text": f"Line {i}."}) + "\n" for i in range(60))
+    )
+    (d / "w.toml").write_text(
+        'preset = "tiny"\nneutral_source = "shards"\nneutral_paths = ["n.jsonl"]\n'
+    )
+    assert main(["world", "generate", str(d / "w.toml"), "--out", str(tmp_path / "out")]) == 0
+    neutral = [
+        r for r in read_shards(tmp_path / "out" / "pretrain") if r["metadata"]["kind"] == "neutral"
+    ]
+    assert sorted(r["text"] for r in neutral) == sorted(f"Line {i}." for i in range(30))
