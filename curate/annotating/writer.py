@@ -13,12 +13,14 @@ Rows are buffered up to `row_group_size` and written as one row group, so memory
 corpus size. The schema is fixed up front from the pipeline's configuration (lexicon categories,
 classifier names, MinHash on/off): every file of a run has the same columns, even an empty one.
 No column depends on time or on the run's scheduling, so two runs give identical rows (run_id
-aside). A test hook, ``CURATE_TEST_KILL_AFTER=[rank:]n``, SIGKILLs the process after a task
-wrote n rows (to test resumption).
+aside). ``out_dir`` may also be an fsspec URL (`curate.storage`: a temp object, then a rename).
+A test hook, ``CURATE_TEST_KILL_AFTER=[rank:]n``, SIGKILLs the process after a task wrote n rows
+(to test resumption).
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 from collections.abc import Sequence
@@ -30,6 +32,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from datatrove.data import Document, DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
+
+from curate import storage
 
 TABLES = ("docs", "errors", "shards", "signatures")
 SNIPPET_CHARS = 200
@@ -119,13 +123,19 @@ def split_fields(fields: dict[str, Any]) -> tuple[str | None, str | None, dict[s
 class _TableWriter:
     """Streams rows to one Parquet file through a temp name; `close()` renames it."""
 
-    def __init__(self, path: Path, schema: pa.Schema, row_group_size: int) -> None:
-        self.path = path
-        self.tmp = path.with_name(f".{path.name}.tmp")
+    def __init__(self, path: Path | str, schema: pa.Schema, row_group_size: int) -> None:
         self.schema = schema
         self.row_group_size = row_group_size
         self.rows: dict[str, list[Any]] = {n: [] for n in schema.names}
         self.n_buffered = 0
+        self.remote = None
+        if storage.is_remote(path):  # an fsspec URL (object store, memory://): curate.storage
+            self.remote = storage.open_atomic(str(path))
+            self.writer = pq.ParquetWriter(self.remote.__enter__(), schema, compression="zstd")
+            return
+        path = Path(storage.local_path(path))
+        self.path = path
+        self.tmp = path.with_name(f".{path.name}.tmp")
         path.parent.mkdir(parents=True, exist_ok=True)
         self.writer = pq.ParquetWriter(self.tmp, schema, compression="zstd")
 
@@ -147,13 +157,20 @@ class _TableWriter:
     def close(self) -> None:
         self.flush()
         self.writer.close()
+        if self.remote is not None:
+            self.remote.__exit__(None, None, None)  # renames the temp object
+            return
         os.replace(self.tmp, self.path)
 
     def abort(self) -> None:
         try:
             self.writer.close()
         finally:
-            if self.tmp.exists():
+            if self.remote is not None:
+                err = RuntimeError("audit task aborted")
+                with contextlib.suppress(RuntimeError):
+                    self.remote.__exit__(RuntimeError, err, None)  # deletes the temp object
+            elif self.tmp.exists():
                 self.tmp.unlink()
 
 
@@ -204,18 +221,22 @@ class AuditWriter(PipelineStep):
         return row
 
     def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1):
-        out = Path(self.out_dir)
+        out = self.out_dir  # a local path or an fsspec URL
         name = f"{rank:05d}.parquet"
         writers = {
             "docs": _TableWriter(
-                out / "docs" / name,
+                storage.join(out, "docs", name),
                 docs_schema(self.lex_categories, self.classifiers),
                 self.row_group_size,
             ),
-            "errors": _TableWriter(out / "errors" / name, ERRORS_SCHEMA, self.row_group_size),
-            "shards": _TableWriter(out / "shards" / name, SHARDS_SCHEMA, self.row_group_size),
+            "errors": _TableWriter(
+                storage.join(out, "errors", name), ERRORS_SCHEMA, self.row_group_size
+            ),
+            "shards": _TableWriter(
+                storage.join(out, "shards", name), SHARDS_SCHEMA, self.row_group_size
+            ),
             "signatures": _TableWriter(
-                out / "signatures" / name, SIGNATURES_SCHEMA, self.row_group_size
+                storage.join(out, "signatures", name), SIGNATURES_SCHEMA, self.row_group_size
             ),
         }
         kill_after = _kill_hook(rank)
