@@ -1068,7 +1068,9 @@ def _rel(p: str, base: Path) -> Path:
 
 def _spec_key(spec: AblationSpec) -> str:
     d = to_dict(spec)
-    for k in ("workspace", "workers", "progress", "stats"):  # these never change a job's rows
+    # none of these changes a job's rows (jobs are keyed by variant and seed, so adding seeds
+    # extends an ablation; adding a variant changes the shared tokenizer and is refused)
+    for k in ("workspace", "workers", "progress", "stats", "seeds"):
         d.pop(k, None)
     return config_hash(d)
 

@@ -109,7 +109,10 @@ def generalization_matrix(cells: Sequence[Row], variants: Sequence[str]) -> byte
         return None
     fts = sorted({r["ft_domain"] for r in cells})
     evs = sorted({r["eval_domain"] for r in cells})
-    vmax = max((abs(r["value"]) for r in cells if _ok(r["value"])), default=1.0) or 1.0
+    # colour scale from the off-diagonal cells (the in-domain effect is much larger and would
+    # wash out the cross-domain ones); every cell is also written as a number
+    off = [abs(r["value"]) for r in cells if _ok(r["value"]) and r["ft_domain"] != r["eval_domain"]]
+    vmax = max(off or [abs(r["value"]) for r in cells if _ok(r["value"])] or [1.0]) or 1.0
     fig, axes = plt.subplots(
         1,
         len(vs),
