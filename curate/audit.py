@@ -9,13 +9,15 @@ The pipeline is a list of datatrove blocks::
     ShardReader -> HashLengths -> LexiconTagger -> ClassifierAnnotator* -> MinHashSignature
                 -> AuditWriter
 
-run by datatrove's executor (local; ray and slurm when installed/configured). Shard i goes to
-task i % tasks; each task writes ``audit/<run_id>/{docs,errors,shards,signatures}/<rank>.parquet``
-and datatrove marks it complete in ``runs/<run_id>/logs/completions``.
+run by datatrove's executor (local, ray or slurm: `curate.executors`). Shard i goes to task
+i % tasks; each task writes ``audit/<run_id>/{docs,errors,shards,signatures}/<rank>.parquet``
+and datatrove marks it complete in ``runs/<run_id>/logs/completions`` (both under the workspace,
+or under ``[writer] output_dir``, a shared path or fsspec URL, when tasks run on other machines).
 
 Resumption: the run key is the hash of the resolved config (minus settings that do not change
-results: `executor.workers`, `progress`) plus the inputs' fingerprints (path, size, mtime). A run
-with the same key that did not finish (status running or failed) is resumed under its run_id:
+results: every executor setting but `tasks`, and `progress`) plus the inputs' fingerprints (path,
+size, mtime), so a run started on one executor can be finished on another. A run with the same key
+that did not finish (status running or failed) is resumed under its run_id:
 completed tasks are skipped, the others redone (their files are replaced atomically), then the
 store load replaces that run's rows. A finished key re-run starts a new run_id.
 
@@ -27,20 +29,23 @@ equal the rows in the store), the manifest is written and the run is marked done
 from __future__ import annotations
 
 import dataclasses
-import sys
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from datatrove.executor.local import LocalPipelineExecutor
-
-from curate import registry
+from curate import executors, registry, storage
 from curate.annotating.writer import TABLES
 from curate.config import build, config_hash, to_dict
 from curate.dedup.minhash import MinHashConfig
 from curate.errors import ConfigError, CurateError, unknown_name
+from curate.executors import (
+    ExecutorConfig,
+    QuietLocalExecutor,  # noqa: F401  (re-exported)
+    result_settings,
+)
+from curate.executors import quiet_datatrove_logs as _quiet_datatrove_logs
 from curate.reading import InputConfig, resolve_inputs
 from curate.workspace import Workspace
 
@@ -106,29 +111,11 @@ class StepsConfig:
 
 
 @dataclass(frozen=True)
-class ExecutorConfig:
-    kind: Literal["local", "ray", "slurm"] = "local"
-    tasks: int = 1
-    workers: int = -1  # local: parallel tasks (-1 = all); not part of the run key
-    # slurm only
-    partition: str = ""
-    time: str = "04:00:00"
-    cpus_per_task: int = 1
-    mem_per_cpu_gb: int = 2
-    sbatch_args: dict[str, str] = field(default_factory=dict)
-
-    def validate(self) -> None:
-        if self.tasks < 1:
-            raise ConfigError(f"tasks must be >= 1, got {self.tasks}")
-        if self.workers == 0 or self.workers < -1:
-            raise ConfigError(f"workers must be -1 (all) or >= 1, got {self.workers}")
-        if self.kind == "slurm" and not self.partition:
-            raise ConfigError("partition: required when kind = 'slurm'")
-
-
-@dataclass(frozen=True)
 class WriterConfig:
     row_group_size: int = 4096
+    # where tasks write audit/<run_id>/ and runs/<run_id>/logs/: a path or fsspec URL that every
+    # worker can reach (shared file system, s3://...); "" = the workspace (docs/scale.md)
+    output_dir: str = ""
 
     def validate(self) -> None:
         if self.row_group_size < 1:
@@ -158,7 +145,12 @@ def resolve_config(data: dict[str, Any], base: Path, where: str) -> AuditConfig:
     cfg = build(AuditConfig, data, where)
     base = base.resolve()
     inputs = dataclasses.replace(cfg.inputs, paths=tuple(_abs(p, base) for p in cfg.inputs.paths))
-    return dataclasses.replace(cfg, workspace=_abs(cfg.workspace, base), inputs=inputs)
+    writer = cfg.writer
+    if writer.output_dir:
+        writer = dataclasses.replace(writer, output_dir=_abs(writer.output_dir, base))
+    return dataclasses.replace(
+        cfg, workspace=_abs(cfg.workspace, base), inputs=inputs, writer=writer
+    )
 
 
 def check_names(cfg: AuditConfig, where: str) -> None:
@@ -179,7 +171,7 @@ def check_names(cfg: AuditConfig, where: str) -> None:
 def run_key(cfg: AuditConfig, inputs: list[dict[str, Any]]) -> str:
     d = to_dict(cfg)
     d.pop("progress", None)
-    d["executor"].pop("workers", None)
+    d["executor"] = result_settings(cfg.executor)  # where tasks run does not change rows
     return config_hash({"config": d, "inputs": inputs})
 
 
@@ -225,94 +217,9 @@ def build_pipeline(cfg: AuditConfig, shards: list[str], run_id: str, out_dir: Pa
     return steps
 
 
-class QuietLocalExecutor(LocalPipelineExecutor):
-    """Datatrove's local executor, with two changes:
-
-    - per-task INFO logs go to the task log files only (in datatrove, local_rank only selects
-      the console log level, so tasks run with local_rank >= 1);
-    - with one worker, tasks run in this process without datatrove's multiprocessing Manager,
-      so a killed run leaves no orphan server process behind. Completion markers, per-task and
-      merged stats.json are written exactly as datatrove writes them.
-    """
-
-    def _run_for_rank(self, rank: int, local_rank: int = 0, node_rank: int = -1):
-        try:
-            return super()._run_for_rank(rank, max(local_rank, 1), node_rank)
-        finally:
-            _quiet_datatrove_logs()  # datatrove resets the console logger after each task
-
-    def run(self):
-        if self.workers != 1:
-            return super().run()
-        from copy import deepcopy
-
-        from datatrove.utils.stats import PipelineStats
-
-        self._launched = True
-        ranks = self.get_incomplete_ranks(range(self.local_tasks))
-        if not ranks:
-            return PipelineStats()
-        self.save_executor_as_json()
-        pipeline = self.pipeline
-        stats = []
-        for rank in ranks:
-            self.pipeline = deepcopy(pipeline)
-            stats.append(self._run_for_rank(rank))
-        self.pipeline = pipeline
-        merged = sum(stats, start=PipelineStats())
-        with self.logging_dir.open("stats.json", "wt") as f:
-            merged.save_to_disk(f)
-        return merged
-
-
-def make_executor(cfg: AuditConfig, pipeline: list[Any], logs: Path):
-    ex = cfg.executor
-    if ex.kind == "local":
-        workers = ex.tasks if ex.workers == -1 else min(ex.workers, ex.tasks)
-        return QuietLocalExecutor(
-            pipeline,
-            tasks=ex.tasks,
-            workers=workers,
-            logging_dir=str(logs),
-            start_method="fork",
-        )
-    if ex.kind == "ray":
-        try:
-            import ray  # noqa: F401
-            from datatrove.executor.ray import RayPipelineExecutor
-        except ImportError:
-            raise CurateError(
-                "executor 'ray' needs Ray: pip install 'curate[ray]' (or use --executor local)"
-            ) from None
-        return RayPipelineExecutor(
-            pipeline,
-            tasks=ex.tasks,
-            workers=ex.workers,
-            logging_dir=str(logs),
-            cpus_per_task=ex.cpus_per_task,
-            mem_per_cpu_gb=ex.mem_per_cpu_gb,
-        )
-    from datatrove.executor.slurm import SlurmPipelineExecutor
-
-    return SlurmPipelineExecutor(
-        pipeline,
-        tasks=ex.tasks,
-        workers=ex.workers,
-        time=ex.time,
-        partition=ex.partition,
-        cpus_per_task=ex.cpus_per_task,
-        mem_per_cpu_gb=ex.mem_per_cpu_gb,
-        logging_dir=str(logs),
-        job_name="curate-audit",
-        sbatch_args=dict(ex.sbatch_args) or None,
-    )
-
-
-def _quiet_datatrove_logs() -> None:
-    from datatrove.utils.logging import logger
-
-    logger.remove()
-    logger.add(sys.stderr, level="WARNING")
+def make_executor(cfg: AuditConfig, pipeline: list[Any], logs: Path | str):
+    """The datatrove executor of the audit's ``[executor]`` table (`curate.executors`)."""
+    return executors.make_executor(cfg.executor, pipeline, logs, job="audit")
 
 
 def _utc() -> str:
@@ -382,15 +289,17 @@ def run_audit(cfg: AuditConfig, where: str = "audit", log=None) -> AuditResult:
         )
         started = _utc()
         run_dir = ws.run_dir(run_id)
-        out_dir = ws.audit_dir(run_id)
+        base = cfg.writer.output_dir
+        out_dir = storage.join(base, "audit", run_id) if base else ws.audit_dir(run_id)
+        logs = storage.join(base, "runs", run_id, "logs") if base else run_dir / "logs"
         try:
             pipeline = build_pipeline(cfg, shards, run_id, out_dir)
-            executor = make_executor(cfg, pipeline, run_dir / "logs")
+            executor = make_executor(cfg, pipeline, logs)
             _quiet_datatrove_logs()
             executor.run()
-            files = {t: sorted((out_dir / t).glob("*.parquet")) for t in TABLES}
+            files = {t: storage.list_files(storage.join(out_dir, t), ".parquet") for t in TABLES}
             want = [f"{r:05d}.parquet" for r in range(cfg.executor.tasks)]
-            missing = [w for w in want if w not in {f.name for f in files["shards"]}]
+            missing = [w for w in want if w not in {Path(f).name for f in files["shards"]}]
             if missing:
                 if cfg.executor.kind == "slurm":
                     say(
@@ -400,13 +309,14 @@ def run_audit(cfg: AuditConfig, where: str = "audit", log=None) -> AuditResult:
                     return AuditResult(run_id, bool(prev), {}, len(shards), Path(), 0.0)
                 raise RuntimeError(f"audit {run_id}: tasks finished without output: {missing}")
             with connect(ws) as con:
+                storage.register(con, out_dir)  # an fsspec URL output_dir (memory://, s3://...)
                 counts = {
                     t: load_parquet(con, t, files[t], {"run_id": run_id})
                     for t in ("docs", "errors", "shards", "signatures")
                 }
                 check_accounting(con, run_id, shards)
                 finished = _utc()
-                stats_path = run_dir / "logs" / "stats.json"
+                stats_path = storage.join(logs, "stats.json")
                 manifest = write_manifest(
                     run_dir,
                     "audit",
@@ -420,7 +330,7 @@ def run_audit(cfg: AuditConfig, where: str = "audit", log=None) -> AuditResult:
                         "run_key": key,
                         "resumed": bool(prev),
                         "audit_dir": str(out_dir),
-                        "datatrove_stats": str(stats_path) if stats_path.exists() else None,
+                        "datatrove_stats": stats_path if storage.exists(stats_path) else None,
                     },
                 )
                 con.execute(
