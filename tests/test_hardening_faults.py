@@ -137,8 +137,47 @@ def install(point: str, n: int) -> None:
             real_save(obj, f, *a, **k)
 
         torch.save = save
+    elif point in ("hold_audit", "hold_load"):
+        _hold(point)
     else:
         raise ValueError(point)
+
+
+def _hold(point: str) -> None:
+    """Pause at `point` until the file $CURATE_TEST_HOLD/release exists; $CURATE_TEST_HOLD/ready
+    tells the test the process got there. hold_audit: inside the audit, holding the workspace
+    lock, no store connection open; hold_load: at the first table load, holding the store's
+    write connection."""
+    import time
+
+    hold = Path(os.environ["CURATE_TEST_HOLD"])
+
+    def wait() -> None:
+        (hold / "ready").write_text(str(os.getpid()))
+        deadline = time.monotonic() + 120
+        while not (hold / "release").exists():
+            if time.monotonic() > deadline:
+                raise SystemExit("hold: never released")
+            time.sleep(0.05)
+
+    if point == "hold_audit":
+        import curate.audit as owner
+
+        attr = "build_pipeline"
+    else:
+        import curate.store as owner  # type: ignore[no-redef]
+
+        attr = "load_parquet"
+    real = getattr(owner, attr)
+    calls = [0]
+
+    def wrapper(*a: Any, **k: Any) -> Any:
+        calls[0] += 1
+        if calls[0] == 1:
+            wait()
+        return real(*a, **k)
+
+    setattr(owner, attr, wrapper)
 
 
 def _child() -> None:
@@ -165,6 +204,20 @@ def run_child(
         capture_output=True,
         text=True,
         timeout=300,
+    )
+
+
+def start_child(
+    point: str, n: int, mode: str, args: list[str], env: dict[str, str] | None = None
+) -> subprocess.Popen:
+    """`run_child` without waiting (for concurrency tests)."""
+    code = f"import sys; sys.path.insert(0, {str(TESTS)!r}); import test_hardening_faults as h; h._child()"
+    return subprocess.Popen(
+        [sys.executable, "-c", code, point, str(n), mode, *args],
+        env={**os.environ, "OMP_NUM_THREADS": "1", **(env or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
 
 
