@@ -41,7 +41,19 @@ class KeywordScorer:
         return out
 
 
-registry.register("keyword_test_v1", description="test only")(lambda **kw: KeywordScorer())
+def _register() -> None:
+    registry.register("keyword_test_v1", description="test only")(lambda **kw: KeywordScorer())
+
+
+_register()  # at import: the CLI subprocesses of the kill test import this module
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _test_scorer():
+    """Registered for this module only, so other test modules see the real registry."""
+    _register()
+    yield
+    registry._REGISTRY.pop("keyword_test_v1", None)
 
 
 def good(i: int, evil: bool = False) -> dict:
@@ -348,3 +360,21 @@ def test_executor_choice_builds_datatrove_executors(tmp_path):
         cfg = config(tmp_path / "ws", [src], executor={"kind": "ray"})
         with pytest.raises(CurateError, match=r"pip install 'curate\[ray\]'"):
             make_executor(cfg, [], tmp_path / "logs")
+
+
+def test_summary_with_classifier_scores(bad_run):
+    from curate.summary import summarize
+
+    d, _, res = bad_run
+    out = summarize(d / "ws", threshold=0.5, top=3)
+    assert "flagged means score_keyword_test_v1 >= 0.5" in out
+    n_docs, n_evil = q(
+        d / "ws",
+        "SELECT count(*), count_if(score_keyword_test_v1 >= 0.5) FROM docs WHERE run_id = ?",
+        [res.run_id],
+    )[0]
+    assert f"== score_keyword_test_v1: {n_docs} docs, {n_evil} >= 0.5" in out
+    top = out.split("== top 3 flagged documents")[1].splitlines()[3:6]
+    assert len(top) == 3 and all(line.split()[1] == "1" for line in top)
+    with pytest.raises(CurateError, match="no run 'nope'"):
+        summarize(d / "ws", run_id="nope")

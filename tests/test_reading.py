@@ -268,3 +268,22 @@ def test_reader_accounts_for_every_line(tmp_path_factory, kinds, fmt, final_newl
         assert (kind, what if kind == "err" else None) == (
             ("err", reason) if reason else ("doc", None)
         ), (pos, k)
+
+
+def test_a_50mb_line_is_read_in_bounded_memory(tmp_path):
+    import tracemalloc
+
+    p = tmp_path / "huge.jsonl"
+    with p.open("wb") as f:
+        f.write(b'{"id": "a", "text": "ok"}\n{"text": "')
+        for _ in range(50):
+            f.write(b"w" * (1024 * 1024))
+        f.write(b'"}\n{"id": "c", "text": "after"}\n')
+    tracemalloc.start()
+    try:
+        out = summary(read(p))  # default max_line_bytes: 8 MiB
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert out == [("doc", 0, "a"), ("err", 1, "line_too_long"), ("doc", 2, "c"), ("end", 3)]
+    assert peak < 20 * 1024 * 1024  # the 50 MB line is never held whole
