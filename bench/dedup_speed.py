@@ -8,7 +8,9 @@
 Peers (128 permutations, 5-word shingles; every timing is process CPU time, one thread, so
 docs/s/core; each peer does its own normalization and shingling from the raw text):
 
-- curate: `MinHasher(cfg).signatures(texts)` (this project's vectorized kernel);
+- curate: `MinHasher(cfg).signatures(texts)` (this project's vectorized kernel; also in batches of
+  256 documents as the audit's MinHash step calls it, and with several chunk sizes, the default
+  included, on the first 5,000 documents);
 - datatrove: `MinhashDedupSignature.get_signature(get_shingles(text))` per document (the stage's
   compute, without its file writing and sorting; spaCy word tokenizer; its xxhash64 shingle hash
   gets the `.encode()` that datatrove 0.10.1 lacks with xxhash 4). Slow, so it runs on the first
@@ -136,6 +138,22 @@ def main(argv: list[str] | None = None) -> int:
             res[name] = {"docs": n, "cpu_s": dt}
         except ImportError as e:
             res[name] = {"docs": 0, "error": f"not installed: {e}"}
+    # curate as the audit's MinHash step calls it (batches of 256), and other chunk sizes
+    from curate.dedup import minhash as mh
+
+    def batched(ts, bs=256):
+        h = MinHasher(MinHashConfig(num_perm=NUM_PERM, ngram=NGRAM))
+        for i in range(0, len(ts), bs):
+            h.signatures(ts[i : i + bs])
+
+    _, dt = timed(batched, texts)
+    res["curate, batches of 256 docs"] = {"docs": len(texts), "cpu_s": dt}
+    default_chunk = mh.CHUNK_CHARS
+    for cc in sorted({1 << 16, default_chunk, 1 << 18, 1 << 20}):
+        mh.CHUNK_CHARS = cc
+        _, dt = timed(run_curate, texts[:5000])
+        res[f"curate, {cc >> 10}K-char chunks, 5k docs"] = {"docs": 5000, "cpu_s": dt}
+    mh.CHUNK_CHARS = default_chunk
     base = res["curate"]["docs"] / res["curate"]["cpu_s"]
     print(f"{'peer':34} {'docs':>6} {'docs/s/core':>12} {'curate is x faster':>19}")
     for name, r in res.items():

@@ -35,8 +35,7 @@ How it is fast (no Python loop per token, none per document on ASCII text):
    documents are masked out.
 4. For each permutation (an outer loop of ``num_perm`` numpy calls over all shingles of the chunk):
    multiply, add, ``np.minimum.reduceat`` over the per-document shingle segments. Working 1-D on a
-   cache-sized chunk lets numpy use its SIMD loops; this was ~7x faster than the (shingles x perms)
-   broadcast matrix in a side-by-side timing.
+   cache-sized chunk lets numpy use its SIMD loops (bench/dedup_speed.py compares chunk sizes).
 """
 
 from __future__ import annotations
@@ -53,7 +52,7 @@ from curate.errors import ConfigError
 from curate.text import normalize
 
 MAX_HASH = np.uint32(0xFFFFFFFF)
-CHUNK_CHARS = 1 << 18  # ~85 docs of 3 KB: arrays stay in cache (1 << 20 was 30% slower)
+CHUNK_CHARS = 1 << 17  # ~40 docs of 3 KB: arrays stay in cache (bench/dedup_speed.py compares sizes)
 
 _P = np.uint64(0x9E3779B97F4A7C15)  # per-character multiplier (odd)
 _K = np.uint64(0x94D049BB133111EB)  # word-length salt
