@@ -233,6 +233,7 @@ class CurateRayExecutor(_RayBase):  # type: ignore[misc,valid-type]
         }
         if self.address in ("", "local"):
             kw["address"] = "local"
+            kw["_node_ip_address"] = "127.0.0.1"  # a private Ray listens on loopback only
             if self.ray_cpus:
                 kw["num_cpus"] = self.ray_cpus
         else:
