@@ -43,6 +43,15 @@ class Workspace:
 
     @classmethod
     def at(cls, path: str | os.PathLike[str], create: bool = True) -> Workspace:
+        s = str(path)
+        if s.startswith("file://"):
+            path = s.removeprefix("file://")
+        elif "://" in s:
+            raise CurateError(
+                f"{s}: a workspace is a local or shared-file-system folder (the DuckDB store is "
+                "a file there); to keep task outputs on object storage, set [writer] output_dir "
+                "to the URL (docs/scale.md)"
+            )
         root = Path(path).expanduser().resolve()
         if create:
             root.mkdir(parents=True, exist_ok=True)
