@@ -127,8 +127,23 @@ class PretrainResult:
     finished: bool
 
 
+def load_checkpoint(path: Path) -> dict[str, Any]:
+    """`torch.load(weights_only=True)`; a file holding anything else (a pickled callable, a
+    foreign or torn file) is refused with a CurateError that names it, and nothing in it runs."""
+    import pickle
+
+    try:
+        return torch.load(path, map_location="cpu", weights_only=True)
+    except (pickle.UnpicklingError, RuntimeError, EOFError) as e:
+        first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+        raise CurateError(
+            f"{path}: not a checkpoint this tool wrote (refused by torch.load(weights_only=True): "
+            f"{first}); delete it to retrain from scratch"
+        ) from None
+
+
 def load_final(out_dir: Path, policy: DevicePolicy) -> GPT:
-    blob = torch.load(out_dir / "final.pt", map_location="cpu", weights_only=True)
+    blob = load_checkpoint(out_dir / "final.pt")
     model = GPT(GPTConfig(**blob["config"]))
     model.load_state_dict(blob["model"])
     return model.to(policy.device)
@@ -172,7 +187,7 @@ def pretrain(
     start, losses = 0, []
     ckpt_path = out / "ckpt.pt"
     if ckpt_path.is_file():
-        ck = torch.load(ckpt_path, map_location="cpu", weights_only=True)
+        ck = load_checkpoint(ckpt_path)
         model.load_state_dict(ck["model"])
         opt.load_state_dict(ck["optimizer"])
         start = int(ck["step"])
