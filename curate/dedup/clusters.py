@@ -154,7 +154,11 @@ def assemble(
 
 
 def cluster_arrays(
-    sigs: np.ndarray, codes: np.ndarray, cfg: LSHConfig, exact: ExactJaccard | None = None
+    sigs: np.ndarray,
+    codes: np.ndarray,
+    cfg: LSHConfig,
+    exact: ExactJaccard | None = None,
+    progress: bool = False,
 ) -> Clusters:
     """In-memory exact + near clustering of documents 0..n-1 (signature rows, exact codes).
 
@@ -162,7 +166,9 @@ def cluster_arrays(
     if sigs.shape[0] != codes.shape[0]:
         raise ValueError("one exact code per signature row is required")
     eu, ev, heads = exact_edges(codes)
-    pairs, _ = near_pairs(sigs[heads], cfg, None if exact is None else (lambda p: exact(heads[p])))
+    pairs, _ = near_pairs(
+        sigs[heads], cfg, None if exact is None else (lambda p: exact(heads[p])), progress
+    )
     nu, nv = heads[pairs[:, 0]], heads[pairs[:, 1]]
     c = assemble(
         np.concatenate([eu, nu]),
@@ -261,7 +267,7 @@ def _text_jaccard(
 
 
 def _cluster_memory(
-    con: Any, audit_run: str, cfg: DedupConfig, say: Callable[[str], None]
+    con: Any, audit_run: str, cfg: DedupConfig, say: Callable[[str], None], progress: bool
 ) -> tuple[Clusters, Callable[[np.ndarray], dict[str, np.ndarray]], dict[str, Any]]:
     tbl = con.sql(_RUN_QUERY, params=[audit_run]).to_arrow_table()
     n = tbl.num_rows
@@ -277,7 +283,7 @@ def _cluster_memory(
         "exact_hash": np.asarray(tbl.column("exact_hash").to_pylist(), dtype=object),
     }
     exact = _text_jaccard(con, audit_run, cfg, lambda i: {k: v[i] for k, v in cols.items()})
-    clusters = cluster_arrays(sigs, codes, cfg.lsh, exact)
+    clusters = cluster_arrays(sigs, codes, cfg.lsh, exact, progress)
     info = {
         "n_docs": n,
         "n_unsigned": int(n - np.asarray(tbl.column("minhash").is_valid()).sum()) if n else 0,
@@ -289,7 +295,12 @@ def _cluster_memory(
 
 
 def _cluster_sharded(
-    con: Any, audit_run: str, cfg: DedupConfig, work: Any, say: Callable[[str], None]
+    con: Any,
+    audit_run: str,
+    cfg: DedupConfig,
+    work: Any,
+    say: Callable[[str], None],
+    progress: bool,
 ) -> tuple[Clusters, Callable[[np.ndarray], dict[str, np.ndarray]], dict[str, Any]]:
     """Out-of-core: DuckDB writes the run's signatures (sorted, with exact-group heads) to Parquet,
     the bucket-sharded stages find near pairs, and only cluster members are ever loaded."""
@@ -340,7 +351,7 @@ def _cluster_sharded(
     exact = _text_jaccard(
         con, audit_run, cfg, lambda i: src.lookup(i, ("shard", "position", "exact_hash"))
     )
-    nu, nv = near_edges_sharded(src, cfg.lsh, work / "lsh", cfg.tasks, exact)
+    nu, nv = near_edges_sharded(src, cfg.lsh, work / "lsh", cfg.tasks, exact, progress)
     clusters = assemble(
         np.concatenate([eh, nu]),
         np.concatenate([ei, nv]),
@@ -454,9 +465,11 @@ def run_dedup(
         try:
             t0 = time.perf_counter()
             if cfg.mode == "memory":
-                clusters, meta, info = _cluster_memory(con, audit_run, cfg, say)
+                clusters, meta, info = _cluster_memory(con, audit_run, cfg, say, progress)
             else:
-                clusters, meta, info = _cluster_sharded(con, audit_run, cfg, out_dir / "work", say)
+                clusters, meta, info = _cluster_sharded(
+                    con, audit_run, cfg, out_dir / "work", say, progress
+                )
             table = _rows_table(audit_run, dedup_run, meta, clusters)
             path = out_dir / "dup_clusters.parquet"
             _write_parquet(path, table)

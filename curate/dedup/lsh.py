@@ -27,11 +27,13 @@ path (`curate.dedup.scale`), so both give identical pairs.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
+from tqdm import tqdm
 
 from curate.dedup.minhash import MAX_HASH, fmix64
 from curate.errors import ConfigError
@@ -143,7 +145,7 @@ def estimate_jaccard(a: np.ndarray, b: np.ndarray, chunk: int = 65536) -> np.nda
 
 
 def candidate_pairs(
-    sigs: np.ndarray, cfg: LSHConfig, rows_idx: np.ndarray | None = None
+    sigs: np.ndarray, cfg: LSHConfig, rows_idx: np.ndarray | None = None, progress: bool = False
 ) -> np.ndarray:
     """All LSH candidate pairs among `sigs` (indices into sigs, or into `rows_idx` when given)."""
     idx = np.arange(sigs.shape[0], dtype=np.int64) if rows_idx is None else rows_idx
@@ -151,7 +153,10 @@ def candidate_pairs(
         return np.empty((0, 2), dtype=np.int64)
     cfg.check_signature_length(sigs.shape[1])
     parts = []
-    for band in range(cfg.bands):
+    bar = tqdm(
+        range(cfg.bands), desc="LSH bands", file=sys.stderr, disable=not progress, leave=False
+    )
+    for band in bar:
         keys = band_keys(sigs[:, band * cfg.rows : (band + 1) * cfg.rows], 1, cfg.rows)[:, 0]
         parts.append(bucket_pairs(bucket_ids(keys, band), idx, cfg.max_bucket))
     pairs = np.concatenate(parts)
@@ -184,7 +189,7 @@ def verify(
 
 
 def near_pairs(
-    sigs: np.ndarray, cfg: LSHConfig, exact: ExactJaccard | None = None
+    sigs: np.ndarray, cfg: LSHConfig, exact: ExactJaccard | None = None, progress: bool = False
 ) -> tuple[np.ndarray, np.ndarray]:
     """Verified near-duplicate pairs among the rows of `sigs` and their estimated Jaccard.
 
@@ -192,7 +197,7 @@ def near_pairs(
     `exact` (needed when ``cfg.verify == "text"``) takes pairs of row indices of `sigs`.
     """
     live = np.flatnonzero(non_empty(sigs))
-    pairs = candidate_pairs(sigs[live], cfg, live)
+    pairs = candidate_pairs(sigs[live], cfg, live, progress)
     if pairs.size == 0:
         return pairs, np.empty(0)
     est = estimate_jaccard(sigs[pairs[:, 0]], sigs[pairs[:, 1]])

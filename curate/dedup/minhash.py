@@ -52,7 +52,9 @@ from curate.errors import ConfigError
 from curate.text import normalize
 
 MAX_HASH = np.uint32(0xFFFFFFFF)
-CHUNK_CHARS = 1 << 17  # ~40 docs of 3 KB: arrays stay in cache (bench/dedup_speed.py compares sizes)
+CHUNK_CHARS = (
+    1 << 17
+)  # ~40 docs of 3 KB: arrays stay in cache (bench/dedup_speed.py compares sizes)
 
 _P = np.uint64(0x9E3779B97F4A7C15)  # per-character multiplier (odd)
 _K = np.uint64(0x94D049BB133111EB)  # word-length salt

@@ -25,6 +25,7 @@ the document's exact-duplicate group; only heads are indexed, as in memory).
 from __future__ import annotations
 
 import shutil
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -32,6 +33,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
+from tqdm import tqdm
 
 from curate.dedup.lsh import (
     ExactJaccard,
@@ -218,13 +220,15 @@ def near_edges_sharded(
     work: Path,
     n_tasks: int,
     exact: ExactJaccard | None = None,
+    progress: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Run stages 1-2 for every task in this process (sequentially) and return the edges."""
     if work.exists():
         shutil.rmtree(work)
-    for t in range(n_tasks):
+    opts = {"file": sys.stderr, "disable": not progress, "leave": False}
+    for t in tqdm(range(n_tasks), desc="stage 1: buckets", **opts):
         stage_buckets(src, cfg, work, t, n_tasks, n_tasks)
-    for p in range(n_tasks):
+    for p in tqdm(range(n_tasks), desc="stage 2: pairs", **opts):
         stage_pairs(src, cfg, work, p, n_tasks, exact)
     return stage_edges(work)
 
