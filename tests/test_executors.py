@@ -359,11 +359,10 @@ def store_rows_tasks(ws: Path) -> dict[int, list[str]]:
         con.close()
 
 
-@pytest.mark.slow  # Ray start-up: ~20 s
-def test_ray_failed_rank_raises_and_rerun_redoes_only_it(tmp_path) -> None:
-    pytest.importorskip("ray")
-    import ray
-
+@pytest.fixture(scope="module")
+def ray_session():
+    """A Ray started by the test (127.0.0.1, 2 CPUs): executors use it and leave it running."""
+    ray = pytest.importorskip("ray")
     ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])  # workers can't import tests
     ray.init(
         address="local",
@@ -372,20 +371,62 @@ def test_ray_failed_rank_raises_and_rerun_redoes_only_it(tmp_path) -> None:
         log_to_driver=False,
         _node_ip_address="127.0.0.1",
     )
-    try:
-        cfg = build(ExecutorConfig, {"kind": "ray", "tasks": 2})
-        marker = tmp_path / "out"
-        marker.mkdir()
-        pipeline = [_FailOn(1), _Touch(str(marker))]
-        with pytest.raises(ExecutorError, match=r"1 of 2 Ray task\(s\) did not finish \(ranks 1\)"):
-            run_executor(make_executor(cfg, pipeline, tmp_path / "logs"))
-        assert ray.is_initialized()  # a session it did not start is left running
-        assert sorted(p.name for p in marker.iterdir()) == ["0"]
-        run_executor(make_executor(cfg, [_FailOn(-1), _Touch(str(marker))], tmp_path / "logs"))
-        assert sorted(p.name for p in marker.iterdir()) == ["0", "1"]
-        assert [p.read_text() for p in sorted(marker.iterdir())] == ["1", "1"]  # 0 not redone
-    finally:
-        ray.shutdown()
+    yield ray
+    ray.shutdown()
+
+
+@pytest.mark.slow  # Ray start-up: ~20 s
+def test_ray_failed_rank_raises_and_rerun_redoes_only_it(tmp_path, ray_session) -> None:
+    cfg = build(ExecutorConfig, {"kind": "ray", "tasks": 2})
+    marker = tmp_path / "out"
+    marker.mkdir()
+    pipeline = [_FailOn(1), _Touch(str(marker))]
+    with pytest.raises(ExecutorError, match=r"1 of 2 Ray task\(s\) did not finish \(ranks 1\)"):
+        run_executor(make_executor(cfg, pipeline, tmp_path / "logs"))
+    assert ray_session.is_initialized()  # a session it did not start is left running
+    assert sorted(p.name for p in marker.iterdir()) == ["0"]
+    run_executor(make_executor(cfg, [_FailOn(-1), _Touch(str(marker))], tmp_path / "logs"))
+    assert sorted(p.name for p in marker.iterdir()) == ["0", "1"]
+    assert [p.read_text() for p in sorted(marker.iterdir())] == ["1", "1"]  # 0 not redone
+
+
+@pytest.mark.slow  # Ray tasks: ~15 s
+def test_sharded_dedup_stages_on_ray_equal_in_memory_clusters(tmp_path, ray_session) -> None:
+    """Near-duplicates at scale: signatures -> buckets (3 Ray tasks) -> verified pairs (2 Ray
+    tasks over 4 partitions) -> clusters; the same clusters as the in-memory index."""
+    import numpy as np
+    from test_dedup import _corpus
+
+    from curate.dedup.clusters import assemble, cluster_arrays, exact_codes, exact_edges
+    from curate.dedup.lsh import LSHConfig
+    from curate.dedup.minhash import MinHashConfig, MinHasher
+    from curate.dedup.scale import BucketsStage, PairsStage, SignatureFile, stage_edges
+    from curate.text import exact_hash
+
+    texts = _corpus(21, 20)
+    sigs = MinHasher(MinHashConfig()).signatures(texts)
+    codes = exact_codes([exact_hash(t) for t in texts])
+    eu, ev, _ = exact_edges(codes)
+    head = np.arange(len(texts))
+    head[ev] = eu
+    src = SignatureFile.write(tmp_path / "sigs.parquet", sigs, head)
+    lsh = LSHConfig(verify="signature", max_bucket=3)
+    work, n_parts = str(tmp_path / "work"), 4
+    stage1 = build(ExecutorConfig, {"kind": "ray", "tasks": 3})
+    stage2 = build(ExecutorConfig, {"kind": "ray", "tasks": 2})
+    steps1 = [BucketsStage(str(src.path), work, lsh, n_parts, batch_rows=8)]
+    run_executor(make_executor(stage1, steps1, tmp_path / "logs1", job="dedup-buckets"))
+    steps2 = [PairsStage(str(src.path), work, lsh, n_parts)]
+    run_executor(make_executor(stage2, steps2, tmp_path / "logs2", job="dedup-pairs"))
+    nu, nv = stage_edges(Path(work))
+    got = assemble(
+        np.concatenate([eu, nu]), np.concatenate([ev, nv]), lambda i: sigs[i], lambda i: codes[i]
+    )
+    want = cluster_arrays(sigs, codes, lsh)
+    assert got.groups() == want.groups() and len(want.groups()) >= 15
+    np.testing.assert_allclose(got.jaccard, want.jaccard)
+    parts = sorted(p.name for p in (Path(work) / "buckets").iterdir())
+    assert parts == [f"part-{p:05d}" for p in range(n_parts)]
 
 
 class _Touch:
