@@ -4,7 +4,8 @@ The same pipeline (a list of datatrove blocks) runs unchanged on three executors
 
     kind = "local"   QuietLocalExecutor  (datatrove's LocalPipelineExecutor, see below)
     kind = "ray"     CurateRayExecutor   (datatrove's RayPipelineExecutor + Ray session handling)
-    kind = "slurm"   SlurmPipelineExecutor (datatrove's, unchanged: writes a job array and submits)
+    kind = "slurm"   CurateSlurmExecutor (datatrove's SlurmPipelineExecutor: writes a job array and
+                     submits it; refuses to submit again while squeue lists the run's job)
 
 Task layout is the same on all three: ``tasks`` ranks, rank r's outputs are named after r, and a
 rank is done when datatrove's completion marker ``<logging_dir>/completions/<r:05d>`` exists, so
@@ -267,13 +268,66 @@ def _raise_incomplete(executor: Any, what: str) -> None:
         shown = ", ".join(map(str, missing[:8])) + (" ..." if len(missing) > 8 else "")
         raise ExecutorError(
             f"{len(missing)} of {executor.world_size} {what} task(s) did not finish (ranks "
-            f"{shown}); see {logs}/task_<rank>.log, fix the cause and re-run the same command "
-            "(finished ranks are skipped)"
+            f"{shown}); see {logs}/task_{missing[0]:05d}.log (one log per rank), fix the cause "
+            "and re-run the same command (finished ranks are skipped)"
         )
 
 
 # ---------------------------------------------------------------------------------------------
 # slurm
+
+try:
+    from datatrove.executor.slurm import SlurmPipelineExecutor as _SlurmBase
+except ImportError:  # pragma: no cover
+    _SlurmBase = object  # type: ignore[assignment,misc]
+
+SLURM_JOBS = "slurm_jobs.json"
+
+
+class CurateSlurmExecutor(_SlurmBase):  # type: ignore[misc,valid-type]
+    """Datatrove's Slurm executor that refuses to submit a run's ranks twice.
+
+    After submitting, the job id is kept in ``<logging_dir>/slurm_jobs.json``; running the same
+    command again while ``squeue`` still lists that job raises `ExecutorError` (wait, then run it
+    again) instead of submitting the unfinished ranks a second time.
+    """
+
+    def active_jobs(self) -> list[str]:
+        import json
+        import subprocess
+
+        if not self.logging_dir.exists(SLURM_JOBS):
+            return []
+        with self.logging_dir.open(SLURM_JOBS, "r") as f:
+            ids = [str(j) for j in json.load(f)]
+        if not ids:
+            return []
+        try:
+            out = subprocess.run(
+                ["squeue", "-h", "-o", "%i", "-j", ",".join(ids)],
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
+        except (FileNotFoundError, subprocess.TimeoutExpired):
+            return []  # no squeue here: cannot tell, submit as datatrove would
+        if out.returncode != 0:  # e.g. "Invalid job id specified": the jobs are gone
+            return []
+        return sorted({line.split("_")[0] for line in out.stdout.split() if line.strip()})
+
+    def launch_job(self):
+        import json
+
+        active = self.active_jobs()
+        if active:
+            raise ExecutorError(
+                f"Slurm job(s) {', '.join(active)} of this run are still queued or running "
+                "(squeue); wait until they end, then run the same command again"
+            )
+        super().launch_job()
+        if self.job_id not in (None, -1):
+            with self.logging_dir.open(SLURM_JOBS, "w") as f:
+                json.dump([str(self.job_id)], f)
 
 
 def default_venv() -> str:
@@ -346,9 +400,7 @@ def make_executor(
             if local:
                 logger.enable("datatrove.executor.ray")
     if cfg.kind == "slurm":
-        from datatrove.executor.slurm import SlurmPipelineExecutor
-
-        return SlurmPipelineExecutor(
+        return CurateSlurmExecutor(
             pipeline,
             tasks=cfg.tasks,
             workers=cfg.workers,

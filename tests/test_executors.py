@@ -234,6 +234,9 @@ def fake_sbatch(tmp_path, monkeypatch) -> Path:
     # `scontrol show hostnames NODELIST`, which datatrove calls inside a task
     (bin_dir / "scontrol").write_text('#!/bin/sh\necho "$3"\n')
     (bin_dir / "scontrol").chmod(0o755)
+    # squeue lists what $SBATCH_SPOOL/queue holds (the jobs "still in the queue")
+    (bin_dir / "squeue").write_text('#!/bin/sh\ncat "$SBATCH_SPOOL/../queue" 2>/dev/null\n')
+    (bin_dir / "squeue").chmod(0o755)
     spool = tmp_path / "spool"
     spool.mkdir()
     monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
@@ -296,6 +299,18 @@ def test_slurm_audit_writes_job_array_and_submits(tmp_path, local_run, fake_sbat
         assert con.execute("SELECT status FROM runs").fetchall() == [("running",)]
     finally:
         con.close()
+    assert json.loads((logs / "slurm_jobs.json").read_text()) == ["4242"]
+    # the same command while squeue still lists the array: refused, nothing submitted twice
+    (tmp_path / "queue").write_text("4242_1\n4242_[2]\n")
+    with pytest.raises(ExecutorError, match=r"Slurm job\(s\) 4242 of this run are still queued"):
+        run_audit(cfg)
+    assert len(list(fake_sbatch.iterdir())) == 2
+    # the array ended without finishing its ranks: the same command submits them again
+    (tmp_path / "queue").write_text("")
+    again = run_audit(cfg)
+    assert again.run_id == res.run_id and again.counts == {}
+    assert len(list(fake_sbatch.iterdir())) == 4
+    assert json.loads((logs / "slurm_jobs.json").read_text()) == ["4244"]
 
 
 @pytest.mark.slow  # three `launch_pickled_pipeline` processes: ~25 s on the shared machine
