@@ -416,3 +416,27 @@ def test_text_verification_detects_a_changed_shard(tmp_path) -> None:
     assert (
         run_dedup(ws, DedupConfig(lsh=LSHConfig(verify="signature")), progress=False)["n_docs"] == 2
     )
+
+
+def test_other_ngram_and_num_perm_recompute_signatures_from_the_shards(tmp_path) -> None:
+    texts = _corpus(4, 8)
+    ws = make_audit_workspace(tmp_path / "ws", texts)
+    mcfg = MinHashConfig(num_perm=64, ngram=3)
+    lsh = LSHConfig(bands=16, rows=4)
+    sigs = MinHasher(mcfg).signatures(texts)
+    want = cluster_arrays(
+        sigs,
+        exact_codes([exact_hash(t) for t in texts]),
+        lsh,
+        TextJaccard(lambda i: [texts[k] for k in i], mcfg),
+    )
+    q = "SELECT doc_id, cluster_id, jaccard_to_rep FROM dup_clusters ORDER BY doc_id"
+    for mode in ("memory", "sharded"):
+        out = run_dedup(ws, DedupConfig(mode=mode, num_perm=64, ngram=3, lsh=lsh), progress=False)
+        assert out["num_perm"] == 64
+        with duckdb.connect(str(ws.db_path), read_only=True) as con:
+            rows = con.sql(q).fetchall()
+        # doc ids are d000.. in input order, which is also (shard, position) order here
+        got = sorted((int(d[1:]), c, j) for d, c, j in rows)
+        assert [r[0] for r in got] == want.idx[np.argsort(want.idx)].tolist()
+        np.testing.assert_allclose([r[2] for r in got], want.jaccard[np.argsort(want.idx)])

@@ -44,16 +44,10 @@ def _cmd_dedup(args: argparse.Namespace) -> int:
             lsh[key] = v
     if lsh:
         data["lsh"] = lsh
-    for flag in ("mode", "tasks", "flag_column", "flag_threshold"):
+    for flag in ("mode", "tasks", "flag_column", "flag_threshold", "num_perm", "ngram"):
         v = getattr(args, flag)
         if v is not None:
             data[flag] = v
-    if args.num_perm is not None or args.ngram is not None:
-        raise ConfigError(
-            "--num-perm/--ngram: signatures are computed by the audit (its [minhash] settings); "
-            "dedup reads the stored ones. Re-run the audit with the MinHash settings you want, "
-            "or lower --bands/--rows to use fewer signature values"
-        )
     cfg = dedup_config(data, "curate dedup flags")
     out = run_dedup(Workspace.at(args.workspace, create=False), cfg, run=args.run)
     _print_summary(out)
@@ -101,8 +95,18 @@ def register(sub: Any) -> None:
         help="decide pairs near the threshold on exact Jaccard from the shards' texts (default), "
         "or on the signature estimate only",
     )
-    p.add_argument("--num-perm", type=int, help="(set by the audit's [minhash]; see error)")
-    p.add_argument("--ngram", type=int, help="(set by the audit's [minhash]; see error)")
+    p.add_argument(
+        "--num-perm",
+        type=int,
+        help="signature length; if it differs from the audit's, signatures are recomputed from "
+        "the shards (default: use the audit's)",
+    )
+    p.add_argument(
+        "--ngram",
+        type=int,
+        help="shingle size in words; if it differs from the audit's, signatures are recomputed "
+        "from the shards (default: use the audit's, 5)",
+    )
     p.add_argument(
         "--mode", choices=["memory", "sharded"], help="index in memory or bucket-sharded on disk"
     )

@@ -30,6 +30,7 @@ Flow of `run_dedup(ws, cfg)` (what `curate dedup WS` runs):
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import sys
@@ -45,9 +46,14 @@ import pyarrow.parquet as pq
 from curate import store
 from curate.config import build, config_hash, to_dict
 from curate.dedup.lsh import ExactJaccard, LSHConfig, estimate_jaccard, near_pairs
-from curate.dedup.minhash import MAX_HASH
+from curate.dedup.minhash import MAX_HASH, MinHashConfig
 from curate.dedup.unionfind import compact_components
-from curate.dedup.verify import StoreTexts, TextJaccard, audit_minhash_config
+from curate.dedup.verify import (
+    StoreTexts,
+    TextJaccard,
+    audit_minhash_config,
+    recompute_signatures,
+)
 from curate.errors import ConfigError, CurateError
 from curate.provenance import atomic_write_bytes, write_manifest
 from curate.workspace import Workspace, new_run_id
@@ -64,8 +70,14 @@ class DedupConfig:
     tasks: int = 4
     flag_column: str = DEFAULT_FLAG_COLUMN
     flag_threshold: float = 0.5
+    num_perm: int | None = None  # set: recompute signatures from the shards with this many values
+    ngram: int | None = None  # set: recompute signatures from the shards with this n-gram size
 
     def validate(self) -> None:
+        if self.num_perm is not None and not 16 <= self.num_perm <= 1024:
+            raise ConfigError(f"num_perm must be in [16, 1024], got {self.num_perm}")
+        if self.ngram is not None and self.ngram < 1:
+            raise ConfigError(f"ngram must be >= 1, got {self.ngram}")
         if self.tasks < 1:
             raise ConfigError(f"tasks must be >= 1, got {self.tasks}")
         if not self.flag_column.startswith("score_") and not self.flag_column.startswith("lex"):
@@ -185,11 +197,20 @@ def cluster_arrays(
 
 _RUN_QUERY = """
 SELECT d.shard, d.position, d.doc_id, d.exact_hash, s.minhash
-FROM docs d LEFT JOIN signatures s
+FROM docs d LEFT JOIN {sigs} s
   ON s.run_id = d.run_id AND s.shard = d.shard AND s.position = d.position
 WHERE d.run_id = ?
 ORDER BY d.shard, d.position
 """
+
+
+def _has_table(con: Any, name: str) -> bool:
+    """Like store.table_exists, but fetches every row: DuckDB 2.0 refuses `con.sql` while a
+    `fetchone()` result is unfinished on the connection."""
+    rows = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
+    ).fetchall()
+    return bool(rows[0][0])
 
 
 def resolve_audit_run(con: Any, run: str | None) -> str:
@@ -198,7 +219,8 @@ def resolve_audit_run(con: Any, run: str | None) -> str:
         if run is None:
             raise CurateError("no finished audit run in this workspace; run `curate audit` first")
         return run
-    row = con.execute("SELECT kind, status FROM runs WHERE run_id = ?", [run]).fetchone()
+    rows = con.execute("SELECT kind, status FROM runs WHERE run_id = ?", [run]).fetchall()
+    row = rows[0] if rows else None
     if row is None:
         known = [
             r[0] for r in con.execute("SELECT run_id FROM runs WHERE kind = 'audit'").fetchall()
@@ -255,21 +277,35 @@ def _rows_table(
     )
 
 
+def _audit_config(con: Any, audit_run: str) -> dict[str, Any]:
+    rows = con.execute("SELECT config FROM runs WHERE run_id = ?", [audit_run]).fetchall()
+    row = rows[0] if rows else None
+    return json.loads(row[0]) if row and row[0] else {}
+
+
 def _text_jaccard(
-    con: Any, audit_run: str, cfg: DedupConfig, meta: Callable[[np.ndarray], dict[str, np.ndarray]]
+    con: Any,
+    audit_run: str,
+    cfg: DedupConfig,
+    meta: Callable[[np.ndarray], dict[str, np.ndarray]],
+    mcfg: MinHashConfig,
 ) -> TextJaccard | None:
     """The exact-Jaccard verifier reading texts back from the audit's shards (verify = "text")."""
     if cfg.lsh.verify != "text":
         return None
-    row = con.execute("SELECT config FROM runs WHERE run_id = ?", [audit_run]).fetchone()
-    config = json.loads(row[0]) if row and row[0] else {}
-    return TextJaccard(StoreTexts(config, meta), audit_minhash_config(config))
+    return TextJaccard(StoreTexts(_audit_config(con, audit_run), meta), mcfg)
 
 
 def _cluster_memory(
-    con: Any, audit_run: str, cfg: DedupConfig, say: Callable[[str], None], progress: bool
+    con: Any,
+    audit_run: str,
+    cfg: DedupConfig,
+    say: Callable[[str], None],
+    progress: bool,
+    sig_rel: str,
+    mcfg: MinHashConfig,
 ) -> tuple[Clusters, Callable[[np.ndarray], dict[str, np.ndarray]], dict[str, Any]]:
-    tbl = con.sql(_RUN_QUERY, params=[audit_run]).to_arrow_table()
+    tbl = con.sql(_RUN_QUERY.format(sigs=sig_rel), params=[audit_run]).to_arrow_table()
     n = tbl.num_rows
     say(f"dedup: {n} documents of {audit_run} (memory mode)")
     sigs, num_perm = _signature_matrix(tbl.column("minhash"), n)
@@ -282,7 +318,7 @@ def _cluster_memory(
         "doc_id": np.asarray(tbl.column("doc_id").to_pylist(), dtype=object),
         "exact_hash": np.asarray(tbl.column("exact_hash").to_pylist(), dtype=object),
     }
-    exact = _text_jaccard(con, audit_run, cfg, lambda i: {k: v[i] for k, v in cols.items()})
+    exact = _text_jaccard(con, audit_run, cfg, lambda i: {k: v[i] for k, v in cols.items()}, mcfg)
     clusters = cluster_arrays(sigs, codes, cfg.lsh, exact, progress)
     info = {
         "n_docs": n,
@@ -301,6 +337,8 @@ def _cluster_sharded(
     work: Any,
     say: Callable[[str], None],
     progress: bool,
+    sig_rel: str,
+    mcfg: MinHashConfig,
 ) -> tuple[Clusters, Callable[[np.ndarray], dict[str, np.ndarray]], dict[str, Any]]:
     """Out-of-core: DuckDB writes the run's signatures (sorted, with exact-group heads) to Parquet,
     the bucket-sharded stages find near pairs, and only cluster members are ever loaded."""
@@ -308,10 +346,10 @@ def _cluster_sharded(
 
     row = con.execute(
         "SELECT count(*), max(len(s.minhash)), min(len(s.minhash)), count(s.minhash) FROM docs d "
-        "LEFT JOIN signatures s ON s.run_id = d.run_id AND s.shard = d.shard "
+        f"LEFT JOIN {sig_rel} s ON s.run_id = d.run_id AND s.shard = d.shard "
         "AND s.position = d.position WHERE d.run_id = ?",
         [audit_run],
-    ).fetchone()
+    ).fetchall()[0]
     n, num_perm, min_perm, n_signed = int(row[0]), int(row[1] or 0), int(row[2] or 0), int(row[3])
     if num_perm != min_perm:
         raise CurateError(f"signatures of run {audit_run} have different lengths")
@@ -332,7 +370,7 @@ def _cluster_sharded(
                 SELECT row_number() OVER (ORDER BY d.shard, d.position) - 1 AS idx,
                        d.shard, d.position, d.doc_id, d.exact_hash,
                        coalesce(s.minhash, {empty}) AS minhash
-                FROM docs d LEFT JOIN signatures s
+                FROM docs d LEFT JOIN {sig_rel} s
                   ON s.run_id = d.run_id AND s.shard = d.shard AND s.position = d.position
                 WHERE d.run_id = $run
             )
@@ -349,7 +387,7 @@ def _cluster_sharded(
     eh = np.asarray(exact["head"], dtype=np.int64)
     ei = np.asarray(exact["idx"], dtype=np.int64)
     exact = _text_jaccard(
-        con, audit_run, cfg, lambda i: src.lookup(i, ("shard", "position", "exact_hash"))
+        con, audit_run, cfg, lambda i: src.lookup(i, ("shard", "position", "exact_hash")), mcfg
     )
     nu, nv = near_edges_sharded(src, cfg.lsh, work / "lsh", cfg.tasks, exact, progress)
     clusters = assemble(
@@ -450,10 +488,11 @@ def run_dedup(
         raise CurateError(f"{ws.db_path}: no store in this workspace; run `curate audit` first")
     with ws.lock("dedup"), store.connect(ws) as con:
         audit_run = resolve_audit_run(con, run)
-        if not store.table_exists(con, "signatures"):
+        if not _has_table(con, "signatures") and cfg.num_perm is None and cfg.ngram is None:
             raise CurateError(
                 f"run {audit_run}: the store has no `signatures` table (the audit ran without its "
-                "MinHash step); re-run the audit with MinHash enabled"
+                "MinHash step); re-run the audit with MinHash enabled, or give --ngram/--num-perm "
+                "to compute signatures from the shards"
             )
         chash = config_hash({"dedup": to_dict(cfg), "audit_run": audit_run})
         dedup_run = new_run_id("dedup", chash)
@@ -464,11 +503,33 @@ def run_dedup(
         )
         try:
             t0 = time.perf_counter()
+            stored = audit_minhash_config(_audit_config(con, audit_run))
+            mcfg = dataclasses.replace(
+                stored,
+                **{
+                    k: v
+                    for k, v in (("num_perm", cfg.num_perm), ("ngram", cfg.ngram))
+                    if v is not None
+                },
+            )
+            sig_rel = "signatures"
+            if mcfg != stored or not _has_table(con, "signatures"):
+                say(
+                    f"dedup: recomputing signatures ({mcfg.num_perm} values, {mcfg.ngram}-grams; the "
+                    f"audit used {stored.num_perm}, {stored.ngram}-grams) from the shards"
+                )
+                sig_path = out_dir / "signatures.parquet"
+                recompute_signatures(
+                    con, audit_run, _audit_config(con, audit_run), mcfg, sig_path, progress
+                )
+                sig_rel = "read_parquet('" + str(sig_path).replace("'", "''") + "')"
             if cfg.mode == "memory":
-                clusters, meta, info = _cluster_memory(con, audit_run, cfg, say, progress)
+                clusters, meta, info = _cluster_memory(
+                    con, audit_run, cfg, say, progress, sig_rel, mcfg
+                )
             else:
                 clusters, meta, info = _cluster_sharded(
-                    con, audit_run, cfg, out_dir / "work", say, progress
+                    con, audit_run, cfg, out_dir / "work", say, progress, sig_rel, mcfg
                 )
             table = _rows_table(audit_run, dedup_run, meta, clusters)
             path = out_dir / "dup_clusters.parquet"
@@ -514,7 +575,12 @@ def run_dedup(
                 counts=counts,
                 started_at=str(started),
                 finished_at=str(store.now()),
-                extra={"run_id": dedup_run, "views_note": note},
+                extra={
+                    "run_id": dedup_run,
+                    "views_note": note,
+                    "signatures": "audit" if sig_rel == "signatures" else "recomputed",
+                    "minhash": to_dict(mcfg),
+                },
             )
             con.execute(
                 "UPDATE runs SET manifest_path = ? WHERE run_id = ?", [str(manifest), dedup_run]

@@ -104,3 +104,126 @@ class StoreTexts:
                     "dedup with --verify signature"
                 )
         return [t for t in out if t is not None]
+
+
+def recompute_signatures(
+    con: Any,
+    audit_run: str,
+    audit_config: dict[str, Any],
+    cfg: MinHashConfig,
+    out_path: Any,
+    progress: bool = False,
+    batch: int = 1024,
+) -> int:
+    """Signatures with other MinHash settings than the audit's, from the run's shards.
+
+    Streams every shard of the run with the audit's reader (one batch of texts in memory), checks
+    each text against the stored ``exact_hash`` and writes (run_id, shard, position, minhash) to
+    `out_path` (Parquet, renamed into place when complete). Returns the number of documents.
+    """
+    import os
+    import sys
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    from tqdm import tqdm
+
+    from curate.config import build
+    from curate.reading import InputConfig, ShardReader
+
+    shards = [
+        r[0]
+        for r in con.execute(
+            "SELECT DISTINCT shard FROM docs WHERE run_id = ? ORDER BY shard", [audit_run]
+        ).fetchall()
+    ]
+    inputs = dict(audit_config.get("inputs") or {})
+    inputs["paths"] = tuple(shards) or ("-",)
+    icfg = build(InputConfig, inputs, "audit run config [inputs]")
+    hasher = MinHasher(cfg)
+    schema = pa.schema(
+        [
+            ("run_id", pa.string()),
+            ("shard", pa.string()),
+            ("position", pa.int64()),
+            ("minhash", pa.list_(pa.uint32())),
+        ]
+    )
+    tmp = f"{out_path}.tmp"
+    writer = pq.ParquetWriter(tmp, schema, compression="zstd")
+    total = 0
+    try:
+        for shard in tqdm(
+            shards, desc="re-signing shards", file=sys.stderr, disable=not progress, leave=False
+        ):
+            want = dict(
+                con.execute(
+                    "SELECT position, exact_hash FROM docs WHERE run_id = ? AND shard = ?",
+                    [audit_run, shard],
+                ).fetchall()
+            )
+            pos_buf: list[int] = []
+            txt_buf: list[str] = []
+            found = 0
+            try:
+                for doc in ShardReader([shard], icfg).read_shard(shard):
+                    pos = doc.metadata.get("_pos")
+                    if pos not in want or "_error" in doc.metadata:
+                        continue
+                    if exact_hash(doc.text) != want[pos]:
+                        raise CurateError(
+                            f"{shard}: record {pos} changed since the audit (its text no longer "
+                            "matches the stored exact_hash); re-run the audit"
+                        )
+                    pos_buf.append(int(pos))
+                    txt_buf.append(doc.text)
+                    found += 1
+                    if len(txt_buf) >= batch:
+                        _write_batch(writer, schema, hasher, audit_run, shard, pos_buf, txt_buf)
+            except OSError as e:
+                raise CurateError(
+                    f"{shard}: cannot read the shard back to compute signatures ({e}); restore it, "
+                    "or use the audit's signatures (no --num-perm/--ngram)"
+                ) from None
+            _write_batch(writer, schema, hasher, audit_run, shard, pos_buf, txt_buf)
+            if found != len(want):
+                raise CurateError(
+                    f"{shard}: {len(want) - found} audited records are missing from the shard; "
+                    "it changed since the audit; re-run the audit"
+                )
+            total += found
+        writer.close()
+        os.replace(tmp, out_path)
+    except BaseException:
+        writer.close()
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return total
+
+
+def _write_batch(
+    writer: Any,
+    schema: Any,
+    hasher: MinHasher,
+    audit_run: str,
+    shard: str,
+    positions: list[int],
+    texts: list[str],
+) -> None:
+    """Sign `texts` and append their rows to `writer`; empties both buffers."""
+    import pyarrow as pa
+
+    if not texts:
+        return
+    sigs = hasher.signatures(texts)
+    k = sigs.shape[1]
+    mh = pa.ListArray.from_arrays(
+        pa.array(np.arange(0, sigs.size + 1, k, dtype=np.int32)),
+        pa.array(sigs.reshape(-1), pa.uint32()),
+    )
+    n = len(texts)
+    cols = {"run_id": [audit_run] * n, "shard": [shard] * n, "position": positions, "minhash": mh}
+    writer.write_table(pa.table(cols, schema=schema))
+    positions.clear()
+    texts.clear()
