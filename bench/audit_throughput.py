@@ -49,9 +49,10 @@ def _usage() -> tuple[float, int]:
 def child(kind: str, src: str, work: str, classifier: str | None) -> None:
     """Run one measurement in this process; print one JSON line."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    import torch
+    if classifier:
+        import torch
 
-    torch.set_num_threads(1)
+        torch.set_num_threads(1)
     t0, c0 = time.perf_counter(), _usage()[0]
     n = 0
     if kind.startswith("curate"):

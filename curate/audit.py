@@ -274,6 +274,16 @@ def run_audit(cfg: AuditConfig, where: str = "audit", log=None) -> AuditResult:
     t0 = time.perf_counter()
     check_names(cfg, where)
     shards = resolve_inputs(cfg.inputs.paths, cfg.inputs.format)
+    ws_root = Path(cfg.workspace).resolve()
+    inside = [s for s in shards if "://" not in s and Path(s).is_relative_to(ws_root)]
+    if inside:  # the workspace's own Parquet files are outputs, never inputs
+        say(f"skipping {len(inside)} file(s) inside the workspace {ws_root}")
+        shards = [s for s in shards if s not in set(inside)]
+        if not shards:
+            raise CurateError(
+                f"{', '.join(cfg.inputs.paths)}: every matching file is inside the workspace "
+                f"{ws_root}; point the audit at the input shards"
+            )
     inputs = fingerprints(shards)
     key = run_key(cfg, inputs)
     ws = Workspace.at(cfg.workspace)

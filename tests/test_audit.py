@@ -378,3 +378,12 @@ def test_summary_with_classifier_scores(bad_run):
     assert len(top) == 3 and all(line.split()[1] == "1" for line in top)
     with pytest.raises(CurateError, match="no run 'nope'"):
         summarize(d / "ws", run_id="nope")
+
+
+def test_workspace_files_are_never_inputs(tmp_path, monkeypatch):
+    (tmp_path / "s.jsonl").write_bytes(jl([good(1), good(2)]))
+    monkeypatch.chdir(tmp_path)
+    r1 = run_audit(config(tmp_path / "ws", [tmp_path]))
+    # the second audit of the same folder now also finds ws/audit/.../*.parquet: skipped
+    r2 = run_audit(config(tmp_path / "ws", [tmp_path]))
+    assert r1.shards == r2.shards == 1 and r2.counts["docs"] == 2
