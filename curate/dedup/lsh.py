@@ -177,15 +177,21 @@ def verify(
     estimate's standard deviation is at most 0.044 with 128 values, so a margin of 0.15 is > 3.4
     sigma); pairs in between get their exact Jaccard from the texts via `exact`.
     """
-    if cfg.verify == "signature":
-        return est >= cfg.threshold
-    if exact is None:
-        raise ValueError("verify='text' needs an exact-Jaccard function (the documents' texts)")
-    ok = est >= cfg.threshold + cfg.margin
-    unsure = np.flatnonzero((est >= cfg.threshold - cfg.margin) & ~ok)
-    if unsure.size:
-        ok[unsure] = exact(pairs[unsure]) >= cfg.threshold
+    ok, unsure = classify(est, cfg)
+    if unsure.any():
+        if exact is None:
+            raise ValueError("verify='text' needs an exact-Jaccard function (the documents' texts)")
+        idx = np.flatnonzero(unsure)
+        ok[idx] = exact(pairs[idx]) >= cfg.threshold
     return ok
+
+
+def classify(est: np.ndarray, cfg: LSHConfig) -> tuple[np.ndarray, np.ndarray]:
+    """(accepted by the estimate, to be decided on text) masks; see `verify`."""
+    if cfg.verify == "signature":
+        return est >= cfg.threshold, np.zeros(est.shape, dtype=bool)
+    ok = est >= cfg.threshold + cfg.margin
+    return ok, (est >= cfg.threshold - cfg.margin) & ~ok
 
 
 def near_pairs(

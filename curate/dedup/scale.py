@@ -12,9 +12,11 @@ machines (`DedupStage` wraps them as datatrove blocks for its local / Slurm / Ra
    one partition), generates candidate pairs with `curate.dedup.lsh.bucket_pairs` (same rule and
    bucket cap as in memory), looks the two signatures of each candidate up and keeps pairs whose
    estimated Jaccard reaches the threshold: ``pairs/part-<p>.parquet`` (u, v, jaccard). Memory:
-   one partition (about 1/n_parts of the bucket index).
-3. ``stage_edges``: concatenates the verified pairs; union-find then runs over the nodes that occur
-   in pairs only (`curate.dedup.unionfind.compact_components`).
+   one partition (about 1/n_parts of the bucket index). With ``verify = "text"`` and no text
+   access in the task, pairs near the threshold are written with ``unsure = true``.
+3. ``stage_edges``: concatenates the verified pairs and decides the ``unsure`` ones in one pass
+   over the shards; union-find then runs over the nodes that occur in pairs only
+   (`curate.dedup.unionfind.compact_components`).
 
 Because buckets, pair generation and verification are the same functions as the in-memory path,
 the clusters are identical (tested). `SignatureFile` is the signature source both stages read:
@@ -41,6 +43,7 @@ from curate.dedup.lsh import (
     band_keys,
     bucket_ids,
     bucket_pairs,
+    classify,
     estimate_jaccard,
     non_empty,
     verify,
@@ -167,7 +170,10 @@ def stage_pairs(
     n_parts: int,
     exact: ExactJaccard | None = None,
 ) -> int:
-    """Stage 2 for one partition: verified candidate pairs. Returns the number kept."""
+    """Stage 2 for one partition: verified candidate pairs. Returns the number kept.
+
+    With ``verify = "text"`` and no `exact`, pairs to be decided on text are kept with
+    ``unsure = true`` for `stage_edges` to decide in one pass over the shards."""
     files = sorted((work / "buckets" / f"part-{part:05d}").glob("*.parquet"))
     if files:
         t = pa.concat_tables([pq.read_table(f) for f in files])
@@ -179,6 +185,7 @@ def stage_pairs(
     else:
         pairs = np.empty((0, 2), dtype=np.int64)
     est = np.empty(0)
+    unsure = np.zeros(0, dtype=bool)
     if pairs.size:
         sig = src.lookup(pairs.reshape(-1))["minhash"].reshape(pairs.shape[0], 2, -1)
         # a pair sharing buckets in several partitions is verified once: by the partition of the
@@ -194,22 +201,40 @@ def stage_pairs(
         mine = owner == part
         pairs, sig = pairs[mine], sig[mine]
         est = estimate_jaccard(sig[:, 0], sig[:, 1])
-        ok = verify(pairs, est, cfg, exact)
+        if exact is not None or cfg.verify == "signature":
+            ok = verify(pairs, est, cfg, exact)
+            unsure = np.zeros(int(ok.sum()), dtype=bool)
+        else:
+            ok, uns = classify(est, cfg)
+            ok |= uns
+            unsure = uns[ok]
         pairs, est = pairs[ok], est[ok]
     _write(
         work / "pairs" / f"part-{part:05d}.parquet",
-        pa.table({"u": pairs[:, 0], "v": pairs[:, 1], "jaccard": est}),
+        pa.table({"u": pairs[:, 0], "v": pairs[:, 1], "jaccard": est, "unsure": unsure}),
     )
     return int(pairs.shape[0])
 
 
-def stage_edges(work: Path) -> tuple[np.ndarray, np.ndarray]:
-    """Stage 3 input: all verified near pairs (u < v), unique and sorted."""
+def stage_edges(
+    work: Path, cfg: LSHConfig | None = None, exact: ExactJaccard | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Stage 3 input: all verified near pairs (u < v), unique and sorted.
+
+    Pairs stage 2 left ``unsure`` are decided here with `exact`, all in one call (one pass over
+    the shards they come from)."""
     files = sorted((work / "pairs").glob("part-*.parquet"))
     if not files:
         return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
-    t = pa.concat_tables([pq.read_table(f, columns=["u", "v"]) for f in files])
+    t = pa.concat_tables([pq.read_table(f, columns=["u", "v", "unsure"]) for f in files])
     p = np.stack([np.asarray(t.column("u")), np.asarray(t.column("v"))], axis=1).astype(np.int64)
+    unsure = np.asarray(t.column("unsure"), dtype=bool)
+    if unsure.any():
+        if exact is None or cfg is None:
+            raise ValueError("unsure pairs need the LSH config and an exact-Jaccard function")
+        keep = ~unsure
+        keep[unsure] = exact(p[unsure]) >= cfg.threshold
+        p = p[keep]
     p = np.unique(p, axis=0) if p.size else p.reshape(0, 2)
     return p[:, 0], p[:, 1]
 
@@ -229,8 +254,8 @@ def near_edges_sharded(
     for t in tqdm(range(n_tasks), desc="stage 1: buckets", **opts):
         stage_buckets(src, cfg, work, t, n_tasks, n_tasks)
     for p in tqdm(range(n_tasks), desc="stage 2: pairs", **opts):
-        stage_pairs(src, cfg, work, p, n_tasks, exact)
-    return stage_edges(work)
+        stage_pairs(src, cfg, work, p, n_tasks)
+    return stage_edges(work, cfg, exact)
 
 
 # ---------------------------------------------------------------------------------------------
