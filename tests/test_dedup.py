@@ -440,3 +440,11 @@ def test_other_ngram_and_num_perm_recompute_signatures_from_the_shards(tmp_path)
         got = sorted((int(d[1:]), c, j) for d, c, j in rows)
         assert [r[0] for r in got] == want.idx[np.argsort(want.idx)].tolist()
         np.testing.assert_allclose([r[2] for r in got], want.jaccard[np.argsort(want.idx)])
+
+
+def test_no_documents_no_clusters() -> None:
+    cl = cluster_arrays(
+        np.empty((0, 128), np.uint32), np.empty(0, np.int64), LSHConfig(verify="signature")
+    )
+    assert cl.groups() == [] and cl.n_clusters == 0
+    assert MinHasher(CFG).signatures([]).shape == (0, 128)

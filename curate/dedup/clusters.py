@@ -135,6 +135,9 @@ def exact_edges(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(u, v, heads): every document joined to the first document with the same code; heads are
     the first document of each code (one per distinct text)."""
     n = codes.size
+    if n == 0:
+        e = np.empty(0, dtype=np.int64)
+        return e, e, e
     order = np.lexsort((np.arange(n), codes))
     sc = codes[order]
     first = np.concatenate(([True], sc[1:] != sc[:-1]))

@@ -2,7 +2,8 @@
 
 Three stages that communicate only through Parquet files in one directory (local disk or any
 shared file system), so each stage's tasks can run in one process, in many processes, or on many
-machines (`DedupStage` wraps them as datatrove blocks for its local / Slurm / Ray executors):
+machines (`BucketsStage` and `PairsStage` wrap them as datatrove blocks for its local / Slurm /
+Ray executors):
 
 1. ``stage_buckets(task, n_tasks)``: a task reads its slice of signature batches, computes each
    document's band bucket ids (`curate.dedup.lsh.band_keys` / `bucket_ids`, the in-memory path's
