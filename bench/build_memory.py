@@ -11,6 +11,13 @@ in a fresh child process with a policy of three variants (classifier threshold +
 clusters + keep one, matched random-token control, upsampling), writing all three in one pass.
 The child reports its peak RSS (VmHWM) and its RSS after imports, so the table shows what
 the build itself adds. Ratios are between the two sizes, measured in the same run.
+
+Where the memory goes: the writer pass holds one record and one decision batch per variant;
+the selection is DuckDB, whose buffer memory is capped by its memory_limit (the build sets 1GB
+unless CURATE_BUILD_MEMORY_LIMIT says otherwise) and spills to disk past it. Below the cap DuckDB
+keeps what it computed in memory, so at the default the selection's share grows with the corpus
+until it reaches the cap; `--memory-limit` (default here 128MB) fixes the cap so the two sizes
+compare.
 """
 
 from __future__ import annotations
@@ -131,16 +138,26 @@ def make_store(size_dir: Path, n: int) -> Path:
 
 
 def child(ws_root: str, policy_path: str) -> None:
-    from curate.building import build_corpora
+    import curate.building.builder as builder
     from curate.workspace import Workspace
 
     base = rss_mb()
+    phases: dict[str, float] = {}
+    real_write_pass = builder.write_pass
+
+    def write_pass(*a, **k):  # record the peak of the selection phase (DuckDB) before writing
+        phases["selection_peak_mb"] = rss_mb()
+        return real_write_pass(*a, **k)
+
+    builder.write_pass = write_pass
     t0 = time.perf_counter()
-    res = build_corpora(Workspace.at(ws_root), policy_path, progress=False, log=lambda s: None)
+    ws = Workspace.at(ws_root)
+    res = builder.build_corpora(ws, policy_path, progress=False, log=lambda s: None)
     out = {
         "seconds": time.perf_counter() - t0,
         "rss_after_imports_mb": base,
         "peak_rss_mb": rss_mb(),
+        **phases,
         "n_docs": res.stats["clf_dedup"]["n_docs"],
         "records": {k: v["n_records"] for k, v in res.stats.items()},
     }
@@ -151,6 +168,12 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs=2, default=[20_000, 100_000])
     ap.add_argument("--out", default=str(REPO / "bench" / "out" / "build_memory"))
+    ap.add_argument(
+        "--memory-limit",
+        default="128MB",
+        help="DuckDB memory_limit for the build (CURATE_BUILD_MEMORY_LIMIT; the build's default "
+        "is 1GB): selection spills past it, so a fixed limit makes its share size-independent",
+    )
     ap.add_argument("--child", nargs=2, metavar=("WS", "POLICY"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -174,26 +197,33 @@ def main() -> None:
             check=True,
             capture_output=True,
             text=True,
-            env={**os.environ, "OMP_NUM_THREADS": "1"},
+            env={
+                **os.environ,
+                "OMP_NUM_THREADS": "1",
+                "CURATE_BUILD_MEMORY_LIMIT": args.memory_limit,
+            },
         )
         results[n] = json.loads(r.stdout.strip().splitlines()[-1])
     a, b = args.sizes
     ra, rb = results[a], results[b]
+    print(f"DuckDB memory_limit {args.memory_limit}")
     print(
-        f"{'docs':>8} {'peak RSS MB':>12} {'after imports MB':>17} {'build adds MB':>14} {'s':>7}"
+        f"{'docs':>8} {'peak RSS MB':>12} {'after imports':>14} {'selection peak':>15} "
+        f"{'write pass adds':>16} {'s':>7}"
     )
     for n in args.sizes:
         r = results[n]
-        add = r["peak_rss_mb"] - r["rss_after_imports_mb"]
+        wp = r["peak_rss_mb"] - r["selection_peak_mb"]
         print(
-            f"{n:>8} {r['peak_rss_mb']:>12.0f} {r['rss_after_imports_mb']:>17.0f} {add:>14.0f} "
-            f"{r['seconds']:>7.1f}"
+            f"{n:>8} {r['peak_rss_mb']:>12.0f} {r['rss_after_imports_mb']:>14.0f} "
+            f"{r['selection_peak_mb']:>15.0f} {wp:>16.0f} {r['seconds']:>7.1f}"
         )
     add_a = ra["peak_rss_mb"] - ra["rss_after_imports_mb"]
     add_b = rb["peak_rss_mb"] - rb["rss_after_imports_mb"]
     print(
         f"corpus x{b / a:.1f}: peak RSS x{rb['peak_rss_mb'] / ra['peak_rss_mb']:.2f}, "
         f"memory the build adds x{add_b / max(add_a, 1e-9):.2f}, "
+        f"selection peak x{rb['selection_peak_mb'] / ra['selection_peak_mb']:.2f}, "
         f"time x{rb['seconds'] / ra['seconds']:.2f}"
     )
     (out / "results.json").write_text(json.dumps(results, indent=2))

@@ -550,3 +550,46 @@ def test_accounting_property(tmp_path_factory, scores, thr, lex):
 def test_world_policy_parses():
     p = Path(__file__).resolve().parent.parent / "pipelines" / "policy_world.toml"
     assert {v.name for v in policy(p.read_text()).variants} >= {"oracle", "random_oracle"}
+
+
+@pytest.mark.slow
+def test_end_to_end_with_real_audit_and_dedup(tmp_path, capsys):
+    """audit -> dedup -> build -> diff through the CLI on the bundled sample shard."""
+    pytest.importorskip("curate.audit")
+    pytest.importorskip("curate.dedup.clusters")
+    repo = Path(__file__).resolve().parent.parent
+    shard = repo / "data" / "sample_shards" / "part-0000.jsonl"
+    if not shard.is_file():
+        pytest.skip("bundled sample shard absent")
+    ws = str(tmp_path / "ws")
+    assert main(["audit", str(shard), "--workspace", ws]) == 0
+    assert main(["dedup", ws]) == 0
+    pfile = tmp_path / "p.toml"
+    pfile.write_text(
+        'corpus = "e2e"\n'
+        '[[variants]]\nname = "full"\n'
+        '[[variants]]\nname = "lex"\ndrop = ["lexicon_hits >= 1"]\n'
+        'dedup = "drop_flagged_then_keep_one"\n'
+        '[[variants]]\nname = "oracle"\ndrop = [{oracle = true}]\n'
+        '[[variants]]\nname = "random"\n'
+        'control = {random_match = "oracle", unit = "docs", seed = 3}\n'
+    )
+    assert main(["build", str(pfile), "--workspace", ws, "--quiet"]) == 0
+    capsys.readouterr()
+    with connect(Workspace.at(ws)) as con:
+        n_docs = con.execute("SELECT count(*) FROM docs").fetchone()[0]
+        rows = con.execute(
+            "SELECT variant, n_docs, n_kept, n_dropped, n_records FROM corpus_stats ORDER BY 1"
+        ).fetchall()
+        n_mal = con.execute(
+            "SELECT count(*) FROM docs WHERE meta->>'$.malicious_character' = 'true'"
+        ).fetchone()[0]
+    assert n_mal > 0
+    for _, n, kept, dropped, records in rows:
+        assert n == n_docs == kept + dropped and records == kept
+    stats = {r[0]: r for r in rows}
+    assert stats["oracle"][3] == stats["random"][3] == n_mal
+    cdir = Path(ws) / "corpora" / "e2e"
+    assert len(read_jsonl(cdir / "full")) == n_docs
+    assert main(["diff", ws, "full", "oracle"]) == 0
+    assert f"B reason 'oracle_malicious': {n_mal} docs" in capsys.readouterr().out

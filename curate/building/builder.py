@@ -57,6 +57,7 @@ from curate.policy import (
 from curate.provenance import fingerprints, write_manifest
 from curate.store import (
     connect,
+    find_unfinished_run,
     finish_run,
     load_parquet,
     start_run,
@@ -213,7 +214,8 @@ def build_corpora(
         text_field = policy.text_field or text_field
         id_field = policy.id_field or id_field
         # ---- work starts here
-        build_id = new_run_id("build", phash)
+        # a build of the same policy that was killed (runs row not 'done') is resumed under its id
+        build_id = find_unfinished_run(con, "build", phash) or new_run_id("build", phash)
         started = _now()
         start_run(con, build_id, "build", phash, to_dict(policy))
         try:
@@ -258,17 +260,61 @@ def _build(
 ) -> BuildResult:
     # bound DuckDB's memory: temp tables and sorts spill to disk instead of growing with the corpus
     con.execute("SET memory_limit = ?", [os.environ.get("CURATE_BUILD_MEMORY_LIMIT", "1GB")])
-    sel = Selector(con, policy, run_id, dup, table_columns(con, "docs"))
+    if os.environ.get("CURATE_BUILD_THREADS"):
+        con.execute("SET threads = ?", [int(os.environ["CURATE_BUILD_THREADS"])])
+    cdir = ws.safe_join("corpora", policy.corpus)
+    cdir.mkdir(parents=True, exist_ok=True)
+    for stale in [*cdir.glob(".tmp-*"), *cdir.glob(".old-*"), *cdir.glob(".select.duckdb*")]:
+        if stale.is_dir():
+            shutil.rmtree(stale, ignore_errors=True)
+        else:
+            stale.unlink(missing_ok=True)
+    sel = Selector(con, policy, run_id, dup, table_columns(con, "docs"), cdir / ".select.duckdb")
+    try:
+        return _build_with(
+            con,
+            ws,
+            sel,
+            cdir,
+            policy,
+            phash,
+            run_id,
+            compiled,
+            text_field,
+            id_field,
+            build_id,
+            started,
+            where,
+            progress,
+            log,
+        )
+    finally:
+        sel.close()
+
+
+def _build_with(
+    con: Any,
+    ws: Workspace,
+    sel: Selector,
+    cdir: Path,
+    policy: Policy,
+    phash: str,
+    run_id: str,
+    compiled: dict[str, Any],
+    text_field: str,
+    id_field: str,
+    build_id: str,
+    started: str,
+    where: str,
+    progress: bool,
+    log: Callable[[str], None],
+) -> BuildResult:
     n_docs = int(con.execute("SELECT count(*) FROM docs WHERE run_id = ?", [run_id]).fetchone()[0])
     order = variant_order(policy, where)
     for i, name in enumerate(order):
         sel.decide(i, compiled[name])
     stats = {name: sel.stats(name, n_docs) for name in order}
 
-    cdir = ws.safe_join("corpora", policy.corpus)
-    cdir.mkdir(parents=True, exist_ok=True)
-    for stale in list(cdir.glob(".tmp-*")) + list(cdir.glob(".old-*")):
-        shutil.rmtree(stale, ignore_errors=True)
     result = BuildResult(build_id, run_id, policy.corpus, cdir, stats=stats)
 
     pending: list[str] = []

@@ -25,7 +25,9 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -45,6 +47,7 @@ RANDOM_REASON = "random_control"
 DEDUP_REASON = "duplicate"
 FLAGGED_REASON = "duplicate_of_flagged"
 KEPT_REASON = "kept"
+_IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 def resolve_run(con: duckdb.DuckDBPyConnection, requested: str) -> str:
@@ -97,7 +100,7 @@ def audit_fields(con: duckdb.DuckDBPyConnection, run_id: str) -> tuple[str, str]
 
 def store_columns(con: duckdb.DuckDBPyConnection, run_id: str, policy: Policy) -> Columns:
     """The columns a rule may use, and which referenced metadata keys exist in this run."""
-    types = {k: v for k, v in table_columns(con, "docs").items()}
+    types = {k: v for k, v in table_columns(con, "docs").items() if _IDENT.match(k)}
     for name, dtype in DUP_COLUMNS.items():
         types.setdefault(name, dtype)
     keys: set[str] = set()
@@ -148,6 +151,11 @@ def check_inputs(
     for cv in compiled:
         if not cv.uses_oracle:
             continue
+        if "meta" not in table_columns(con, "docs"):
+            raise CurateError(
+                f"variant {cv.name!r} is an oracle variant, but the docs table has no `meta` "
+                "column to hold the ground-truth label; re-audit with a current curate"
+            )
         n_all, n_lab = con.execute(
             "SELECT count(*), count(json_extract_string(meta, ?)) FROM docs WHERE run_id = ?",
             [f"$.{ORACLE_KEY}", run_id],
@@ -195,8 +203,17 @@ def check_inputs(
     return DupSource(has_kind="kind" in have, n_rows=n)
 
 
+def _sql_str(p: Path) -> str:
+    """A path as the body of a SQL string literal (ATTACH takes no parameters)."""
+    return str(p).replace("'", "''")
+
+
 class Selector:
-    """Computes the decision tables of a policy's variants on one connection."""
+    """Computes the decision tables of a policy's variants on one connection.
+
+    Working tables live in a scratch database file attached as ``scratch`` (not TEMP tables):
+    DuckDB can evict their blocks to disk, so the selection's memory stays within
+    ``memory_limit`` whatever the corpus size."""
 
     def __init__(
         self,
@@ -205,6 +222,7 @@ class Selector:
         run_id: str,
         dup: DupSource | None,
         have_cols: dict[str, str],
+        scratch: Path,
     ) -> None:
         self.con = con
         self.policy = policy
@@ -213,7 +231,17 @@ class Selector:
         self.have = have_cols
         self.tables: dict[str, str] = {}
         self.control_info: dict[str, dict[str, Any]] = {}
+        self.scratch = scratch
+        scratch.unlink(missing_ok=True)
+        con.execute(f"ATTACH '{_sql_str(scratch)}' AS scratch")
         self._prepare_dup()
+
+    def close(self) -> None:
+        """Detach and delete the scratch database."""
+        with contextlib.suppress(duckdb.Error):
+            self.con.execute("DETACH scratch")
+        for p in (self.scratch, self.scratch.with_name(self.scratch.name + ".wal")):
+            p.unlink(missing_ok=True)
 
     # -- duplicate clusters -------------------------------------------------------------------
 
@@ -221,7 +249,7 @@ class Selector:
         con = self.con
         if self.dup is None:
             con.execute(
-                "CREATE OR REPLACE TEMP TABLE _dupall (shard VARCHAR, position BIGINT, "
+                "CREATE OR REPLACE TABLE scratch._dupall (shard VARCHAR, position BIGINT, "
                 "doc_id VARCHAR, ckey VARCHAR, cluster_id VARCHAR, cluster_size BIGINT, "
                 "is_rep BOOLEAN, jaccard DOUBLE, kind VARCHAR)"
             )
@@ -238,7 +266,7 @@ class Selector:
                 else "CAST(NULL AS DOUBLE)"
             )
             con.execute(
-                f"""CREATE OR REPLACE TEMP TABLE _dupall AS
+                f"""CREATE OR REPLACE TABLE scratch._dupall AS
                 SELECT shard, CAST(position AS BIGINT) AS position, CAST(doc_id AS VARCHAR) AS doc_id,
                        CAST(cluster_id AS VARCHAR) AS ckey,
                        CAST(cluster_id AS VARCHAR) AS cluster_id,
@@ -249,11 +277,11 @@ class Selector:
             )
         # one row per document for the derived columns: its largest cluster
         con.execute(
-            """CREATE OR REPLACE TEMP TABLE _dup1 AS
+            """CREATE OR REPLACE TABLE scratch._dup1 AS
             SELECT shard, position, cluster_id, cluster_size, is_rep, jaccard, kind FROM (
               SELECT *, row_number() OVER (PARTITION BY shard, position
                                            ORDER BY cluster_size DESC, ckey) AS rn
-              FROM _dupall) WHERE rn = 1"""
+              FROM scratch._dupall) WHERE rn = 1"""
         )
 
     def _dup_cols(self) -> dict[str, str]:
@@ -263,13 +291,15 @@ class Selector:
         """Every docs column of the run plus the derived duplicate columns (one param: run)."""
         tok = ident(self.policy.token_column)
         n_chars = "d.n_chars" if "n_chars" in self.have else "CAST(NULL AS BIGINT)"
-        docs_cols = ", ".join(f"d.{ident(c)}" for c in self.have if c not in DUP_COLUMNS)
+        docs_cols = ", ".join(
+            f"d.{ident(c)}" for c in self.have if c not in DUP_COLUMNS and _IDENT.match(c)
+        )
         return f"""SELECT {docs_cols},
               CAST(d.{tok} AS BIGINT) AS _tok, CAST({n_chars} AS BIGINT) AS _chars,
               u.cluster_id AS dup_cluster_id, coalesce(u.cluster_size, 1) AS dup_cluster_size,
               coalesce(u.is_rep, true) AS dup_is_representative,
               u.jaccard AS dup_jaccard_to_rep, u.kind AS dup_kind
-            FROM docs d LEFT JOIN _dup1 u ON u.shard = d.shard AND u.position = d.position
+            FROM docs d LEFT JOIN scratch._dup1 u ON u.shard = d.shard AND u.position = d.position
             WHERE d.run_id = ?"""
 
     # -- one variant ------------------------------------------------------------------------
@@ -301,9 +331,9 @@ class Selector:
             up_reason, up_rep = "?", "1"
             params.append(KEPT_REASON)
         params = params[1:] + params[:1]  # the run id binds last (in the FROM clause)
-        t = f"_r{index}"
+        t = f"scratch._r{index}"
         con.execute(
-            f"""CREATE OR REPLACE TEMP TABLE {t} AS
+            f"""CREATE OR REPLACE TABLE {t} AS
             SELECT shard, position, doc_id, _tok, _chars, {reason} AS reason,
                    {up_reason} AS up_reason, CAST({up_rep} AS INTEGER) AS up_repeats
             FROM ({self._base_sql()}) b""",
@@ -315,9 +345,9 @@ class Selector:
             self._keep_one(t)
         if cv.control is not None:
             self._random_control(t, cv)
-        dec = f"_dec{index}"
+        dec = f"scratch._dec{index}"
         con.execute(
-            f"""CREATE OR REPLACE TEMP TABLE {dec} AS
+            f"""CREATE OR REPLACE TABLE {dec} AS
             SELECT CAST(? AS VARCHAR) AS corpus, CAST(? AS VARCHAR) AS variant,
                    CAST(? AS VARCHAR) AS run_id, shard, position, doc_id,
                    CASE WHEN reason IS NULL THEN 'keep' ELSE 'drop' END AS decision,
@@ -333,25 +363,25 @@ class Selector:
 
     def _drop_flagged(self, t: str) -> None:
         self.con.execute(
-            f"""UPDATE {t} SET reason = ? FROM (
-                SELECT DISTINCT m.shard, m.position FROM _dupall m WHERE m.ckey IN (
-                    SELECT c.ckey FROM _dupall c JOIN {t} r
+            f"""UPDATE {t} AS t SET reason = ? FROM (
+                SELECT DISTINCT m.shard, m.position FROM scratch._dupall m WHERE m.ckey IN (
+                    SELECT c.ckey FROM scratch._dupall c JOIN {t} r
                       ON r.shard = c.shard AND r.position = c.position
                     WHERE r.reason IS NOT NULL)
-            ) f WHERE {t}.shard = f.shard AND {t}.position = f.position AND {t}.reason IS NULL""",
+            ) f WHERE t.shard = f.shard AND t.position = f.position AND t.reason IS NULL""",
             [FLAGGED_REASON],
         )
 
     def _keep_one(self, t: str) -> None:
         self.con.execute(
-            f"""UPDATE {t} SET reason = ? FROM (
+            f"""UPDATE {t} AS t SET reason = ? FROM (
                 SELECT DISTINCT shard, position FROM (
                     SELECT m.shard, m.position, row_number() OVER (
                         PARTITION BY m.ckey ORDER BY m.is_rep DESC, m.shard, m.position) AS rn
-                    FROM _dupall m JOIN {t} r ON r.shard = m.shard AND r.position = m.position
+                    FROM scratch._dupall m JOIN {t} r ON r.shard = m.shard AND r.position = m.position
                     WHERE r.reason IS NULL)
                 WHERE rn > 1
-            ) f WHERE {t}.shard = f.shard AND {t}.position = f.position AND {t}.reason IS NULL""",
+            ) f WHERE t.shard = f.shard AND t.position = f.position AND t.reason IS NULL""",
             [DEDUP_REASON],
         )
 
@@ -379,7 +409,7 @@ class Selector:
                 "add removals (drop fewer rules in the control)"
             )
         con.execute(
-            f"""CREATE OR REPLACE TEMP TABLE _cand AS
+            f"""CREATE OR REPLACE TABLE scratch._cand AS
             SELECT shard, position, _tok,
                    md5(CAST(? AS VARCHAR) || '|' || regexp_replace(shard, '^.*/', '') || '|'
                        || CAST(position AS VARCHAR) || '|' || doc_id) AS k
@@ -388,35 +418,35 @@ class Selector:
         )
         if unit == "docs":
             con.execute(
-                "CREATE OR REPLACE TEMP TABLE _pick AS SELECT shard, position, _tok FROM _cand "
+                "CREATE OR REPLACE TABLE scratch._pick AS SELECT shard, position, _tok FROM scratch._cand "
                 "ORDER BY k, shard, position LIMIT ?",
                 [need],
             )
-            got = int(con.execute("SELECT count(*) FROM _pick").fetchone()[0])
+            got = int(con.execute("SELECT count(*) FROM scratch._pick").fetchone()[0])
             gap = need - got
             steps = 0
         else:
             con.execute(
-                """CREATE OR REPLACE TEMP TABLE _pick AS
+                """CREATE OR REPLACE TABLE scratch._pick AS
                 SELECT shard, position, _tok FROM (
                   SELECT shard, position, _tok, sum(_tok) OVER (
                     ORDER BY k, shard, position ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW
-                  ) AS cum FROM _cand) WHERE cum <= ?""",
+                  ) AS cum FROM scratch._cand) WHERE cum <= ?""",
                 [need],
             )
-            got = int(con.execute("SELECT coalesce(sum(_tok), 0) FROM _pick").fetchone()[0])
+            got = int(con.execute("SELECT coalesce(sum(_tok), 0) FROM scratch._pick").fetchone()[0])
             gap = need - got
             steps = 0
             while gap > 0 and steps < 50:
                 row = con.execute(
-                    """SELECT c.shard, c.position, c._tok FROM _cand c
-                    ANTI JOIN _pick p ON p.shard = c.shard AND p.position = c.position
+                    """SELECT c.shard, c.position, c._tok FROM scratch._cand c
+                    ANTI JOIN scratch._pick p ON p.shard = c.shard AND p.position = c.position
                     WHERE c._tok > 0 ORDER BY abs(c._tok - ?), c.k LIMIT 1""",
                     [gap],
                 ).fetchone()
                 if row is None or abs(gap - row[2]) >= gap:
                     break
-                con.execute("INSERT INTO _pick VALUES (?, ?, ?)", list(row))
+                con.execute("INSERT INTO scratch._pick VALUES (?, ?, ?)", list(row))
                 gap -= int(row[2])
                 steps += 1
         achieved = own + (need - gap)
@@ -430,8 +460,8 @@ class Selector:
                 "or raise control.tolerance"
             )
         con.execute(
-            f"""UPDATE {t} SET reason = ? FROM _pick p
-            WHERE {t}.shard = p.shard AND {t}.position = p.position AND {t}.reason IS NULL""",
+            f"""UPDATE {t} AS t SET reason = ? FROM scratch._pick p
+            WHERE t.shard = p.shard AND t.position = p.position AND t.reason IS NULL""",
             [RANDOM_REASON],
         )
         self.control_info[cv.name] = {
@@ -442,8 +472,8 @@ class Selector:
             "control_removed": achieved,
             "control_fixup_steps": steps,
         }
-        con.execute("DROP TABLE _cand")
-        con.execute("DROP TABLE _pick")
+        con.execute("DROP TABLE scratch._cand")
+        con.execute("DROP TABLE scratch._pick")
 
     # -- results ------------------------------------------------------------------------------
 
