@@ -179,3 +179,39 @@ def test_two_audits_started_together(tmp_path):
     if codes == [0, 2]:
         assert any("workspace is busy" in err for _, err in outs)
     _store_is_sound(ws, codes.count(0))
+
+
+@pytest.mark.slow
+def test_open_reader_blocks_the_store_load_then_rerun_resumes(held):
+    """another process opens the store read-only (e.g. a forgotten DuckDB shell) while an audit
+    is annotating, and keeps it open through the audit's store load | the audit exits 2 with "the
+    store is locked by another process", no traceback, no rows loaded, its runs row is not
+    'done'; once the reader is gone the same command resumes the run (completed tasks are not
+    redone) and the store holds one sound run"""
+    import sys
+
+    src, ws, hold, a = held
+    code = (
+        "import sys, time, duckdb; con = duckdb.connect(sys.argv[1], read_only=True); "
+        "print('open', flush=True); time.sleep(600)"
+    )
+    reader = subprocess.Popen(
+        [sys.executable, "-c", code, str(ws / "curate.duckdb")], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert reader.stdout.readline().strip() == "open"
+        (hold / "release").touch()
+        out, err = a.communicate(timeout=300)
+        assert a.returncode == 2, err
+        assert "the store is locked by another process" in err and "Traceback" not in err
+    finally:
+        reader.kill()
+        reader.communicate()
+    ((run_id, status),) = q(ws, "SELECT run_id, status FROM runs")
+    assert status != "done" and table_rows(ws, "docs", run_id) == []
+    written = ws / "audit" / run_id / "docs" / "00000.parquet"
+    mtime = written.stat().st_mtime_ns
+    resumed = run_child("none", 0, "cli", audit_args(src, ws)[:-1])  # without -q
+    assert resumed.returncode == 0 and "(resumed)" in resumed.stdout, resumed.stderr
+    assert written.stat().st_mtime_ns == mtime  # the completed task was not redone
+    _store_is_sound(ws, 1)
