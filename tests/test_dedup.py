@@ -119,6 +119,7 @@ HAND = [
     "Ünïcödé  ﬁne Straße İstanbul ΣΑΣ — “quoted” words, here and there again",
     "tabs\tand\nnewlines\r\nand\u00a0nbsp and_underscores 42 x²",
     "x",
+    "emoji 😀 and 𠀀𠀁 cjk ext-b, 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 fraktur and 𐍈 gothic — five words at least here",
 ]
 
 

@@ -27,10 +27,11 @@ How it is fast (no Python loop per token, none per document on ASCII text):
 1. Texts are processed in chunks of about `CHUNK_CHARS` characters. ASCII documents are joined with
    a space and become one ``uint8`` array; a 128-entry table lower-cases word characters and maps
    every other byte to 0. Non-ASCII documents get ``NFKC(...).lower()`` (one C call each), are
-   joined and decoded to code points (UTF-32), and a 0x110000-entry table built from the ``re``
-   module's own ``\\w`` marks word characters. Either way: one array, 0 = separator.
-2. Word boundaries come from ``np.diff`` of the nonzero mask; word hashes from one multiply by a
-   power table and one ``np.add.reduceat`` over the word characters.
+   joined and decoded to code points (UTF-32), and a 0x10000-entry table built from the ``re``
+   module's own ``\\w`` (plus a check per distinct character above the BMP) marks word
+   characters. Either way: one array, 0 = separator.
+2. Word boundaries come from ``np.diff`` of the nonzero mask; word hashes from one prefix sum of
+   ``c_j * P**j`` over the chunk (see `_word_hashes`).
 3. n-gram hashes are n-1 shifted multiply-adds over the whole word array; n-grams that straddle two
    documents are masked out.
 4. For each permutation (an outer loop of ``num_perm`` numpy calls over all shingles of the chunk):
@@ -117,13 +118,26 @@ for _c in range(128):
 
 
 @lru_cache(maxsize=1)
-def _unicode_word_table() -> np.ndarray:
-    """bool[0x110000]: is code point a regex ``\\w`` character (the definition `normalize` uses)."""
-    table = np.zeros(0x110000, dtype=bool)
-    everything = "".join(map(chr, range(0x110000)))
+def _bmp_word_table() -> np.ndarray:
+    """bool[0x10000]: is a BMP code point a regex ``\\w`` character (what `normalize` uses)."""
+    table = np.zeros(0x10000, dtype=bool)
+    everything = "".join(map(chr, range(0x10000)))
     for m in re.finditer(r"\w+", everything):
         table[m.start() : m.end()] = True
     return table
+
+
+def _is_word(cp: np.ndarray) -> np.ndarray:
+    """Regex ``\\w`` mask of uint32 code points: a BMP table, the few others one by one."""
+    bmp = cp < 0x10000
+    out = np.zeros(cp.shape, dtype=bool)
+    out[bmp] = _bmp_word_table()[cp[bmp]]
+    if not bmp.all():
+        rest = cp[~bmp]
+        uniq, inv = np.unique(rest, return_inverse=True)
+        word = np.array([re.match(r"\w", chr(int(c))) is not None for c in uniq], dtype=bool)
+        out[~bmp] = word[inv]
+    return out
 
 
 _PINV = np.uint64(pow(int(_P), -1, 1 << 64))
@@ -160,7 +174,7 @@ def _codes(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         prepared = [unicodedata.normalize("NFKC", t).lower() for t in texts]
         joined32 = " ".join(prepared).encode("utf-32-le", "surrogatepass")
         cp = np.frombuffer(joined32, dtype=np.uint32)
-        codes = np.where(_unicode_word_table()[cp], cp, np.uint32(0))
+        codes = np.where(_is_word(cp), cp, np.uint32(0))
         lens = np.fromiter((len(t) + 1 for t in prepared), dtype=np.int64, count=len(prepared))
     starts = np.zeros(len(texts), dtype=np.int64)
     np.cumsum(lens[:-1], out=starts[1:])
