@@ -593,3 +593,53 @@ def test_end_to_end_with_real_audit_and_dedup(tmp_path, capsys):
     assert len(read_jsonl(cdir / "full")) == n_docs
     assert main(["diff", ws, "full", "oracle"]) == 0
     assert f"B reason 'oracle_malicious': {n_mal} docs" in capsys.readouterr().out
+
+
+COMPOSED = """
+corpus = "c"
+[[variants]]
+name = "search"
+drop = ["score_malicious_character_v1 >= 0.5"]
+dedup = "drop_flagged_clusters"
+upsample = [{where = "meta.kind = 'benign'", repeats = 3}]
+[[variants]]
+name = "search_random"
+dedup = "keep_one"
+control = {random_match = "search", unit = "docs", seed = 9}
+"""
+
+
+def test_composed_variant_and_dry_run(tmp_path, capsys):
+    """threshold + flagged-cluster handling + upsampling in one variant (a policy-search cell),
+    and a control that combines its own dedup with random removal up to the target's total"""
+    recs = [doc(0, kind="benign"), doc(1, s=0.8), doc(2), doc(3, kind="benign"), doc(4), doc(5)]
+    recs.append(doc(6, s=0.9))
+    ws = fake_audit(tmp_path, [recs], clusters=[["d1", "d2"], ["d3", "d4"]])
+    pfile = tmp_path / "p.toml"
+    pfile.write_text(COMPOSED)
+    assert main(["build", str(pfile), "--workspace", str(ws.root), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "(dry run: nothing written)" in out
+    assert "search (dry run): kept 4 of 7 docs, 8 records" in out
+    assert "random control: removed 3 docs, 'search' removes 3" in out
+    assert not (ws.root / "corpora").exists() and not list(ws.root.glob(".dry-run*"))
+    with connect(ws) as con:
+        assert con.execute("SELECT count(*) FROM runs WHERE kind = 'build'").fetchone() == (0,)
+    res = build_corpora(ws, policy(COMPOSED), progress=False, log=lambda s: None)
+    d = decisions(ws, "search")
+    assert [d[f"d{i}"] for i in range(7)] == [
+        ("keep", "upsample:meta.kind='benign'", 3),
+        ("drop", "score_malicious_character_v1>=0.5", 0),
+        ("drop", "duplicate_of_flagged", 0),
+        ("keep", "upsample:meta.kind='benign'", 3),
+        ("keep", "kept", 1),
+        ("keep", "kept", 1),
+        ("drop", "score_malicious_character_v1>=0.5", 0),
+    ]
+    r = decisions(ws, "search_random")
+    assert r["d2"] == r["d4"] == ("drop", "duplicate", 0)  # its own dedup counts toward the target
+    assert sum(v[1] == "random_control" for v in r.values()) == 1
+    assert res.stats["search_random"]["n_dropped"] == res.stats["search"]["n_dropped"] == 3
+    assert [x["id"] for x in read_jsonl(res.corpus_dir / "search")] == [
+        "d0", "d0", "d0", "d3", "d3", "d3", "d4", "d5"
+    ]  # fmt: skip

@@ -197,8 +197,12 @@ def build_corpora(
     progress: bool = True,
     log: Callable[[str], None] | None = None,
     policy_path: str = "",
+    dry_run: bool = False,
 ) -> BuildResult:
-    """Build every variant of `policy` from audit run `run` (default: the policy's, else latest)."""
+    """Build every variant of `policy` from audit run `run` (default: the policy's, else latest).
+
+    ``dry_run``: compute every variant's decisions and stats (the same checks, the same numbers)
+    but write no corpus, no store row and no `runs` row; for trying thresholds quickly."""
     log = log or (lambda s: print(s, file=sys.stderr))
     if not isinstance(policy, Policy):
         policy_path = policy_path or str(policy)
@@ -214,6 +218,11 @@ def build_corpora(
         text_field = policy.text_field or text_field
         id_field = policy.id_field or id_field
         # ---- work starts here
+        if dry_run:
+            return _build(
+                con, ws, policy, phash, run_id, compiled, dup, text_field, id_field,
+                "dry-run", _now(), where, progress, log, dry_run=True,
+            )  # fmt: skip
         # a build of the same policy that was killed (runs row not 'done') is resumed under its id
         build_id = find_unfinished_run(con, "build", phash) or new_run_id("build", phash)
         started = _now()
@@ -257,12 +266,25 @@ def _build(
     where: str,
     progress: bool,
     log: Callable[[str], None],
+    dry_run: bool = False,
 ) -> BuildResult:
     # bound DuckDB's memory: temp tables and sorts spill to disk instead of growing with the corpus
     con.execute("SET memory_limit = ?", [os.environ.get("CURATE_BUILD_MEMORY_LIMIT", "1GB")])
     if os.environ.get("CURATE_BUILD_THREADS"):
         con.execute("SET threads = ?", [int(os.environ["CURATE_BUILD_THREADS"])])
     cdir = ws.safe_join("corpora", policy.corpus)
+    if dry_run:
+        scratch = ws.root / ".dry-run-select.duckdb"
+        sel = Selector(con, policy, run_id, dup, table_columns(con, "docs"), scratch)
+        try:
+            n_docs = con.execute("SELECT count(*) FROM docs WHERE run_id = ?", [run_id]).fetchone()
+            order = variant_order(policy, where)
+            for i, name in enumerate(order):
+                sel.decide(i, compiled[name])
+            stats = {name: sel.stats(name, int(n_docs[0])) for name in order}
+            return BuildResult(build_id, run_id, policy.corpus, cdir, stats=stats)
+        finally:
+            sel.close()
     cdir.mkdir(parents=True, exist_ok=True)
     for stale in [*cdir.glob(".tmp-*"), *cdir.glob(".old-*"), *cdir.glob(".select.duckdb*")]:
         if stale.is_dir():

@@ -19,10 +19,11 @@ from curate.config import build
 from curate.workspace import Workspace
 
 
-def _print_result(res: Any) -> None:
-    print(f"corpus {res.corpus} from audit run {res.run_id} -> {res.corpus_dir}")
+def _print_result(res: Any, dry_run: bool = False) -> None:
+    dest = "(dry run: nothing written)" if dry_run else f"-> {res.corpus_dir}"
+    print(f"corpus {res.corpus} from audit run {res.run_id} {dest}")
     for name, st in res.stats.items():
-        state = "built" if name in res.built else "up to date"
+        state = "dry run" if dry_run else "built" if name in res.built else "up to date"
         removed = ", ".join(
             f"{r}: {v['docs']} docs / {v['tokens']} tokens"
             for r, v in st["removed_by_reason"].items()
@@ -32,19 +33,28 @@ def _print_result(res: Any) -> None:
             f"{st['n_records']} records, {st['n_tokens']} of {st['n_tokens_source']} tokens"
             + (f"; removed {removed}" if removed else "")
         )
+        if "control_target" in st:
+            print(
+                f"    random control: removed {st['control_removed']} {st['control_unit']}, "
+                f"{st['control_target']!r} removes {st['control_target_removed']}"
+            )
 
 
-def _run_build(policy: str, workspace: str, run: str = "", quiet: bool = False) -> int:
+def _run_build(
+    policy: str, workspace: str, run: str = "", quiet: bool = False, dry_run: bool = False
+) -> int:
     from curate.building import build_corpora
 
-    ws = Workspace.at(workspace)
-    res = build_corpora(ws, policy, run=run, progress=not quiet and sys.stderr.isatty())
-    _print_result(res)
+    ws = Workspace.at(workspace, create=False)
+    res = build_corpora(
+        ws, policy, run=run, progress=not quiet and sys.stderr.isatty(), dry_run=dry_run
+    )
+    _print_result(res, dry_run)
     return 0
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    return _run_build(args.policy, args.workspace, args.run or "", args.quiet)
+    return _run_build(args.policy, args.workspace, args.run or "", args.quiet, args.dry_run)
 
 
 def _cmd_diff(args: argparse.Namespace) -> int:
@@ -89,6 +99,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--workspace", required=True, help="workspace holding the audit")
     p.add_argument("--run", help="audit run id (default: the policy's `run`, else the latest)")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="compute and print every variant's counts; write nothing",
+    )
     p.set_defaults(func=_cmd_build)
 
     d = sub.add_parser("diff", help="what differs between two built corpus variants")
