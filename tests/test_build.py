@@ -36,6 +36,7 @@ def fake_audit(
     clusters: list[list[str]] | None = None,
     run_id: str = RUN,
     src: Path | None = None,
+    fmt: str = "jsonl",
 ) -> Workspace:
     """Write shards (records are dicts, or raw strings for bad lines) and their audit rows."""
     ws = Workspace.at(tmp / "ws")
@@ -43,7 +44,7 @@ def fake_audit(
     src.mkdir(parents=True, exist_ok=True)
     docs, shard_rows, where = [], [], {}
     for si, recs in enumerate(shards):
-        path = src / f"shard{si}.jsonl"
+        path = src / f"shard{si}.{fmt}"
         lines, n_docs = [], 0
         for pos, r in enumerate(recs):
             if isinstance(r, str):
@@ -70,7 +71,13 @@ def fake_audit(
                 }
             )
             where[r["id"]] = (str(path), pos)
-        path.write_text("\n".join(lines) + "\n")
+        if fmt == "jsonl":
+            path.write_text("\n".join(lines) + "\n")
+        elif fmt == "jsonl.gz":
+            path.write_bytes(gzip.compress(("\n".join(lines) + "\n").encode(), mtime=0))
+        else:
+            assert all(not isinstance(r, str) for r in recs), "parquet shards have no bad lines"
+            pq.write_table(pa.Table.from_pylist(recs), path)
         shard_rows.append(
             {
                 "run_id": run_id,
@@ -643,3 +650,14 @@ def test_composed_variant_and_dry_run(tmp_path, capsys):
     assert [x["id"] for x in read_jsonl(res.corpus_dir / "search")] == [
         "d0", "d0", "d0", "d3", "d3", "d3", "d4", "d5"
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize("fmt", ["jsonl.gz", "parquet"])
+def test_compressed_and_parquet_sources(tmp_path, fmt):
+    recs = [doc(0, s=0.1), doc(1, s=0.9), doc(2, s=0.2)]
+    ws = fake_audit(tmp_path, [recs], fmt=fmt)
+    p = policy(
+        'corpus = "c"\n[[variants]]\nname = "f"\ndrop = ["score_malicious_character_v1 > 0.5"]'
+    )
+    res = build_corpora(ws, p, progress=False, log=lambda s: None)
+    assert read_jsonl(res.corpus_dir / "f") == [recs[0], recs[2]]
