@@ -491,6 +491,14 @@ def run_dedup(
         raise CurateError(f"{ws.db_path}: no store in this workspace; run `curate audit` first")
     with ws.lock("dedup"), store.connect(ws) as con:
         audit_run = resolve_audit_run(con, run)
+        missing = {"shard", "position", "doc_id", "exact_hash"} - set(
+            store.table_columns(con, "docs")
+        )
+        if missing:
+            raise CurateError(
+                f"run {audit_run}: the docs table has no {', '.join(sorted(missing))} column(s) "
+                "(exact duplicates need the audit's hash step); re-run the audit with it enabled"
+            )
         if not _has_table(con, "signatures") and cfg.num_perm is None and cfg.ngram is None:
             raise CurateError(
                 f"run {audit_run}: the store has no `signatures` table (the audit ran without its "
