@@ -174,7 +174,7 @@ def verify(
 
     ``verify = "signature"``: estimate >= threshold. ``verify = "text"``: an estimate at least
     ``margin`` above the threshold is accepted and one more than ``margin`` below rejected (the
-    estimate's standard deviation is at most 0.044 with 128 values, so a margin of 0.15 is > 3.4
+    estimate's standard deviation is at most 0.044 with 128 values, so a margin of 0.15 is about 3.4
     sigma); pairs in between get their exact Jaccard from the texts via `exact`.
     """
     ok, unsure = classify(est, cfg)
