@@ -3,9 +3,13 @@ stage-1 and stage-2 tasks on datatrove's local executor (the executor a Slurm/Ra
 
 from __future__ import annotations
 
+import random
+
 import numpy as np
 import pytest
 from datatrove.executor import LocalPipelineExecutor
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_dedup import _corpus
 
 from curate.dedup.clusters import assemble, cluster_arrays, exact_codes, exact_edges
@@ -78,3 +82,35 @@ def test_sharded_in_process_equals_memory_for_any_task_count(tmp_path) -> None:
             lambda i: codes[i],
         )
         assert got.groups() == want
+
+
+@settings(max_examples=8, deadline=None)
+@given(
+    seed=st.integers(0, 10**6),
+    n_tasks=st.integers(1, 4),
+    max_bucket=st.integers(2, 6),
+    shape=st.sampled_from([(32, 4), (16, 8), (64, 2)]),
+)
+def test_sharded_equals_memory_property(tmp_path_factory, seed, n_tasks, max_bucket, shape) -> None:
+    rng = random.Random(seed)
+    vocab = [f"v{i}" for i in range(40)]
+    base = [[rng.choice(vocab) for _ in range(30)] for _ in range(5)]
+    texts = []
+    for _ in range(30):
+        t = list(rng.choice(base))
+        for i in rng.sample(range(30), rng.randint(0, 4)):
+            t[i] = rng.choice(vocab)
+        texts.append(" ".join(t))
+    sigs = MinHasher(MinHashConfig()).signatures(texts)
+    codes = exact_codes([exact_hash(t) for t in texts])
+    eu, ev, _ = exact_edges(codes)
+    head_of = np.arange(len(texts))
+    head_of[ev] = eu
+    tmp = tmp_path_factory.mktemp("prop")
+    src = SignatureFile(SignatureFile.write(tmp / "s.parquet", sigs, head_of).path, batch_rows=7)
+    cfg = LSHConfig(verify="signature", bands=shape[0], rows=shape[1], max_bucket=max_bucket)
+    nu, nv = near_edges_sharded(src, cfg, tmp / "w", n_tasks)
+    got = assemble(
+        np.concatenate([eu, nu]), np.concatenate([ev, nv]), lambda i: sigs[i], lambda i: codes[i]
+    )
+    assert got.groups() == cluster_arrays(sigs, codes, cfg).groups()
