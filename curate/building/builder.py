@@ -168,6 +168,8 @@ def write_pass(
     try:
         for rows in zip(*streams, strict=True):
             shard, pos, doc_id, _ = rows[0]
+            if any(r[1] != pos or r[0] != shard for r in rows[1:]):
+                raise RuntimeError(f"decision files of the variants are not aligned at {rows}")
             if cursor is None or cursor.shard != shard:
                 close_shard()
                 cursor = SourceCursor(shard, text_field, id_field)
