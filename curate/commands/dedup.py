@@ -79,7 +79,8 @@ def register(sub: Any) -> None:
         help="exact and near-duplicate clusters (MinHash LSH) for the last audit run",
         description=(
             "Cluster exact duplicates (same normalized text) and near duplicates (MinHash LSH "
-            "over the audit's signatures, verified by estimated Jaccard) of an audit run; writes "
+            "over the audit's signatures, verified by estimated Jaccard and, near the threshold, "
+            "by exact Jaccard from the shards' texts) of an audit run; writes "
             "dup_clusters, dup_summary and the flagged_clusters / flagged_copies views."
         ),
     )

@@ -7,7 +7,10 @@ Flow of `run_dedup(ws, cfg)` (what `curate dedup WS` runs):
    the document's index ``idx`` for everything below.
 2. Edges. *Exact*: documents with the same ``exact_hash`` (same normalized text) are joined to the
    first document of their group. *Near*: one document per exact group (its head) goes into the
-   LSH index (`curate.dedup.lsh`), and verified pairs (estimated Jaccard >= threshold) are edges.
+   LSH index (`curate.dedup.lsh`), and verified pairs are edges (Jaccard estimated from the
+   signatures; near the threshold, exact Jaccard from the texts read back from the shards,
+   `curate.dedup.verify`). Other --ngram/--num-perm than the audit's recompute the signatures
+   from the shards first.
    ``mode = "memory"`` holds all signatures in numpy; ``mode = "sharded"`` runs the bucket-sharded
    stages of `curate.dedup.scale` with files on disk (for indexes that do not fit in memory, and
    the same stages run as separate tasks on many machines).
