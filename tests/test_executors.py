@@ -346,7 +346,7 @@ def test_slurm_array_tasks_then_rerun_loads_same_rows_as_local(
 # ray: a private local Ray (127.0.0.1, 2 CPUs) started and stopped by the executor
 
 
-# Ray start-up and two workers: ~16 s on the shared machine (the default suite's Ray check)
+@pytest.mark.slow  # Ray start-up and two workers: 16-20 s on the shared machine
 def test_ray_audit_two_tasks_same_rows_as_local(tmp_path, local_run) -> None:
     pytest.importorskip("ray")
     import ray

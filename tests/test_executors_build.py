@@ -133,7 +133,7 @@ def test_tasks_write_the_same_bytes_as_the_sequential_pass(tmp_path, sources, fm
 
 
 @settings(
-    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(tasks=st.integers(1, 7), max_records=st.integers(1, 30))
 def test_any_task_count_and_part_size_give_the_same_bytes(
