@@ -83,10 +83,12 @@ def connect_readonly(ws: Workspace) -> duckdb.DuckDBPyConnection:
 
 
 def table_exists(con: duckdb.DuckDBPyConnection, table: str) -> bool:
-    row = con.execute(
+    # fetchall, not fetchone: DuckDB 2.0 keeps a half-read result open, and the next
+    # `con.sql(...)` on the connection then fails with ResourceInUseException.
+    rows = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [table]
-    ).fetchone()
-    return bool(row and row[0])
+    ).fetchall()
+    return bool(rows[0][0])
 
 
 def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, str]:
@@ -130,9 +132,9 @@ def load_parquet(
             if name not in have:
                 con.execute(f"ALTER TABLE {t} ADD COLUMN {ident(name)} {dtype}")
         con.execute(f"DELETE FROM {t} WHERE {where}", params)
-        before = con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+        before = con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
         con.execute(f"INSERT INTO {t} BY NAME SELECT * FROM {src}", [files])
-        after = con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+        after = con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
         con.execute("COMMIT")
         return int(after - before)
     except Exception:
@@ -168,17 +170,17 @@ def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, status: str = "done"
 
 def find_unfinished_run(con: duckdb.DuckDBPyConnection, kind: str, config_hash: str) -> str | None:
     """The newest run of this kind and config that did not finish (to resume), if any."""
-    row = con.execute(
+    rows = con.execute(
         "SELECT run_id FROM runs WHERE kind = ? AND config_hash = ? AND status <> 'done' "
         "ORDER BY started_at DESC LIMIT 1",
         [kind, config_hash],
-    ).fetchone()
-    return row[0] if row else None
+    ).fetchall()
+    return rows[0][0] if rows else None
 
 
 def last_run(con: duckdb.DuckDBPyConnection, kind: str, status: str = "done") -> str | None:
-    row = con.execute(
+    rows = con.execute(
         "SELECT run_id FROM runs WHERE kind = ? AND status = ? ORDER BY started_at DESC LIMIT 1",
         [kind, status],
-    ).fetchone()
-    return row[0] if row else None
+    ).fetchall()
+    return rows[0][0] if rows else None
