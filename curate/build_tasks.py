@@ -31,6 +31,7 @@ import gzip
 import hashlib
 import json
 import os
+import shutil
 from bisect import bisect_left
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -47,6 +48,7 @@ from datatrove.pipeline.base import PipelineStep
 from curate.building.write import EXTENSIONS, PARQUET_SCHEMA, ROW_GROUP, parquet_row
 from curate.errors import CurateError
 from curate.provenance import atomic_write_bytes
+from curate.storage import is_remote, local_path
 
 DECISIONS = "decisions.parquet"
 BATCH = 8192
@@ -408,6 +410,8 @@ def write_pass_on(
             "curate build runs on the local or ray executor (it waits for its tasks); "
             "run it on a node with the workspace, or use kind = 'ray'"
         )
+    if not is_remote(logs) and Path(local_path(logs)).exists():
+        shutil.rmtree(local_path(logs))  # this pass's own logs: no stale completion markers
     the_plan = plan(tmp_dirs, executor.tasks)
     stage = BuildWriteStage(
         [str(d) for d in tmp_dirs],

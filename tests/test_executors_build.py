@@ -174,3 +174,37 @@ def test_ray_tasks_write_the_same_bytes(tmp_path, sources) -> None:
     assert not ray.is_initialized()
     for w, g, wd, gd in zip(want, got, want_dirs, dirs, strict=True):
         assert g.parts == w.parts and files(gd) == files(wd)
+
+
+@pytest.mark.parametrize("fmt", ["parquet"])  # jsonl.gz: the property test above
+def test_curate_build_with_tasks_writes_the_same_corpus(tmp_path, fmt, capsys) -> None:
+    """`curate build --executor local --tasks 3` == the default one-process build, byte for byte
+    (parts, decisions, stats) and in the manifest's parts list."""
+    from test_build import CONTROL, _outputs, _sized_corpus, fake_audit
+
+    from curate.building import build_corpora
+    from curate.cli import main
+
+    text = CONTROL.format(unit="tokens", seed=3).replace(
+        'corpus = "c"', f'corpus = "c"\nformat = "{fmt}"\nmax_records_per_part = 13'
+    )
+    pfile = tmp_path / "policy.toml"
+    pfile.write_text(text)
+    corpus = _sized_corpus(90)
+    shards = [corpus[:25], corpus[25:70], corpus[70:]]
+    ws_a = fake_audit(tmp_path / "a", shards, src=tmp_path / "src")
+    ws_b = fake_audit(tmp_path / "b", shards, src=tmp_path / "src")
+    res = build_corpora(ws_a, str(pfile), progress=False, log=lambda s: None)
+    argv = ["build", str(pfile), "--workspace", str(ws_b.root), "--executor", "local"]
+    assert main([*argv, "--tasks", "3", "--workers", "1", "--quiet"]) == 0
+    assert "clf (built)" in capsys.readouterr().out
+    a, b = _outputs(res.corpus_dir), _outputs(ws_b.root / "corpora" / "c")
+    assert sorted(a) == sorted(b) and any(k.endswith(f"part-00002.{fmt}") for k in a)
+    for k in a:
+        assert a[k] == b[k], k
+    for v in ("clf", "random"):
+        ma = json.loads((res.corpus_dir / v / "manifest.json").read_text())
+        mb = json.loads((ws_b.root / "corpora" / "c" / v / "manifest.json").read_text())
+        assert ma["parts"] == mb["parts"] and ma["counts"] == mb["counts"]
+    with pytest.raises(SystemExit):  # a build waits for its tasks: no slurm flag
+        main([*argv[:4], "--executor", "slurm"])

@@ -200,8 +200,12 @@ def build_corpora(
     log: Callable[[str], None] | None = None,
     policy_path: str = "",
     dry_run: bool = False,
+    executor: Any = None,
 ) -> BuildResult:
     """Build every variant of `policy` from audit run `run` (default: the policy's, else latest).
+
+    ``executor``: a `curate.executors.ExecutorConfig`; with more than one task (or Ray) the write
+    pass runs as executor tasks (`curate.build_tasks`, the same bytes as the one-process pass).
 
     ``dry_run``: compute every variant's decisions and stats (the same checks, the same numbers)
     but write no corpus, no store row and no `runs` row; for trying thresholds quickly."""
@@ -245,6 +249,7 @@ def build_corpora(
                 where,
                 progress,
                 log,
+                executor=executor,
             )
         except BaseException:
             finish_run(con, build_id, "failed")
@@ -269,6 +274,7 @@ def _build(
     progress: bool,
     log: Callable[[str], None],
     dry_run: bool = False,
+    executor: Any = None,
 ) -> BuildResult:
     # bound DuckDB's memory: temp tables and sorts spill to disk instead of growing with the corpus
     con.execute("SET memory_limit = ?", [os.environ.get("CURATE_BUILD_MEMORY_LIMIT", "1GB")])
@@ -311,6 +317,7 @@ def _build(
             where,
             progress,
             log,
+            executor=executor,
         )
     finally:
         sel.close()
@@ -332,6 +339,7 @@ def _build_with(
     where: str,
     progress: bool,
     log: Callable[[str], None],
+    executor: Any = None,
 ) -> BuildResult:
     n_docs = int(con.execute("SELECT count(*) FROM docs WHERE run_id = ?", [run_id]).fetchone()[0])
     order = variant_order(policy, where)
@@ -383,17 +391,32 @@ def _build_with(
                 ).fetchall()
             }
         log(f"writing {', '.join(pending)} from {len(shards)} shard(s), {n_docs} documents")
-        writers = write_pass(
-            [tmp[n] for n in pending],
-            policy.format,
-            policy.max_records_per_part,
-            policy.gzip_level,
-            text_field,
-            id_field,
-            n_read,
-            n_docs,
-            progress,
-        )
+        if executor is not None and (executor.kind != "local" or executor.tasks > 1):
+            from curate.build_tasks import write_pass_on
+
+            writers: list[Any] = write_pass_on(
+                executor,
+                ws.run_dir(build_id) / "logs",
+                [tmp[n] for n in pending],
+                policy.format,
+                policy.max_records_per_part,
+                policy.gzip_level,
+                text_field,
+                id_field,
+                n_read,
+            )
+        else:
+            writers = write_pass(
+                [tmp[n] for n in pending],
+                policy.format,
+                policy.max_records_per_part,
+                policy.gzip_level,
+                text_field,
+                id_field,
+                n_read,
+                n_docs,
+                progress,
+            )
         inputs = fingerprints(shards)
         for name, w in zip(pending, writers, strict=True):
             st = stats[name]

@@ -3,7 +3,8 @@
 `build` writes every variant of a policy under ``WS/corpora/<corpus>/`` and loads the
 `corpora` / `corpus_stats` tables (see `curate.building`); `diff` compares two built variants,
 read-only. Spec kind ``build`` (for `curate run`): ``policy`` (path, relative to the spec file),
-``workspace`` and optionally ``run``.
+``workspace``, optionally ``run`` and an ``[executor]`` table (`curate.executors`; with several
+tasks or Ray the write pass runs as executor tasks, writing the same bytes: docs/scale.md).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -41,20 +42,36 @@ def _print_result(res: Any, dry_run: bool = False) -> None:
 
 
 def _run_build(
-    policy: str, workspace: str, run: str = "", quiet: bool = False, dry_run: bool = False
+    policy: str,
+    workspace: str,
+    run: str = "",
+    quiet: bool = False,
+    dry_run: bool = False,
+    executor: dict[str, Any] | None = None,
+    where: str = "curate build flags",
 ) -> int:
     from curate.building import build_corpora
+    from curate.executors import ExecutorConfig
 
+    ex = build(ExecutorConfig, executor or {}, f"{where} [executor]")
     ws = Workspace.at(workspace, create=False)
     res = build_corpora(
-        ws, policy, run=run, progress=not quiet and sys.stderr.isatty(), dry_run=dry_run
+        ws,
+        policy,
+        run=run,
+        progress=not quiet and sys.stderr.isatty(),
+        dry_run=dry_run,
+        executor=ex,
     )
     _print_result(res, dry_run)
     return 0
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    return _run_build(args.policy, args.workspace, args.run or "", args.quiet, args.dry_run)
+    from curate.executors import executor_flags
+
+    ex = executor_flags(args.executor, args.tasks, args.workers)
+    return _run_build(args.policy, args.workspace, args.run or "", args.quiet, args.dry_run, ex)
 
 
 def _cmd_diff(args: argparse.Namespace) -> int:
@@ -80,6 +97,7 @@ class BuildSpec:
     policy: str
     workspace: str
     run: str = ""
+    executor: dict[str, Any] = field(default_factory=dict)  # curate.executors.ExecutorConfig
 
 
 def _spec_build(spec: dict[str, Any], path: Path) -> int:
@@ -87,7 +105,7 @@ def _spec_build(spec: dict[str, Any], path: Path) -> int:
     policy = Path(s.policy)
     if not policy.is_absolute():
         policy = path.parent / policy
-    return _run_build(str(policy), s.workspace, s.run)
+    return _run_build(str(policy), s.workspace, s.run, executor=s.executor, where=str(path))
 
 
 SPEC_KINDS = {"build": _spec_build}
@@ -104,6 +122,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="compute and print every variant's counts; write nothing",
     )
+    p.add_argument(
+        "--executor",
+        choices=["local", "ray"],
+        help="run the write pass as tasks on this executor (docs/scale.md); default: one process",
+    )
+    p.add_argument("--tasks", type=int, help="write-pass tasks (contiguous shard ranges)")
+    p.add_argument("--workers", type=int, help="tasks running at once (default all)")
     p.set_defaults(func=_cmd_build)
 
     d = sub.add_parser("diff", help="what differs between two built corpus variants")
