@@ -50,6 +50,7 @@ from curate.reading import InputConfig, resolve_inputs
 from curate.workspace import Workspace
 
 DEFAULT_CLASSIFIER = "malicious_character_v1"
+LOAD_MEMORY_LIMIT = "256MB"  # DuckDB buffer pool while loading a run's Parquet into the store
 
 
 @dataclass(frozen=True)
@@ -222,6 +223,20 @@ def make_executor(cfg: AuditConfig, pipeline: list[Any], logs: Path | str):
     return executors.make_executor(cfg.executor, pipeline, logs, job="audit")
 
 
+def _max_rss_mb() -> float:
+    """Peak RSS of this process and its finished children so far, in MB (Linux: KiB units)."""
+    import resource
+
+    return round(
+        max(
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+            resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss,
+        )
+        / 1024,
+        1,
+    )
+
+
 def _utc() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
@@ -307,6 +322,7 @@ def run_audit(cfg: AuditConfig, where: str = "audit", log=None) -> AuditResult:
             executor = make_executor(cfg, pipeline, logs)
             _quiet_datatrove_logs()
             executor.run()
+            rss_annotate = _max_rss_mb()
             files = {t: storage.list_files(storage.join(out_dir, t), ".parquet") for t in TABLES}
             want = [f"{r:05d}.parquet" for r in range(cfg.executor.tasks)]
             missing = [w for w in want if w not in {Path(f).name for f in files["shards"]}]
@@ -320,6 +336,9 @@ def run_audit(cfg: AuditConfig, where: str = "audit", log=None) -> AuditResult:
                 raise RuntimeError(f"audit {run_id}: tasks finished without output: {missing}")
             with connect(ws) as con:
                 storage.register(con, out_dir)  # an fsspec URL output_dir (memory://, s3://...)
+                # DuckDB caches what it inserts up to its memory limit (80% of RAM by default);
+                # a bounded buffer pool keeps the load's memory flat in the corpus size
+                con.execute(f"SET memory_limit = '{LOAD_MEMORY_LIMIT}'")
                 counts = {
                     t: load_parquet(con, t, files[t], {"run_id": run_id})
                     for t in ("docs", "errors", "shards", "signatures")
@@ -341,6 +360,7 @@ def run_audit(cfg: AuditConfig, where: str = "audit", log=None) -> AuditResult:
                         "resumed": bool(prev),
                         "audit_dir": str(out_dir),
                         "datatrove_stats": stats_path if storage.exists(stats_path) else None,
+                        "max_rss_mb": {"annotate": rss_annotate, "total": _max_rss_mb()},
                     },
                 )
                 con.execute(
