@@ -1150,10 +1150,12 @@ def run_jobs(spec: AblationSpec, root: Path, ws: Workspace) -> list[Path]:
         desc="ablation jobs",
         disable=not spec.progress,
     )
+    t0 = time.perf_counter()
     if spec.workers == 1 or len(todo) <= 1:
         for j in todo:
             run_job(spec, root, ws.root, j, threads=1 if spec.workers == 1 else spec.workers)
             bar.update()
+            bar.write(f"[ablate] job {j.key} done after {time.perf_counter() - t0:.0f} s")
     else:
         ctx = mp.get_context("spawn")
         with ProcessPoolExecutor(
@@ -1163,6 +1165,7 @@ def run_jobs(spec: AblationSpec, root: Path, ws: Workspace) -> list[Path]:
             for f in as_completed(futs):
                 f.result()
                 bar.update()
+                bar.write(f"[ablate] job {futs[f].key} done after {time.perf_counter() - t0:.0f} s")
     bar.close()
     return [root / "rows" / f"{j.key}.parquet" for j in jobs]
 
