@@ -444,6 +444,53 @@ def test_sharded_dedup_stages_on_ray_equal_in_memory_clusters(tmp_path, ray_sess
     assert parts == [f"part-{p:05d}" for p in range(n_parts)]
 
 
+DUP_Q = (
+    "SELECT doc_id, cluster_id, cluster_size, representative, jaccard_to_rep, kind "
+    "FROM dup_clusters ORDER BY doc_id"
+)
+
+
+def _dedup_rows(tmp_path: Path, executor: dict | None, cli: bool = False):
+    """dup_clusters rows of `curate dedup --mode sharded --tasks 3` (text verification)."""
+    import duckdb
+    from test_dedup import _corpus, make_audit_workspace
+
+    from curate.cli import main
+    from curate.dedup.clusters import DedupConfig, dedup_config, run_dedup
+
+    texts = _corpus()
+    ws = make_audit_workspace(tmp_path / "ws", texts, [0.1] * len(texts))
+    if cli:
+        argv = ["dedup", str(ws.root), "--mode", "sharded", "--tasks", "3"]
+        assert main([*argv, "--executor", executor["kind"]]) == 0
+    else:
+        data = {"mode": "sharded", "tasks": 3, "executor": executor}
+        cfg = dedup_config(data, "test") if executor else DedupConfig(mode="sharded", tasks=3)
+        run_dedup(ws, cfg, progress=False)
+    with duckdb.connect(str(ws.db_path), read_only=True) as con:
+        return con.sql(DUP_Q).fetchall()
+
+
+def test_curate_dedup_sharded_stages_on_an_executor(tmp_path) -> None:
+    """`curate dedup --mode sharded --executor local`: stages 1-2 as 3 executor tasks, pairs
+    near the threshold decided on text in stage 3: the same clusters as in one process."""
+    from curate.dedup.clusters import dedup_config
+
+    want = _dedup_rows(tmp_path / "seq", None)
+    got = _dedup_rows(tmp_path / "ex", {"kind": "local", "workers": 1})
+    assert got == want and len({r[1] for r in want}) >= 12
+    with pytest.raises(ConfigError, match="executor: only with mode = 'sharded'"):
+        dedup_config({"executor": {"kind": "ray"}}, "spec [dedup]")
+    with pytest.raises(ConfigError, match="use kind 'local' or 'ray'"):
+        dedup_config({"mode": "sharded", "executor": {"kind": "slurm", "partition": "p"}}, "x")
+
+
+@pytest.mark.slow  # Ray start-up: ~20 s
+def test_curate_dedup_on_ray_same_clusters(tmp_path, ray_session) -> None:
+    want = _dedup_rows(tmp_path / "seq", None)
+    assert _dedup_rows(tmp_path / "ray", {"kind": "ray"}, cli=True) == want
+
+
 class _Touch:
     """Appends '1' to <dir>/<rank>: how many times each rank ran."""
 

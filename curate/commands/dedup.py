@@ -48,6 +48,8 @@ def _cmd_dedup(args: argparse.Namespace) -> int:
         v = getattr(args, flag)
         if v is not None:
             data[flag] = v
+    if args.executor is not None:
+        data["executor"] = {"kind": args.executor}
     cfg = dedup_config(data, "curate dedup flags")
     out = run_dedup(Workspace.at(args.workspace, create=False), cfg, run=args.run)
     _print_summary(out)
@@ -113,6 +115,12 @@ def register(sub: Any) -> None:
     )
     p.add_argument(
         "--tasks", type=int, help="tasks (= bucket partitions) for --mode sharded (default 4)"
+    )
+    p.add_argument(
+        "--executor",
+        choices=["local", "ray"],
+        help="--mode sharded: run the stages as tasks on this executor (docs/scale.md); "
+        "default: one after another in this process",
     )
     p.add_argument(
         "--flag-column",

@@ -58,6 +58,7 @@ from curate.dedup.verify import (
     recompute_signatures,
 )
 from curate.errors import ConfigError, CurateError
+from curate.executors import ExecutorConfig
 from curate.provenance import atomic_write_bytes, write_manifest
 from curate.workspace import Workspace, new_run_id
 
@@ -75,8 +76,16 @@ class DedupConfig:
     flag_threshold: float = 0.5
     num_perm: int | None = None  # set: recompute signatures from the shards with this many values
     ngram: int | None = None  # set: recompute signatures from the shards with this n-gram size
+    # sharded mode: run stages 1-2 as `tasks` tasks on this executor (curate.executors; local or
+    # ray); unset: one task after another in this process
+    executor: ExecutorConfig | None = None
 
     def validate(self) -> None:
+        if self.executor is not None:
+            if self.mode != "sharded":
+                raise ConfigError("executor: only with mode = 'sharded'")
+            if self.executor.kind == "slurm":
+                raise ConfigError("executor: dedup waits for its tasks; use kind 'local' or 'ray'")
         if self.num_perm is not None and not 16 <= self.num_perm <= 1024:
             raise ConfigError(f"num_perm must be in [16, 1024], got {self.num_perm}")
         if self.ngram is not None and self.ngram < 1:
@@ -395,7 +404,10 @@ def _cluster_sharded(
     exact = _text_jaccard(
         con, audit_run, cfg, lambda i: src.lookup(i, ("shard", "position", "exact_hash")), mcfg
     )
-    nu, nv = near_edges_sharded(src, cfg.lsh, work / "lsh", cfg.tasks, exact, progress)
+    if cfg.executor is None:
+        nu, nv = near_edges_sharded(src, cfg.lsh, work / "lsh", cfg.tasks, exact, progress)
+    else:
+        nu, nv = _near_edges_on(cfg, path, work, exact)
     clusters = assemble(
         np.concatenate([eh, nu]),
         np.concatenate([ei, nv]),
@@ -411,6 +423,32 @@ def _cluster_sharded(
         "n_text_verified_pairs": exact.n_pairs if exact else 0,
     }
     return clusters, (lambda i: src.lookup(i, ("shard", "position", "doc_id"))), info
+
+
+def _near_edges_on(
+    cfg: DedupConfig, signatures: Any, work: Any, exact: Any
+) -> tuple[np.ndarray, np.ndarray]:
+    """Stages 1-2 as `cfg.tasks` tasks of `cfg.executor` (files in `work`, which every worker
+    must reach); pairs left unsure on signatures are decided on text here, in stage 3."""
+    import dataclasses
+    import shutil
+
+    from curate.dedup.scale import BucketsStage, PairsStage, stage_edges
+    from curate.executors import make_executor, run_executor
+
+    lsh_work = work / "lsh"
+    for d in (lsh_work, work / "logs-buckets", work / "logs-pairs"):
+        if d.exists():
+            shutil.rmtree(d)
+    ex = dataclasses.replace(cfg.executor, tasks=cfg.tasks)
+    steps = {
+        "buckets": BucketsStage(str(signatures), str(lsh_work), cfg.lsh, cfg.tasks),
+        "pairs": PairsStage(str(signatures), str(lsh_work), cfg.lsh, cfg.tasks),
+    }
+    for name, step in steps.items():
+        executor = make_executor(ex, [step], work / f"logs-{name}", job=f"dedup-{name}")
+        run_executor(executor)
+    return stage_edges(lsh_work, cfg.lsh, exact)
 
 
 def _write_parquet(path: Any, table: pa.Table) -> None:

@@ -301,8 +301,10 @@ class BucketsStage(PipelineStep):
 class PairsStage(PipelineStep):
     """Stage 2 as a datatrove block: task `rank` verifies partitions rank, rank + world_size, ...
 
-    With ``lsh.verify == "text"`` it needs ``audit_config`` (the audit run's config: how to read
-    its shards back); the signature file must then hold shard, position and exact_hash columns.
+    With ``lsh.verify == "text"`` and ``audit_config`` (the audit run's config: how to read its
+    shards back) it decides pairs on text itself (the signature file must then hold shard,
+    position and exact_hash columns); without it, those pairs are kept ``unsure`` for
+    `stage_edges` to decide (what `curate dedup --executor` does).
     """
 
     name = "dedup: candidate pairs"
@@ -325,11 +327,9 @@ class PairsStage(PipelineStep):
             yield from data
         src = SignatureFile(self.signatures)
         exact = None
-        if self.lsh.verify == "text":
+        if self.lsh.verify == "text" and self.audit_config is not None:
             from curate.dedup.verify import StoreTexts, TextJaccard, audit_minhash_config
 
-            if self.audit_config is None:
-                raise ValueError("PairsStage with verify='text' needs audit_config")
             meta = lambda i: src.lookup(i, ("shard", "position", "exact_hash"))  # noqa: E731
             exact = TextJaccard(
                 StoreTexts(self.audit_config, meta), audit_minhash_config(self.audit_config)
