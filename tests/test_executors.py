@@ -116,6 +116,22 @@ def test_config_validates_before_any_work() -> None:
         assert build(ExecutorConfig, {"kind": "ray", "address": ok}, "x").address == ok
 
 
+@pytest.mark.parametrize("name", ["audit_ray.toml", "audit_slurm.toml"])
+def test_example_specs_validate_and_differ_from_local_only_in_executor(name) -> None:
+    from curate.audit import run_key
+    from curate.config import load_toml
+
+    spec = REPO / "pipelines" / name
+    cfg = resolve_config(load_toml(spec), spec.parent, str(spec))
+    assert cfg.executor.kind == name.split("_")[1].split(".")[0] and cfg.executor.tasks == 4
+    local = resolve_config(
+        {**load_toml(spec), "executor": {"tasks": 4}, "progress": cfg.progress},
+        spec.parent,
+        str(spec),
+    )
+    assert run_key(cfg, []) == run_key(local, [])
+
+
 def test_run_key_ignores_where_tasks_run(tmp_path) -> None:
     from curate.audit import run_key
 
