@@ -661,3 +661,21 @@ def test_compressed_and_parquet_sources(tmp_path, fmt):
     )
     res = build_corpora(ws, p, progress=False, log=lambda s: None)
     assert read_jsonl(res.corpus_dir / "f") == [recs[0], recs[2]]
+
+
+def test_store_readable_during_write_pass(basic_ws, monkeypatch):
+    from curate.building import builder
+    from curate.store import connect_readonly
+
+    real = builder.write_pass
+    seen = []
+
+    def spy(*a, **k):
+        con = connect_readonly(basic_ws)  # would fail if the build held the store open
+        seen.append(con.execute("SELECT status FROM runs WHERE kind = 'build'").fetchall())
+        con.close()
+        return real(*a, **k)
+
+    monkeypatch.setattr(builder, "write_pass", spy)
+    build_corpora(basic_ws, policy(BASIC), progress=False, log=lambda s: None)
+    assert seen == [[("running",)]]

@@ -11,7 +11,9 @@ Order of work (everything that can fail on user input fails in steps 1-2, before
    manifest with the same *variant hash* (its config, the configs its control depends on, the
    corpus settings and the audit run), write ``decisions.parquet`` and ``stats.parquet`` into
    ``corpora/<corpus>/.tmp-<variant>/``;
-5. one sequential pass over the source shards writes the records of all those variants at once
+5. the store is closed (the workspace lock stays held, so `curate query` can read the store
+   meanwhile but no other writer starts); one sequential pass over the source shards writes the
+   records of all those variants at once
    (`curate.building.write`), shard by shard in position order, zipping the sorted decision
    files: memory holds one record and one batch of decisions per variant, whatever the corpus
    size;
@@ -27,6 +29,7 @@ the manifest differs only in timestamps and the build run id.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -192,6 +195,19 @@ def write_pass(
     return writers
 
 
+@dataclass
+class _Prepared:
+    """What the selection hands to the write pass (no store connection needed past here)."""
+
+    result: BuildResult
+    pending: list[str]
+    tmp: dict[str, Path]
+    vhash: dict[str, str]
+    shards: list[str]
+    n_read: dict[str, int]
+    n_docs: int
+
+
 def build_corpora(
     ws: Workspace,
     policy: Policy | str | Path,
@@ -208,57 +224,64 @@ def build_corpora(
     pass runs as executor tasks (`curate.build_tasks`, the same bytes as the one-process pass).
 
     ``dry_run``: compute every variant's decisions and stats (the same checks, the same numbers)
-    but write no corpus, no store row and no `runs` row; for trying thresholds quickly."""
+    but write no corpus, no store row and no `runs` row; for trying thresholds quickly.
+
+    The workspace lock is held throughout; the store itself is open only for the selection and
+    for loading the tables at the end, so `curate query` can read it while the corpus is written.
+    """
     log = log or (lambda s: print(s, file=sys.stderr))
     if not isinstance(policy, Policy):
         policy_path = policy_path or str(policy)
         policy = load_policy(policy)
     where = policy_path or "policy"
     phash = policy_hash(policy)
-    with ws.lock("curate build"), connect(ws) as con:
-        run_id = resolve_run(con, run or policy.run)
-        cols = store_columns(con, run_id, policy)
-        compiled = {cv.name: cv for cv in compile_policy(policy, cols, where)}
-        dup = check_inputs(con, run_id, policy, list(compiled.values()), log)
-        text_field, id_field = audit_fields(con, run_id)
-        text_field = policy.text_field or text_field
-        id_field = policy.id_field or id_field
-        # ---- work starts here
-        if dry_run:
-            return _build(
-                con, ws, policy, phash, run_id, compiled, dup, text_field, id_field,
-                "dry-run", _now(), where, progress, log, dry_run=True,
-            )  # fmt: skip
-        # a build of the same policy that was killed (runs row not 'done') is resumed under its id
-        build_id = find_unfinished_run(con, "build", phash) or new_run_id("build", phash)
-        started = _now()
-        start_run(con, build_id, "build", phash, to_dict(policy))
+    with ws.lock("curate build"):
+        with connect(ws) as con:
+            run_id = resolve_run(con, run or policy.run)
+            cols = store_columns(con, run_id, policy)
+            compiled = {cv.name: cv for cv in compile_policy(policy, cols, where)}
+            dup = check_inputs(con, run_id, policy, list(compiled.values()), log)
+            text_field, id_field = audit_fields(con, run_id)
+            text_field = policy.text_field or text_field
+            id_field = policy.id_field or id_field
+            # ---- work starts here
+            if dry_run:
+                prep = _select(
+                    con, ws, policy, phash, run_id, compiled, dup, "dry-run", where, log, True
+                )
+                return prep.result
+            # a killed build of the same policy (runs row not 'done') is resumed under its id
+            build_id = find_unfinished_run(con, "build", phash) or new_run_id("build", phash)
+            started = _now()
+            start_run(con, build_id, "build", phash, to_dict(policy))
+            try:
+                prep = _select(
+                    con, ws, policy, phash, run_id, compiled, dup, build_id, where, log, False
+                )
+            except BaseException:
+                finish_run(con, build_id, "failed")
+                raise
         try:
-            result = _build(
-                con,
-                ws,
-                policy,
-                phash,
-                run_id,
-                compiled,
-                dup,
-                text_field,
-                id_field,
-                build_id,
-                started,
-                where,
-                progress,
-                log,
-                executor=executor,
-            )
+            _write_and_publish(
+                ws, prep, policy, phash, run_id, text_field, id_field, build_id, started, where,
+                progress, log, executor,
+            )  # fmt: skip
         except BaseException:
-            finish_run(con, build_id, "failed")
+            with contextlib.suppress(Exception), connect(ws) as con:
+                finish_run(con, build_id, "failed")
             raise
-        finish_run(con, build_id, "done")
-        return result
+        with connect(ws) as con:
+            cdir = prep.result.corpus_dir
+            for v in policy.variants:
+                vdir = cdir / v.name
+                key = {"corpus": policy.corpus, "variant": v.name}
+                load_parquet(con, "corpora", [vdir / DECISIONS], key)
+                load_parquet(con, "corpus_stats", [vdir / STATS], key)
+            finish_run(con, build_id, "done")
+        return prep.result
 
 
-def _build(
+def _select(
     con: Any,
     ws: Workspace,
     policy: Policy,
@@ -266,115 +289,62 @@ def _build(
     run_id: str,
     compiled: dict[str, Any],
     dup: Any,
-    text_field: str,
-    id_field: str,
     build_id: str,
-    started: str,
     where: str,
-    progress: bool,
     log: Callable[[str], None],
-    dry_run: bool = False,
-    executor: Any = None,
-) -> BuildResult:
-    # bound DuckDB's memory: temp tables and sorts spill to disk instead of growing with the corpus
+    dry_run: bool,
+) -> _Prepared:
+    """Decisions and stats of every variant; for a real build, the pending variants' temp
+    directories with their decisions.parquet and stats.parquet."""
+    # bound DuckDB's memory: sorts and the scratch tables spill to disk past it
     con.execute("SET memory_limit = ?", [os.environ.get("CURATE_BUILD_MEMORY_LIMIT", "1GB")])
     if os.environ.get("CURATE_BUILD_THREADS"):
         con.execute("SET threads = ?", [int(os.environ["CURATE_BUILD_THREADS"])])
     cdir = ws.safe_join("corpora", policy.corpus)
     if dry_run:
         scratch = ws.root / ".dry-run-select.duckdb"
-        sel = Selector(con, policy, run_id, dup, table_columns(con, "docs"), scratch)
-        try:
-            n_docs = con.execute("SELECT count(*) FROM docs WHERE run_id = ?", [run_id]).fetchone()
-            order = variant_order(policy, where)
-            for i, name in enumerate(order):
-                sel.decide(i, compiled[name])
-            stats = {name: sel.stats(name, int(n_docs[0])) for name in order}
-            return BuildResult(build_id, run_id, policy.corpus, cdir, stats=stats)
-        finally:
-            sel.close()
-    cdir.mkdir(parents=True, exist_ok=True)
-    for stale in [*cdir.glob(".tmp-*"), *cdir.glob(".old-*"), *cdir.glob(".select.duckdb*")]:
-        if stale.is_dir():
-            shutil.rmtree(stale, ignore_errors=True)
-        else:
-            stale.unlink(missing_ok=True)
-    sel = Selector(con, policy, run_id, dup, table_columns(con, "docs"), cdir / ".select.duckdb")
+    else:
+        cdir.mkdir(parents=True, exist_ok=True)
+        for stale in [*cdir.glob(".tmp-*"), *cdir.glob(".old-*"), *cdir.glob(".select.duckdb*")]:
+            if stale.is_dir():
+                shutil.rmtree(stale, ignore_errors=True)
+            else:
+                stale.unlink(missing_ok=True)
+        scratch = cdir / ".select.duckdb"
+    sel = Selector(con, policy, run_id, dup, table_columns(con, "docs"), scratch)
     try:
-        return _build_with(
-            con,
-            ws,
-            sel,
-            cdir,
-            policy,
-            phash,
-            run_id,
-            compiled,
-            text_field,
-            id_field,
-            build_id,
-            started,
-            where,
-            progress,
-            log,
-            executor=executor,
+        n_docs = int(
+            con.execute("SELECT count(*) FROM docs WHERE run_id = ?", [run_id]).fetchone()[0]
         )
+        order = variant_order(policy, where)
+        for i, name in enumerate(order):
+            sel.decide(i, compiled[name])
+        stats = {name: sel.stats(name, n_docs) for name in order}
+        result = BuildResult(build_id, run_id, policy.corpus, cdir, stats=stats)
+        vhash = {name: variant_hash(policy, name, run_id) for name in order}
+        if dry_run:
+            return _Prepared(result, [], {}, vhash, [], {}, n_docs)
+        pending: list[str] = []
+        for v in policy.variants:
+            if _existing_hash(cdir / v.name) == vhash[v.name]:
+                result.skipped.append(v.name)
+            else:
+                pending.append(v.name)
+        if result.skipped:
+            log(f"up to date (same variant hash), not rewritten: {', '.join(result.skipped)}")
+        tmp = {name: cdir / f".tmp-{name}" for name in pending}
+        for name in pending:
+            tmp[name].mkdir(parents=True)
+            _write_decisions(con, sel.tables[name], tmp[name] / DECISIONS)
+            extra = {
+                "run_id": run_id,
+                "policy_hash": phash,
+                "variant_hash": vhash[name],
+                "format": policy.format,
+            }
+            pq.write_table(_stats_table(policy.corpus, name, stats[name], extra), tmp[name] / STATS)
     finally:
         sel.close()
-
-
-def _build_with(
-    con: Any,
-    ws: Workspace,
-    sel: Selector,
-    cdir: Path,
-    policy: Policy,
-    phash: str,
-    run_id: str,
-    compiled: dict[str, Any],
-    text_field: str,
-    id_field: str,
-    build_id: str,
-    started: str,
-    where: str,
-    progress: bool,
-    log: Callable[[str], None],
-    executor: Any = None,
-) -> BuildResult:
-    n_docs = int(con.execute("SELECT count(*) FROM docs WHERE run_id = ?", [run_id]).fetchone()[0])
-    order = variant_order(policy, where)
-    for i, name in enumerate(order):
-        sel.decide(i, compiled[name])
-    stats = {name: sel.stats(name, n_docs) for name in order}
-
-    result = BuildResult(build_id, run_id, policy.corpus, cdir, stats=stats)
-
-    pending: list[str] = []
-    vhash = {name: variant_hash(policy, name, run_id) for name in order}
-    for v in policy.variants:
-        if _existing_hash(cdir / v.name) == vhash[v.name]:
-            result.skipped.append(v.name)
-        else:
-            pending.append(v.name)
-    if result.skipped:
-        log(f"up to date (same variant hash), not rewritten: {', '.join(result.skipped)}")
-
-    extra_cols = {
-        name: {
-            "run_id": run_id,
-            "policy_hash": phash,
-            "variant_hash": vhash[name],
-            "format": policy.format,
-        }
-        for name in order
-    }
-    tmp = {name: cdir / f".tmp-{name}" for name in pending}
-    for name in pending:
-        tmp[name].mkdir(parents=True)
-        _write_decisions(con, sel.tables[name], tmp[name] / DECISIONS)
-        pq.write_table(
-            _stats_table(policy.corpus, name, stats[name], extra_cols[name]), tmp[name] / STATS
-        )
     shards = [
         r[0]
         for r in con.execute(
@@ -382,89 +352,105 @@ def _build_with(
         ).fetchall()
     ]
     n_read: dict[str, int] = {}
-    if pending:
-        if table_exists(con, "shards"):
-            n_read = {
-                s: int(n)
-                for s, n in con.execute(
-                    "SELECT shard, n_read FROM shards WHERE run_id = ?", [run_id]
-                ).fetchall()
-            }
-        log(f"writing {', '.join(pending)} from {len(shards)} shard(s), {n_docs} documents")
-        if executor is not None and (executor.kind != "local" or executor.tasks > 1):
-            from curate.build_tasks import write_pass_on
+    if pending and table_exists(con, "shards"):
+        n_read = {
+            s: int(n)
+            for s, n in con.execute(
+                "SELECT shard, n_read FROM shards WHERE run_id = ?", [run_id]
+            ).fetchall()
+        }
+    return _Prepared(result, pending, tmp, vhash, shards, n_read, n_docs)
 
-            writers: list[Any] = write_pass_on(
-                executor,
-                ws.run_dir(build_id) / "logs",
-                [tmp[n] for n in pending],
-                policy.format,
-                policy.max_records_per_part,
-                policy.gzip_level,
-                text_field,
-                id_field,
-                n_read,
+
+def _write_and_publish(
+    ws: Workspace,
+    prep: _Prepared,
+    policy: Policy,
+    phash: str,
+    run_id: str,
+    text_field: str,
+    id_field: str,
+    build_id: str,
+    started: str,
+    where: str,
+    progress: bool,
+    log: Callable[[str], None],
+    executor: Any,
+) -> None:
+    """The write pass over the sources, then per variant: manifest last, atomic rename."""
+    pending, tmp, result = prep.pending, prep.tmp, prep.result
+    if not pending:
+        return
+    cdir = result.corpus_dir
+    log(f"writing {', '.join(pending)} from {len(prep.shards)} shard(s), {prep.n_docs} documents")
+    if executor is not None and (executor.kind != "local" or executor.tasks > 1):
+        from curate.build_tasks import write_pass_on
+
+        writers: list[Any] = write_pass_on(
+            executor,
+            ws.run_dir(build_id) / "logs",
+            [tmp[n] for n in pending],
+            policy.format,
+            policy.max_records_per_part,
+            policy.gzip_level,
+            text_field,
+            id_field,
+            prep.n_read,
+        )
+    else:
+        writers = write_pass(
+            [tmp[n] for n in pending],
+            policy.format,
+            policy.max_records_per_part,
+            policy.gzip_level,
+            text_field,
+            id_field,
+            prep.n_read,
+            prep.n_docs,
+            progress,
+        )
+    inputs = fingerprints(prep.shards)
+    for name, w in zip(pending, writers, strict=True):
+        st = result.stats[name]
+        if w.n_records != st["n_records"]:
+            raise RuntimeError(
+                f"variant {name!r}: wrote {w.n_records} records, decisions say {st['n_records']}"
             )
+        write_manifest(
+            tmp[name],
+            "build",
+            policy.variant(name),
+            inputs,
+            st,
+            started,
+            _now(),
+            extra={
+                "corpus": policy.corpus,
+                "variant": name,
+                "variant_hash": prep.vhash[name],
+                "policy": to_dict(policy),
+                "policy_hash": phash,
+                "policy_path": where,
+                "audit_run_id": run_id,
+                "build_run_id": build_id,
+                "format": policy.format,
+                "record_fields": {"id": "id", "text": "text"},
+                "source_fields": {"text_field": text_field, "id_field": id_field},
+                "token_column": policy.token_column,
+                "parts": w.parts,
+                "decisions": DECISIONS,
+                "stats": STATS,
+            },
+        )
+        final = cdir / name
+        if final.exists():
+            old = cdir / f".old-{name}"
+            final.rename(old)
+            tmp[name].rename(final)
+            shutil.rmtree(old, ignore_errors=True)
         else:
-            writers = write_pass(
-                [tmp[n] for n in pending],
-                policy.format,
-                policy.max_records_per_part,
-                policy.gzip_level,
-                text_field,
-                id_field,
-                n_read,
-                n_docs,
-                progress,
-            )
-        inputs = fingerprints(shards)
-        for name, w in zip(pending, writers, strict=True):
-            st = stats[name]
-            if w.n_records != st["n_records"]:
-                raise RuntimeError(
-                    f"variant {name!r}: wrote {w.n_records} records, decisions say {st['n_records']}"
-                )
-            write_manifest(
-                tmp[name],
-                "build",
-                policy.variant(name),
-                inputs,
-                st,
-                started,
-                _now(),
-                extra={
-                    "corpus": policy.corpus,
-                    "variant": name,
-                    "variant_hash": vhash[name],
-                    "policy": to_dict(policy),
-                    "policy_hash": phash,
-                    "policy_path": where,
-                    "audit_run_id": run_id,
-                    "build_run_id": build_id,
-                    "format": policy.format,
-                    "record_fields": {"id": "id", "text": "text"},
-                    "source_fields": {"text_field": text_field, "id_field": id_field},
-                    "token_column": policy.token_column,
-                    "parts": w.parts,
-                    "decisions": DECISIONS,
-                    "stats": STATS,
-                },
-            )
-            final = cdir / name
-            if final.exists():
-                old = cdir / f".old-{name}"
-                final.rename(old)
-                tmp[name].rename(final)
-                shutil.rmtree(old, ignore_errors=True)
-            else:
-                tmp[name].rename(final)
-            result.built.append(name)
-    for v in policy.variants:
-        vdir = cdir / v.name
-        key = {"corpus": policy.corpus, "variant": v.name}
-        load_parquet(con, "corpora", [vdir / DECISIONS], key)
-        load_parquet(con, "corpus_stats", [vdir / STATS], key)
-    return result
+            tmp[name].rename(final)
+        result.built.append(name)
 
 
 def load_policy_text(text: str, where: str = "policy") -> Policy:
