@@ -679,3 +679,31 @@ def test_store_readable_during_write_pass(basic_ws, monkeypatch):
     monkeypatch.setattr(builder, "write_pass", spy)
     build_corpora(basic_ws, policy(BASIC), progress=False, log=lambda s: None)
     assert seen == [[("running",)]]
+
+
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    sizes=st.lists(st.integers(1, 60), min_size=150, max_size=250),
+    thr=st.floats(0.5, 0.9),
+    seed=st.integers(0, 10_000),
+)
+def test_random_control_property(tmp_path_factory, sizes, thr, seed):
+    """Greedy prefix + fix-up ends within half the largest document of the target, so within 1%
+    whenever the target is at least 50 largest documents (dry run: selection only)."""
+    import random
+
+    rng = random.Random(seed)
+    recs = [doc(i, words=w, s=round(rng.random(), 3)) for i, w in enumerate(sizes)]
+    ws = fake_audit(tmp_path_factory.mktemp("rc"), [recs])
+    p = policy(
+        f'corpus = "c"\n[[variants]]\nname = "clf"\n'
+        f'drop = ["score_malicious_character_v1 >= {thr!r}"]\n'
+        f'[[variants]]\nname = "r"\ncontrol = {{random_match = "clf", seed = {seed}, '
+        f"tolerance = 0.5}}\n"
+    )
+    res = build_corpora(ws, p, progress=False, log=lambda s: None, dry_run=True)
+    target = res.stats["r"]["control_target_removed"]
+    got = res.stats["r"]["control_removed"]
+    assert abs(got - target) <= max(sizes) / 2
+    if target >= 50 * max(sizes):
+        assert abs(got - target) <= 0.01 * target
