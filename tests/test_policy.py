@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -32,12 +33,20 @@ def pol(text: str):
     return parse_policy(tomllib.loads(text), "p.toml")
 
 
-def test_example_policy_parses():
-    from pathlib import Path
+POLICIES = sorted((Path(__file__).resolve().parent.parent / "pipelines").glob("policy_*.toml"))
 
-    p = Path(__file__).resolve().parent.parent / "pipelines" / "policy_example.toml"
-    policy = pol(p.read_text())
-    assert policy.corpus and len(policy.variants) >= 4
+
+@pytest.mark.parametrize("path", POLICIES, ids=lambda p: p.name)
+def test_bundled_policies_parse(path):
+    policy = pol(path.read_text())
+    assert policy.corpus and policy.variants
+
+
+def test_example_policy_covers_every_part():
+    policy = next(pol(p.read_text()) for p in POLICIES if p.name == "policy_example.toml")
+    vs = policy.variants
+    assert any(v.control for v in vs) and any(v.upsample for v in vs)
+    assert any(v.dedup != "none" for v in vs) and any(r.oracle for v in vs for r in v.drop)
 
 
 def test_parse_expressions():
