@@ -1,6 +1,7 @@
 """Selection: one decision per audited document and variant, computed in DuckDB.
 
-Nothing here reads text. Every variant becomes a temp table ``_dec_<i>`` with one row per `docs`
+Nothing here reads text. Every variant becomes a table ``scratch._dec<i>`` (in a scratch database
+file attached for the build, see `Selector`) with one row per `docs`
 row of the audit run (``corpus, variant, run_id, shard, position, doc_id, decision, reason,
 repeats, n_tokens, n_chars``) built in steps that mirror the policy (see `curate.policy`):
 
@@ -11,14 +12,15 @@ repeats, n_tokens, n_chars``) built in steps that mirror the policy (see `curate
    document, ``duplicate`` for every survivor of a cluster but its keeper (the representative
    if it survived, else the smallest (shard, position));
 3. the random control orders the survivors by ``md5(seed | shard file name | position | doc id)``
-   (stable across DuckDB versions, machines and where the shards live), takes the longest prefix whose tokens fit the amount still to
-   remove, then repeatedly adds the remaining document whose size is closest to the gap while
+   (stable across DuckDB versions, machines and where the shards live), takes the longest prefix
+   whose tokens fit the amount still to remove, then repeatedly adds the remaining document whose size is closest to the gap while
    that shrinks it; the result must be within `tolerance` of the target's total or the build
    fails with both numbers;
 4. kept documents get ``repeats`` from the first matching upsample rule (else 1); dropped ones 0.
 
-DuckDB runs these set operations out of core, so memory does not grow with the corpus; every
-value in the SQL is a bound parameter.
+DuckDB runs these set operations out of core within its ``memory_limit`` (the scratch tables'
+blocks can be evicted to their file); every value in the SQL is a bound parameter (the scratch
+file's path in ``ATTACH``, which takes none, is quoted).
 """
 
 from __future__ import annotations
