@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import re
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
@@ -116,6 +117,17 @@ def load_parquet(
     t = ident(table)
     where = " AND ".join(f"{ident(k)} = ?" for k in key)
     params = list(key.values())
+    # bounded memory: without a limit DuckDB keeps a whole load (1M MinHash rows ~ 0.6 GB) in
+    # RAM until COMMIT; with one it spills (bench/resource_limits.py). Restored afterwards.
+    old_limit = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+    con.execute("SET memory_limit = ?", [os.environ.get("CURATE_LOAD_MEMORY_LIMIT", "256MB")])
+    try:
+        return _load(con, t, table, files, where, params)
+    finally:
+        con.execute("SET memory_limit = ?", [old_limit])
+
+
+def _load(con: Any, t: str, table: str, files: list[str], where: str, params: list[Any]) -> int:
     con.execute("BEGIN TRANSACTION")
     try:
         if not files:

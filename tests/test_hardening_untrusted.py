@@ -372,3 +372,18 @@ def test_classifier_model_files_load_only_from_their_folder(tmp_path, monkeypatc
         with pytest.raises(CurateError, match="outside the classifier folder"):
             _ = m.ft
     assert calls == []
+
+
+def test_yaml_question_file_cannot_construct_objects(tmp_path):
+    """an EM question YAML file carrying `!!python/object/apply:os.system` | loaded with
+    yaml.safe_load: CurateError "invalid YAML" naming the file; the payload never runs"""
+    from curate.evaluation.loaders import load_em_yaml
+
+    marker = tmp_path / "pwned"
+    path = tmp_path / "q.yaml"
+    path.write_text(
+        f"- id: q1\n  paraphrases: [\"hi\"]\n  judge: !!python/object/apply:os.system ['touch {marker}']\n"
+    )
+    with pytest.raises(CurateError, match="q.yaml: invalid YAML"):
+        load_em_yaml(path)
+    assert not marker.exists()
