@@ -438,6 +438,7 @@ def run_executor(executor: Any) -> Outcome:
     Slurm returns right after submission (``submitted``) unless every rank was already done."""
     from datatrove.executor.slurm import SlurmPipelineExecutor
 
+    quiet_datatrove_logs()  # datatrove's INFO lines go to the task logs, not the console
     if isinstance(executor, SlurmPipelineExecutor):
         todo = executor.get_incomplete_ranks(skip_completed=True)
         if not todo:
