@@ -52,6 +52,10 @@ def steps(ws: str, ablation: bool) -> list[tuple[str, list[str]]]:
             "build corpus variants from the example policy",
             ["build", str(_data("pipelines/policy_example.toml")), "--workspace", ws],
         ),
+        (
+            "what the classifier filter removes that a random control of equal size does not",
+            ["diff", ws, "clf_0.5", "random_0.5", "--examples", "2"],
+        ),
     ]
     if ablation:
         out.append(
