@@ -360,8 +360,11 @@ def test_kill_at_other_store_commits(tmp_path, clean_audit, n):
 @pytest.mark.slow
 def test_kill_between_table_loads(tmp_path, clean_audit):
     """kill -9 between two table loads (docs and errors committed, shards not) | partial rows
-    are in the store but the run is 'running' with no manifest (nothing reads it as complete);
-    rerun replaces the run's rows: same rows as the clean run, no duplicates"""
+    are in the store but the run is 'running' with no manifest; `curate build --run <it>`
+    refuses it ("did not finish") and `curate dedup --run <it>` too; rerun replaces the run's
+    rows: same rows as the clean run, no duplicates"""
+    from curate.cli import main
+
     src, clean = clean_audit
     ws = tmp_path / "ws"
     killed = run_child("audit_load", 3, "cli", audit_args(src, ws))
@@ -369,6 +372,11 @@ def test_kill_between_table_loads(tmp_path, clean_audit):
     run_id = assert_audit_not_complete(ws)
     assert len(table_rows(ws, "errors", run_id)) == len(clean["errors"])
     assert table_rows(ws, "shards", run_id) == []
+    pol = tmp_path / "p.toml"
+    pol.write_text('corpus = "c"\n[[variants]]\nname = "full"\n')
+    assert main(["build", str(pol), "--workspace", str(ws), "--run", run_id, "--quiet"]) == 2
+    assert main(["dedup", str(ws), "--run", run_id]) == 2
+    assert not (ws / "corpora").exists()
     rerun_matches_clean(ws, src, run_id, clean)
 
 

@@ -69,6 +69,12 @@ def resolve_run(con: duckdb.DuckDBPyConnection, requested: str) -> str:
                 f"audit run {requested!r} has no documents in this workspace; runs with "
                 f"documents: {', '.join(runs) or '(none)'}"
             )
+        st = con.execute("SELECT status FROM runs WHERE run_id = ?", [requested]).fetchall()
+        if not st or st[0][0] != "done":  # a killed or failed audit's rows are not complete
+            raise CurateError(
+                f"audit run {requested!r} did not finish (status: {st[0][0] if st else 'none'}); "
+                "rerun the same `curate audit` command to complete it, then build"
+            )
         return requested
     run = last_run(con, "audit")
     if run is None:
