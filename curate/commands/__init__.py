@@ -9,5 +9,6 @@ MODULES = (
     "curate.commands.build",  # build, diff
     "curate.commands.world",  # world generate, world report
     "curate.commands.ablate",  # ablate, report
+    "curate.commands.search",  # search (+ spec kind "policy_search"), em-table
     "curate.commands.demo",  # demo (end to end on bundled data)
 )

@@ -1,0 +1,89 @@
+"""CLI: `curate search SPEC.toml` (spec kind "policy_search") and `curate em-table WS`.
+
+`curate search` runs `curate.policy_search.run_search`: a grid of data policies, each built and
+ablated with the project's own builder and ablation code, then the selection rule, a results
+table, the plot "EM gap vs tokens removed" and `results` rows (docs/em_sources.md).
+`curate em-table` prints the per-variant EM table of any finished (or running) ablation with
+the differences between consecutive variants of `--order` (the pilot's ordering check).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+
+def _run(
+    data: dict[str, Any],
+    path: Path,
+    workspace: str | None = None,
+    workers: int | None = None,
+    report: bool = True,
+) -> int:
+    from curate.policy_search import markdown_table, parse_search_spec, run_search
+
+    data = dict(data)
+    if workers is not None:
+        data["workers"] = workers
+    spec, spec_dir = parse_search_spec(data, path, workspace)
+    out = run_search(spec, spec_dir, report=report)
+    print(markdown_table(out["table"], out["selection"]))
+    return 0
+
+
+def _cmd_search(args: argparse.Namespace) -> int:
+    from curate.config import load_toml
+
+    path = Path(args.spec)
+    data = load_toml(path)
+    data.setdefault("kind", "policy_search")
+    return _run(data, path, args.workspace, args.workers, not args.no_report)
+
+
+def _cmd_em_table(args: argparse.Namespace) -> int:
+    from curate.policy_search import em_table, em_table_markdown
+    from curate.workspace import Workspace
+
+    order = [x for x in (args.order or "").split(",") if x]
+    t = em_table(
+        Workspace.at(args.workspace, create=False),
+        args.ablation,
+        order,
+        args.step,
+        args.lr,
+        args.kind,
+    )
+    print(json.dumps(t, indent=2, default=str) if args.format == "json" else em_table_markdown(t))
+    return 0
+
+
+def _spec_kind(spec: dict[str, Any], path: Path) -> int:
+    return _run(spec, path)
+
+
+SPEC_KINDS = {"policy_search": _spec_kind}
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "search",
+        help="policy search: threshold x upsampling x dedup (x malicious fraction) -> EM gap",
+    )
+    p.add_argument("spec", help="policy search spec (TOML), e.g. pipelines/policy_search.toml")
+    p.add_argument("--workspace", help="workspace folder (overrides the spec's `workspace`)")
+    p.add_argument("--workers", type=int, help="parallel training processes (overrides the spec)")
+    p.add_argument("--no-report", action="store_true", help="do not draw the HTML reports")
+    p.set_defaults(func=_cmd_search)
+    t = sub.add_parser(
+        "em-table", help="per-variant EM gap table of an ablation, with ordering comparisons"
+    )
+    t.add_argument("workspace", help="workspace folder")
+    t.add_argument("--ablation", required=True, help="ablation name")
+    t.add_argument("--order", help="comma-separated variants; consecutive pairs are compared")
+    t.add_argument("--step", type=int, default=0, help="fine-tune step (default: the smallest)")
+    t.add_argument("--lr", type=float, default=0.0, help="fine-tune lr (default: the smallest)")
+    t.add_argument("--kind", default="", help="fine-tune kind (default: the first)")
+    t.add_argument("--format", choices=["markdown", "json"], default="markdown")
+    t.set_defaults(func=_cmd_em_table)
