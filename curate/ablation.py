@@ -1171,7 +1171,17 @@ def run_jobs(spec: AblationSpec, root: Path, ws: Workspace) -> list[Path]:
 
 
 def run_ablation(spec: AblationSpec, spec_dir: Path, report: bool = True) -> dict[str, Any]:
-    """The whole experiment; returns a summary (paths, counts, wall time)."""
+    """The whole experiment; returns a summary (paths, counts, wall time).
+
+    One process per ablation at a time (flock on `ablations/<name>/.lock`: a second fails at
+    once); its jobs write the same files. The workspace lock is taken only to write the store."""
+    root = ablation_dir(Workspace.at(spec.workspace), spec.name)
+    root.mkdir(parents=True, exist_ok=True)
+    with Workspace(root).lock(f"curate ablate {spec.name}"):
+        return _run_ablation(spec, spec_dir, report)
+
+
+def _run_ablation(spec: AblationSpec, spec_dir: Path, report: bool) -> dict[str, Any]:
     from curate import store
 
     t0 = time.perf_counter()

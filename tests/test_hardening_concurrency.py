@@ -215,3 +215,29 @@ def test_open_reader_blocks_the_store_load_then_rerun_resumes(held):
     assert resumed.returncode == 0 and "(resumed)" in resumed.stdout, resumed.stderr
     assert written.stat().st_mtime_ns == mtime  # the completed task was not redone
     _store_is_sound(ws, 1)
+
+
+def test_second_ablation_of_the_same_name_fails_at_once(tmp_path):
+    """`curate ablate` of an ablation whose folder lock is held by another run (its jobs would
+    write the same checkpoints and rows) | CurateError "busy" naming the holder, before any work:
+    no store, no runs row, no spec_key written; once released the lock is free again"""
+    from curate.ablation import ablation_dir, parse_spec, run_ablation
+    from curate.errors import CurateError
+    from curate.workspace import Workspace
+
+    ws = tmp_path / "ws"
+    spec, spec_dir = parse_spec(
+        {"name": "abl", "workspace": str(ws), "variants": [{"name": "v", "paths": ["x.jsonl"]}]},
+        tmp_path / "spec.toml",
+    )
+    root = ablation_dir(Workspace.at(ws), "abl")
+    root.mkdir(parents=True)
+    busy = r"busy \(pid \d+: curate ablate abl \(other"
+    with (
+        Workspace(root).lock("curate ablate abl (other process)"),
+        pytest.raises(CurateError, match=busy),
+    ):
+        run_ablation(spec, spec_dir, report=False)
+    assert not (ws / "curate.duckdb").exists() and not (root / "spec_key").exists()
+    with Workspace(root).lock("free again"):
+        pass
