@@ -15,7 +15,7 @@ re-running the same job skips finished ranks whatever executor ran them.
 executors read it. Settings that only decide *where/how fast* tasks run (workers, address, Slurm
 resources, ...) never change a task's output; `RESULT_KEYS` lists the ones that do (``tasks``).
 
-Ray: ``address = ""`` starts a private local Ray for the run (``ray_cpus`` CPUs, 0 = all) and
+Ray: ``address = ""`` (and no ``$RAY_ADDRESS``) starts a private local Ray for the run (``ray_cpus`` CPUs, 0 = all) and
 stops it afterwards; ``"auto"`` joins the cluster this machine belongs to (``ray start --head`` /
 a Ray node); ``"ray://host:10001"`` uses Ray client. When Ray is already initialized in this
 process (a notebook, a test) that session is used as is. Ray is imported only when a Ray run
@@ -222,30 +222,36 @@ class CurateRayExecutor(_RayBase):  # type: ignore[misc,valid-type]
         self.address = address
         self.ray_cpus = ray_cpus
 
-    def _connect(self) -> bool:
-        import ray
-
-        if ray.is_initialized():
-            return False
+    def init_kwargs(self) -> dict[str, Any]:
+        """`ray.init` arguments: the configured address, else $RAY_ADDRESS, else a private Ray."""
         kw: dict[str, Any] = {
             "include_dashboard": False,
             "log_to_driver": False,  # task output goes to the task logs, not the console
             "logging_level": "WARNING",
         }
-        if self.address in ("", "local"):
+        address = self.address or os.environ.get("RAY_ADDRESS", "")
+        if address in ("", "local"):
             kw["address"] = "local"
             kw["_node_ip_address"] = "127.0.0.1"  # a private Ray listens on loopback only
             if self.ray_cpus:
                 kw["num_cpus"] = self.ray_cpus
         else:
-            kw["address"] = self.address
+            kw["address"] = address
+        return kw
+
+    def _connect(self) -> bool:
+        import ray
+
+        if ray.is_initialized():
+            return False
+        kw = self.init_kwargs()
         os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
         try:
             ray.init(**kw)
         except (ConnectionError, RuntimeError, ValueError) as e:
             raise CurateError(
-                f"cannot connect to Ray at address {self.address or 'local'!r}: {e}; start a "
-                "cluster (`ray start --head`) or set [executor] address"
+                f"cannot connect to Ray at address {kw['address']!r}: {e}; start a cluster "
+                "(`ray start --head`) or set [executor] address"
             ) from None
         return True
 

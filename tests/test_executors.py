@@ -186,6 +186,22 @@ def test_make_executor_builds_each_kind(tmp_path) -> None:
     assert ray_ex.address == ""
 
 
+def test_ray_address_from_config_then_environment(tmp_path, monkeypatch) -> None:
+    pytest.importorskip("ray")
+    monkeypatch.delenv("RAY_ADDRESS", raising=False)
+
+    def kw(**over):
+        cfg = build(ExecutorConfig, {"kind": "ray", **over})
+        return make_executor(cfg, [], tmp_path / "r").init_kwargs()
+
+    private = kw(ray_cpus=2)
+    assert private["address"] == "local" and private["num_cpus"] == 2
+    assert private["_node_ip_address"] == "127.0.0.1"  # loopback only
+    monkeypatch.setenv("RAY_ADDRESS", "10.0.0.5:6379")
+    assert kw()["address"] == "10.0.0.5:6379" and "num_cpus" not in kw()
+    assert kw(address="auto")["address"] == "auto"  # the spec wins over the environment
+
+
 def test_default_install_never_imports_ray(tmp_path) -> None:
     """The CLI, the audit, every executor kind but Ray, and a local run: no `ray` import."""
     code = f"""
@@ -377,6 +393,32 @@ def test_ray_audit_two_tasks_same_rows_as_local(tmp_path, local_run) -> None:
         assert store_rows(tmp_path / "ws", table) == rows, table
     tasks = store_rows_tasks(tmp_path / "ws")
     assert tasks == {0: ["shard-0.jsonl", "shard-2.jsonl"], 1: ["shard-1.jsonl", "shard-3.jsonl"]}
+
+
+@pytest.mark.slow  # the classifier loads in each Ray worker: ~75 s on the shared machine
+def test_ray_audit_with_the_real_classifier(tmp_path) -> None:
+    """Scorers are looked up by name inside the tasks: the registered classifier loads in Ray
+    workers and gives the local run's scores and spans."""
+    pytest.importorskip("ray")
+    from curate import registry
+
+    if "malicious_character_v1" not in registry.names():
+        pytest.skip("malicious_character_v1 is not registered")
+    shards = make_shards(tmp_path / "in")
+    steps = {"classifiers": {"names": ["malicious_character_v1"]}, "minhash": {"num_perm": 16}}
+    run_audit(audit_cfg(tmp_path / "wl", shards, {"tasks": 1}, steps=steps))
+    ray_ex = {"kind": "ray", "tasks": 2, "ray_cpus": 2}
+    run_audit(audit_cfg(tmp_path / "wr", shards, ray_ex, steps=steps))
+    for table in TABLE_KEYS:
+        assert store_rows(tmp_path / "wr", table) == store_rows(tmp_path / "wl", table), table
+    con = connect_readonly(Workspace.at(tmp_path / "wr"))
+    try:
+        (flagged,) = con.execute(
+            "SELECT count(*) FROM docs WHERE score_malicious_character_v1 >= 0.5"
+        ).fetchone()
+    finally:
+        con.close()
+    assert 0 < flagged < 20  # the column is there and the scores are not constant
 
 
 def store_rows_tasks(ws: Path) -> dict[int, list[str]]:
