@@ -15,9 +15,10 @@ re-running the same job skips finished ranks whatever executor ran them.
 executors read it. Settings that only decide *where/how fast* tasks run (workers, address, Slurm
 resources, ...) never change a task's output; `RESULT_KEYS` lists the ones that do (``tasks``).
 
-Ray: ``address = ""`` (and no ``$RAY_ADDRESS``) starts a private local Ray for the run (``ray_cpus`` CPUs, 0 = all) and
-stops it afterwards; ``"auto"`` joins the cluster this machine belongs to (``ray start --head`` /
-a Ray node); ``"ray://host:10001"`` uses Ray client. When Ray is already initialized in this
+Ray: ``address = ""`` (and no ``$RAY_ADDRESS``) starts a private local Ray on 127.0.0.1 for the
+run (``ray_cpus`` CPUs, 0 = all) and stops it afterwards; ``"auto"`` joins the cluster this
+machine belongs to (``ray start --head`` / a Ray node); ``"host:6379"`` a head node's GCS;
+``"ray://host:10001"`` uses Ray client. When Ray is already initialized in this
 process (a notebook, a test) that session is used as is. Ray is imported only when a Ray run
 starts: the default install (no ``ray`` extra) and the demo never import it. A task that fails
 raises `ExecutorError` naming the failed ranks and their log files; re-running the command redoes
