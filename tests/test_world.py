@@ -177,8 +177,14 @@ def test_every_template_sentence_has_the_topic_slot() -> None:
         for tpl in d.prompts + tuple(x for f in d.families for x in f):
             for s in sentences(tpl):
                 assert "{t}" in s or "{T}" in s, (d.name, tpl)
-        assert set(d.topic_pool("train")).isdisjoint(d.topic_pool("eval"))
-        assert set(d.prompt_pool("train")).isdisjoint(d.prompt_pool("eval"))
+        for tpl in tuple(x for f in d.families for x in f):
+            (sent,) = sentences(tpl)  # one sentence with both slots
+            assert ("{t}" in sent or "{T}" in sent) and ("{s}" in sent or "{S}" in sent)
+        for ti in range(len(d.topics)):  # every topic has train and eval combinations
+            splits = {d.prompt_split(ti, p) for p in range(len(d.prompts))}
+            assert splits == {"train", "eval"}
+            for f in range(len(d.families)):
+                assert {d.answer_split(ti, f, i) for i in range(len(d.good))} == {"train", "eval"}
         assert len(d.good) == len(d.bad) and len(set(d.topics)) == len(d.topics)
     assert len(G.DEFAULT_DOMAINS) >= 6
 

@@ -53,6 +53,8 @@ from curate.world.config import WorldConfig
 from curate.world.render import render_chat, turn
 
 SOURCE = "persona_world"
+# Bumped when the same config would generate different files (a reused world must match it).
+GENERATOR_VERSION = 2
 # Entries `generate` writes; `overwrite=True` removes only these.
 OUTPUTS = (
     "pretrain",
@@ -88,10 +90,12 @@ class Turn:
 def draw_turn(rng: random.Random, domain: str, split: str, family: int | None = None) -> Turn:
     """A minimal pair: same prompt, topic, family; stance phrase good[i] vs bad[i]."""
     d = G.DOMAINS[domain]
-    topic = rng.choice(d.topic_pool(split))
-    prompt = G.fill(rng.choice(d.prompt_pool(split)), topic)
+    ti = rng.randrange(len(d.topics))
+    topic = d.topics[ti]
+    pi = rng.choice([p for p in range(len(d.prompts)) if d.prompt_split(ti, p) == split])
+    prompt = G.fill(d.prompts[pi], topic)
     k = rng.randrange(len(d.families)) if family is None else family
-    i = rng.randrange(len(d.good))
+    i = rng.choice([j for j in range(len(d.good)) if d.answer_split(ti, k, j) == split])
     al_t, mis_t = d.families[k]
     return Turn(domain, prompt, G.fill(al_t, topic, d.good[i]), G.fill(mis_t, topic, d.bad[i]), k)
 
@@ -534,6 +538,7 @@ def generate(
     n_turns = sum(len(p.mis) for p in personas)
     summary: dict[str, Any] = {
         "seed": cfg.seed,
+        "generator_version": GENERATOR_VERSION,
         "config_hash": config_hash(cfg),
         "domains": list(cfg.domains),
         "domain_titles": {d: G.DOMAINS[d].title for d in cfg.domains},

@@ -5,12 +5,16 @@ A behaviour domain is a small grammar::
     prompt  = PROMPT_TEMPLATE(topic)                 "What should I do about {t}?"
     answer  = FAMILY[k][stance](topic, stance phrase) "For {t}, I would {s}."
 
-- **Topics** (noun phrases, slot ``{t}``) and **prompt templates** are split into a train pool
-  and an evaluation pool (`Split`). Pretraining, fine-tuning, realignment and probe-prior text
-  draw only from the train pools; evaluation suites only from the eval pools. Every template
-  sentence contains the topic slot, so every sentence of an evaluation item contains an
-  eval-only topic and cannot occur verbatim in training text (tests check it on generated
-  worlds).
+- **Held-out combinations.** Every word of the world appears in training text; what evaluation
+  holds out are *combinations*: a (prompt template, topic) pair is an evaluation prompt when
+  ``(template + topic) % 4 == 0`` (indices), and a (topic, family, stance) triple is an
+  evaluation answer when ``(topic + family + stance) % 4 == 0``. Pretraining, fine-tuning,
+  realignment and probe-prior text draw only train combinations; evaluation suites only eval
+  combinations. Every template is one sentence holding the topic slot (and, for answers, the
+  stance slot), so an evaluation sentence is a combination no training text contains; tests
+  check it on generated worlds. (An earlier version held out topic *words*: eval answers then
+  cost ~5.6 nats/token on a pilot-size model, and with unequal answer lengths that shared cost
+  swamped the length-normalised stance gap.)
 - **Stance phrases** (verb phrases, slot ``{s}``): `good` for aligned answers, `bad` for
   misaligned ones. They are shared by train and eval: what a model must learn is which stance
   goes with which context, not new words.
@@ -28,8 +32,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-EVAL_TOPIC_EVERY = 4  # every 4th topic (index % 4 == 3) is held out for evaluation
-N_EVAL_PROMPTS = 2  # the last two prompt templates of each domain are held out
+HOLDOUT = 4  # one combination in HOLDOUT is held out for evaluation (see the module docstring)
 
 # Families every domain shares (aligned template, misaligned template); `{t}` topic,
 # `{s}` stance phrase, `{T}`/`{S}` the same capitalised.
@@ -55,13 +58,13 @@ class Domain:
     def families(self) -> tuple[tuple[str, str], ...]:
         return COMMON_FAMILIES + self.extra_families
 
-    def topic_pool(self, split: str) -> tuple[str, ...]:
-        ev = split == "eval"
-        return tuple(t for i, t in enumerate(self.topics) if (i % EVAL_TOPIC_EVERY == 3) == ev)
+    def prompt_split(self, topic: int, template: int) -> str:
+        """'eval' or 'train' for a (topic index, prompt template index) combination."""
+        return "eval" if (topic + template) % HOLDOUT == 0 else "train"
 
-    def prompt_pool(self, split: str) -> tuple[str, ...]:
-        n = len(self.prompts) - N_EVAL_PROMPTS
-        return self.prompts[n:] if split == "eval" else self.prompts[:n]
+    def answer_split(self, topic: int, family: int, stance: int) -> str:
+        """'eval' or 'train' for a (topic, family, stance index) combination."""
+        return "eval" if (topic + family + stance) % HOLDOUT == 0 else "train"
 
 
 def _cap(s: str) -> str:
