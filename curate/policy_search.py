@@ -275,9 +275,15 @@ def ablation_name(search: str, fraction: float) -> str:
 
 
 def ablation_dict(
-    spec: SearchSpec, fraction: float, world_dir: Path, points: Sequence[GridPolicy]
+    spec: SearchSpec,
+    fraction: float,
+    world_dir: Path,
+    points: Sequence[GridPolicy],
+    aliases: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """The ablation spec (a dict for `curate.ablation.parse_spec`) of one fraction."""
+    """The ablation spec (a dict for `curate.ablation.parse_spec`) of one fraction; policies in
+    `aliases` (built corpus byte-identical to another variant's) are not trained again."""
+    aliases = aliases or {}
     tag = frac_tag(fraction)
     corpus = corpus_name(spec.name, fraction)
     variants = [
@@ -286,7 +292,11 @@ def ablation_dict(
             "name": f"{tag}-shuffled",
             "paths": [str(world_dir / "variants" / "shuffled" / "pretrain")],
         },
-    ] + [{"name": p.name, "corpus": corpus} for p in points if p.fraction == fraction]
+    ] + [
+        {"name": p.name, "corpus": corpus}
+        for p in points
+        if p.fraction == fraction and p.name not in aliases
+    ]
     d: dict[str, Any] = {
         "kind": "ablation",
         "name": ablation_name(spec.name, fraction),
@@ -415,6 +425,27 @@ def prepare_fraction(
     return world_dir
 
 
+def corpus_aliases(ws: Workspace, corpus: str, names: Sequence[str]) -> dict[str, str]:
+    """{variant: earlier variant} for built variants whose part files are byte-identical to an
+    earlier one's in `names` order (e.g. a dedup mode in a world without duplicates): the same
+    corpus trains the same models, so it is trained once and reported under both names."""
+    seen: dict[tuple, str] = {}
+    out: dict[str, str] = {}
+    for n in names:
+        m = ws.safe_join("corpora", corpus, n, "manifest.json")
+        if not m.is_file():
+            continue
+        parts = json.loads(m.read_text()).get("parts") or []
+        key = tuple((p.get("records"), p.get("sha256")) for p in parts)
+        if not key or any(k[1] is None for k in key):
+            continue
+        if key in seen:
+            out[n] = seen[key]
+        else:
+            seen[key] = n
+    return out
+
+
 def run_search(spec: SearchSpec, spec_dir: Path, report: bool = True) -> dict[str, Any]:
     """The whole search; returns the selection and paths (see the module docstring)."""
     from curate.ablation import parse_spec, run_ablation
@@ -438,10 +469,18 @@ def run_search(spec: SearchSpec, spec_dir: Path, report: bool = True) -> dict[st
         build_corpora(
             ws, pol, run=state[frac_tag(f)]["audit_run"], progress=spec.progress, log=_say
         )
-        aspec, adir = parse_spec(ablation_dict(spec, f, world_dir, points), root / "spec.toml")
+        tag = frac_tag(f)
+        names = [f"{tag}-full"] + [p.name for p in points if p.fraction == f]
+        aliases = corpus_aliases(ws, corpus_name(spec.name, f), names)
+        state[tag]["aliases"] = aliases
+        _save_state(root, state)
+        for a, b in aliases.items():
+            _say(f"{a}: the same corpus as {b} (byte-identical parts): trained once, as {b}")
+        adict = ablation_dict(spec, f, world_dir, points, aliases)
+        aspec, adir = parse_spec(adict, root / "spec.toml")
         run_ablation(aspec, adir, report=report)
         walls[frac_tag(f)] = time.perf_counter() - tf
-    table = collect(ws, spec, fracs, points)
+    table = collect(ws, spec, fracs, points, {k: v.get("aliases", {}) for k, v in state.items()})
     sel = select(table, spec.selection.capability_tolerance)
     rows = result_rows(spec.name, table, sel)
     _store_rows(ws, spec.name, rows, root)
@@ -591,9 +630,14 @@ def variant_summary(
 
 
 def collect(
-    ws: Workspace, spec: SearchSpec, fracs: Sequence[float], points: Sequence[GridPolicy]
+    ws: Workspace,
+    spec: SearchSpec,
+    fracs: Sequence[float],
+    points: Sequence[GridPolicy],
+    aliases: dict[str, dict[str, str]] | None = None,
 ) -> list[dict[str, Any]]:
-    """Per fraction: the full and shuffled controls and every policy, measured."""
+    """Per fraction: the full and shuffled controls and every policy, measured (an aliased
+    policy reports the models of the variant whose corpus it equals)."""
     from curate.ablation import welch_interval
 
     out = []
@@ -606,8 +650,12 @@ def collect(
         shuf = per_seed(rows, f"{tag}-shuffled", cell)["em_gap"]
         names = [f"{tag}-full", f"{tag}-shuffled"] + [p.name for p in points if p.fraction == f]
         by_name = {p.name: p for p in points}
+        al = (aliases or {}).get(tag, {})
         for n in names:
-            rec = variant_summary(rows, n, cell, stats.get(n), full_loss)
+            src = al.get(n, n)
+            rec = variant_summary(rows, src, cell, stats.get(n), full_loss)
+            rec["variant"] = n
+            rec["same_as"] = al.get(n)
             p = by_name.get(n)
             rec.update(
                 fraction=f,
@@ -619,7 +667,7 @@ def collect(
                 lr=cell[1],
                 step=cell[2],
             )
-            mine = per_seed(rows, n, cell)["em_gap"]
+            mine = per_seed(rows, src, cell)["em_gap"]
             common = sorted(mine)
             d, lo, hi = welch_interval([mine[s] for s in common], [shuf[s] for s in sorted(shuf)])
             rec["vs_shuffled"] = {"value": d, "ci_low": lo, "ci_high": hi}
@@ -706,6 +754,8 @@ def markdown_table(table: Sequence[dict[str, Any]], sel: dict[str, Any]) -> str:
         cap = "-" if ratio is None else ("yes" if ratio <= 1 + tol else "no")
         seeds = ", ".join(f"{v:+.2f}" for v in r["em_gap"]["seeds"])
         name = f"**{r['variant']}**" if r["variant"] in chosen else r["variant"]
+        if r.get("same_as"):
+            name += f" (= {r['same_as']})"
         frac = r.get("tokens_removed_frac")
         lines.append(
             f"| {name} | {frac:.1%} | {_fmt(r['em_gap'])} | {seeds} | {_fmt(r['vs_shuffled'])} | "
@@ -893,7 +943,8 @@ def write_search_report(
         frac = r.get("tokens_removed_frac")
         trs.append(
             [
-                ("<b>" + H.esc(r["variant"]) + "</b>") if r["variant"] in chosen else r["variant"],
+                (("<b>" + H.esc(r["variant"]) + "</b>") if r["variant"] in chosen else r["variant"])
+                + (f" (= {r['same_as']})" if r.get("same_as") else ""),
                 "-" if not _ok(frac) else f"{100 * frac:.1f}%",
                 H.interval(r["em_gap"]),
                 ", ".join(f"{v:+.3f}" for v in r["em_gap"]["seeds"]),

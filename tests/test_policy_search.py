@@ -46,7 +46,7 @@ lsh = { bands = 8, rows = 4 }
 score_column = "lexicon_hits"
 thresholds = ["oracle"]
 upsample = [1, 2]
-dedup = ["keep_one"]
+dedup = ["none", "keep_one"]
 
 [tokenizer]
 vocab_size = 400
@@ -264,7 +264,7 @@ def test_end_to_end_tiny(tmp_path, capsys):
     spec = _spec(tmp_path)
     assert main(["search", str(spec), "--workspace", str(ws)]) == 0
     out = capsys.readouterr().out
-    assert "| mf0.2-oracle-up2-keep1 |" in out or "**mf0.2-oracle-up2-keep1**" in out
+    assert "mf0.2-oracle-up2-keep1 (= mf0.2-oracle-up2-nodedup)" in out
     root = ws / "ablations" / "tinysearch"
     for f in ("report.html", "figures/em_vs_tokens_removed.png", "table.md", "summary.json"):
         assert (root / f).is_file(), f
@@ -275,14 +275,22 @@ def test_end_to_end_tiny(tmp_path, capsys):
         "SELECT DISTINCT variant, seed FROM results WHERE ablation = 'tinysearch-mf0.2' "
         "AND seed IS NOT NULL ORDER BY ALL"
     ).fetchall()
-    names = ["mf0.2-full", "mf0.2-oracle-up1-keep1", "mf0.2-oracle-up2-keep1", "mf0.2-shuffled"]
+    # the tiny world has no near-duplicates: keep_one writes the same bytes as no dedup, so
+    # those corpora are trained once and reported under both names
+    names = ["mf0.2-full", "mf0.2-oracle-up1-nodedup", "mf0.2-oracle-up2-nodedup", "mf0.2-shuffled"]
     assert jobs == [(n, s) for n in names for s in (0, 1)]
+    state = json.loads((root / "state.json").read_text())
+    assert state["mf0.2"]["aliases"] == {
+        "mf0.2-oracle-up1-keep1": "mf0.2-oracle-up1-nodedup",
+        "mf0.2-oracle-up2-keep1": "mf0.2-oracle-up2-nodedup",
+    }
+    aliased = ["mf0.2-oracle-up1-keep1", "mf0.2-oracle-up2-keep1"]
     # the search's own rows: one selected policy, its numbers equal the ablation's mean rows
     sel = con.execute(
         "SELECT variant FROM results WHERE ablation = 'tinysearch' AND metric = 'selected' "
         "AND value = 1"
     ).fetchall()
-    assert len(sel) == 1 and sel[0][0] in names[1:3]
+    assert len(sel) == 1 and sel[0][0] in names[1:3]  # the first of equal corpora
     mine = dict(
         con.execute(
             "SELECT variant, value FROM results WHERE ablation = 'tinysearch' "
@@ -296,9 +304,11 @@ def test_end_to_end_tiny(tmp_path, capsys):
             "AND eval_domain = '*' AND stage = 'ft_misaligned' AND step = 1"
         ).fetchall()
     )
-    assert set(mine) == set(names)
+    assert set(mine) == set(names) | set(aliased)
     for v in names:
         assert mine[v] == pytest.approx(theirs[v], abs=1e-12)
+    for a, b in state["mf0.2"]["aliases"].items():
+        assert mine[a] == mine[b]
     # tokens removed come from the build: the oracle removes the malicious personas, upsampling
     # writes benign personas twice
     stats = dict(
@@ -314,13 +324,14 @@ def test_end_to_end_tiny(tmp_path, capsys):
         ).fetchall()
     )
     assert removed["mf0.2-oracle-up2-keep1"] == stats["mf0.2-oracle-up2-keep1"] > 0
+    assert removed["mf0.2-oracle-up2-nodedup"] == stats["mf0.2-oracle-up2-keep1"]
     assert removed["mf0.2-full"] == 0 and removed["mf0.2-shuffled"] == 0
     written = dict(
         con.execute(
             "SELECT variant, n_tokens FROM corpus_stats WHERE corpus = 'tinysearch-mf0.2'"
         ).fetchall()
     )
-    assert written["mf0.2-oracle-up2-keep1"] > written["mf0.2-oracle-up1-keep1"]
+    assert written["mf0.2-oracle-up2-nodedup"] > written["mf0.2-oracle-up1-nodedup"]
     n_rows = con.execute("SELECT count(*) FROM results").fetchone()[0]
     con.close()
     summary = json.loads((root / "summary.json").read_text())
@@ -344,13 +355,13 @@ def test_end_to_end_tiny(tmp_path, capsys):
                 "--ablation",
                 "tinysearch-mf0.2",
                 "--order",
-                "mf0.2-full,mf0.2-oracle-up1-keep1,mf0.2-shuffled",
+                "mf0.2-full,mf0.2-oracle-up1-nodedup,mf0.2-shuffled",
             ]
         )
         == 0
     )
     out = capsys.readouterr().out
-    assert "| mf0.2-full − mf0.2-oracle-up1-keep1 |" in out
+    assert "| mf0.2-full − mf0.2-oracle-up1-nodedup |" in out
     assert "step 1" in out
     assert main(["em-table", str(ws), "--ablation", "tinysearch-mf0.2", "--order", "nope"]) == 2
 
