@@ -34,6 +34,36 @@ SECTIONS = [
 ]
 
 
+NOTES = """
+## Bugs found by these tests, fixed
+
+| bug | fix | shown by |
+|---|---|---|
+| `curate build --run <id>` built (and published, with a manifest) a corpus from an audit that was killed or failed, whose store rows are incomplete | `resolve_run` refuses a run whose status is not 'done' | `test_kill_between_table_loads` |
+| the store load held a whole table load in RAM until COMMIT (the audit's peak memory grew with the number of documents: MinHash signatures) | `load_parquet` sets a DuckDB `memory_limit` for the load (`CURATE_LOAD_MEMORY_LIMIT`, default 256MB; DuckDB spills) and restores it | `bench/resource_limits.py` (tiny_* rows) |
+| a checkpoint carrying a pickle payload was refused by `torch.load(weights_only=True)` but surfaced as a raw traceback | `curate.training.pretrain.load_checkpoint`: CurateError naming the file | `test_checkpoint_with_pickled_callable_is_refused` |
+| a classifier's `model.json` could point its fastText file anywhere on disk | the stage-1 file must resolve inside the classifier folder | `test_classifier_model_files_load_only_from_their_folder` |
+| two `curate ablate` of the same name ran at once, training and writing the same checkpoints and rows | `run_ablation` holds a lock on `ablations/<name>/.lock`; the second fails at once | `test_second_ablation_of_the_same_name_fails_at_once` |
+
+## Known limits (not bugs, by design or left as is)
+
+- Memory for one document is a multiple of its size (see the step table below: MinHash
+  shingling dominates). The default `max_line_bytes` (8 MiB) caps the largest document that is
+  annotated, and so the peak under default settings (row `one_line_8MB_at_default_limit`);
+  a longer line is one `line_too_long` error row, never held whole. Raising the cap raises memory.
+- `curate query` cannot write or touch files, but has no time or memory cap of its own: a huge
+  cross join runs until it finishes or is interrupted.
+- A process that holds the store open (even read-only: another `curate query`, a DuckDB shell)
+  blocks an audit's store load (DuckDB allows one writer process per file): the audit fails with
+  "the store is locked by another process" and the same command resumes it later.
+- Debris after kill -9, never read as complete: a killed build's `runs` row stays 'running' (the
+  rerun gets a new build id), a killed checkpoint write leaves `.ckpt.pt.*.tmp`, a killed audit
+  task leaves `.<rank>.parquet.tmp` (replaced by the rerun).
+- Ablation training does not hold the workspace lock (only its store writes do), so audits and
+  builds can run meanwhile; two ablations of the same name cannot.
+"""
+
+
 def run_pytest(junit: Path) -> int:
     junit.parent.mkdir(parents=True, exist_ok=True)
     cmd = [
@@ -128,6 +158,7 @@ def render(rows: list[dict], when: str) -> str:
                 f"`tests/{module}.py::{esc(r['name'])}` |"
             )
         lines.append("")
+    lines += NOTES.strip("\n").splitlines() + [""]
     res = REPO / "bench" / "out" / "resource_limits" / "results.txt"
     lines += [
         "## Resource limits",

@@ -24,12 +24,18 @@ ones. Cases:
   memory of any input under the defaults;
 - ``tiny_10k``, ``tiny_100k``, ``tiny_1M``: shards of tiny documents (``{"id", "text"}``,
   ~40 bytes a line): memory must not grow with the number of documents (the writer flushes row
-  groups, the store load streams Parquet).
+  groups; the store load runs under DuckDB's `memory_limit`, `CURATE_LOAD_MEMORY_LIMIT`,
+  default 256MB, so the load's memory grows with the corpus only up to that cap);
+- ``tiny_<largest>_load_cap_64MB``: the largest shard again with the load cap at 64MB: the
+  difference from the row above is the part of the peak that the cap controls.
 
 A second table attributes the big document's memory to the annotation steps: each step alone
 (``str.split`` for n_words, ``curate.text.normalize`` + xxh64 for exact_hash, the lexicon,
 ``MinHasher.signatures``) on the same 50 MB text, each in its own process, peak RSS minus the
 RSS with just the text in memory.
+
+Inputs are generated in a child process, so the parent that spawns the measured children stays
+small (ru_maxrss is inherited across fork; a child that starts above 150 MB aborts the run).
 
 Results: a table on stdout and ``<out>/results.json``. Figures are measured on whatever machine
 runs this; rerun it rather than trusting a number copied elsewhere.
@@ -52,16 +58,32 @@ REPO = Path(__file__).resolve().parent.parent
 
 def child(report: str, argv: list[str]) -> None:
     """Run the CLI in this process, then write this process's peak RSS and CPU time."""
+    start_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     from curate.cli import main
 
     t0 = time.perf_counter()
     rc = main(argv)
     ru = resource.getrusage(resource.RUSAGE_SELF)
+    if start_rss > 150:  # inherited from the parent at fork: the figure would be its, not ours
+        raise SystemExit(f"child started with ru_maxrss {start_rss:.0f} MB: parent too large")
     ch = resource.getrusage(resource.RUSAGE_CHILDREN)
+    import duckdb
+
+    ws = argv[argv.index("-w") + 1]
+    con = duckdb.connect(str(Path(ws) / "curate.duckdb"), read_only=True)
+    try:
+        n_docs, n_errors = con.execute("SELECT sum(n_docs), sum(n_errors) FROM shards").fetchall()[
+            0
+        ]
+    finally:
+        con.close()
     Path(report).write_text(
         json.dumps(
             {
                 "rc": rc,
+                "n_docs": int(n_docs),
+                "n_errors": int(n_errors),
+                "start_maxrss_mb": start_rss,
                 "wall_s": time.perf_counter() - t0,
                 "cpu_s": ru.ru_utime + ru.ru_stime,
                 "maxrss_mb": ru.ru_maxrss / 1024,
@@ -147,7 +169,9 @@ def run_steps(mb: int) -> list[dict]:
     return rows
 
 
-def run_case(out: Path, name: str, shard: Path, extra: list[str]) -> dict:
+def run_case(
+    out: Path, name: str, shard: Path, extra: list[str], env_extra: dict[str, str] | None = None
+) -> dict:
     ws = out / "ws" / name
     shutil.rmtree(ws, ignore_errors=True)
     report = out / f"{name}.json"
@@ -155,22 +179,13 @@ def run_case(out: Path, name: str, shard: Path, extra: list[str]) -> dict:
     argv = ["audit", str(shard), "-w", str(ws), "--classifier", "none", "-q", "--workers", "1"]
     argv += extra
     code = f"import sys; sys.path.insert(0, {str(REPO / 'bench')!r}); import resource_limits as r; r.child(sys.argv[1], sys.argv[2:])"
-    env = {**os.environ, "OMP_NUM_THREADS": "1", "HF_HUB_OFFLINE": "1"}
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "HF_HUB_OFFLINE": "1", **(env_extra or {})}
     p = subprocess.run(
         [sys.executable, "-c", code, str(report), *argv], env=env, capture_output=True, text=True
     )
     if p.returncode != 0 or not report.is_file():
         raise SystemExit(f"{name}: audit failed ({p.returncode}): {p.stderr[-2000:]}")
     res = json.loads(report.read_text())
-    import duckdb
-
-    con = duckdb.connect(str(ws / "curate.duckdb"), read_only=True)
-    try:
-        res["n_docs"], res["n_errors"] = con.execute(
-            "SELECT sum(n_docs), sum(n_errors) FROM shards"
-        ).fetchone()
-    finally:
-        con.close()
     res["input_mb"] = shard.stat().st_size / 1e6
     shutil.rmtree(ws, ignore_errors=True)
     return res
@@ -186,39 +201,49 @@ def main() -> None:
     (out / "in").mkdir(parents=True, exist_ok=True)
 
     cases: list[tuple[str, Path, list[str], tuple[int, int]]] = []
+    todo: list[tuple] = []  # inputs, made in a child: ru_maxrss survives fork, so the parent
+    # (which spawns every measured child) must stay small
     base = out / "in" / "tiny_10.jsonl"
-    make_tiny(base, 10)
+    todo.append(("make_tiny", str(base), 10))
     cases.append(("baseline", base, [], (10, 0)))
     big = out / "in" / f"one_line_{args.big_mb}MB.jsonl"
-    make_one_line(big, args.big_mb)
+    todo.append(("make_one_line", str(big), args.big_mb, None))
     cases.append((f"one_line_{args.big_mb}MB_default", big, [], (0, 1)))
     raised = str((args.big_mb + 8) * 1024 * 1024)
     cases.append((f"one_line_{args.big_mb}MB_raised", big, ["--max-line-bytes", raised], (1, 0)))
     near = out / "in" / "one_line_8MB.jsonl"
-    make_one_line(near, 8, limit=8 * 1024 * 1024 - 64)
+    todo.append(("make_one_line", str(near), 8, 8 * 1024 * 1024 - 64))
     cases.append(("one_line_8MB_at_default_limit", near, [], (1, 0)))
     n = 10_000
     while n <= args.tiny:
         label = f"{n // 1_000_000}M" if n >= 1_000_000 else f"{n // 1000}k"
         p = out / "in" / f"tiny_{n}.jsonl"
-        make_tiny(p, n)
+        todo.append(("make_tiny", str(p), n))
         cases.append((f"tiny_{label}", p, [], (n, 0)))
         n *= 10
+    last = cases[-1]
+    cases.append((f"{last[0]}_load_cap_64MB", last[1], [], last[3]))
+    envs = {f"{last[0]}_load_cap_64MB": {"CURATE_LOAD_MEMORY_LIMIT": "64MB"}}
 
+    code = (
+        f"import sys, json; sys.path.insert(0, {str(REPO / 'bench')!r}); import resource_limits as r; "
+        "[getattr(r, f)(r.Path(p), *a) for f, p, *a in json.loads(sys.argv[1])]"
+    )
+    subprocess.run([sys.executable, "-c", code, json.dumps(todo)], check=True)
     results = {}
     for name, shard, extra, (want_docs, want_err) in cases:
         print(f"running {name} ...", file=sys.stderr, flush=True)
-        r = run_case(out, name, shard, extra)
+        r = run_case(out, name, shard, extra, envs.get(name))
         r["ok"] = (r["n_docs"], r["n_errors"]) == (want_docs, want_err)
         results[name] = r
     base_rss = results["baseline"]["maxrss_mb"]
     lines = [
-        f"{'case':28} {'input MB':>9} {'docs':>9} {'errors':>6} {'peak RSS MB':>11} "
+        f"{'case':32} {'input MB':>9} {'docs':>9} {'errors':>6} {'peak RSS MB':>11} "
         f"{'x baseline':>10} {'CPU s':>7} {'ok':>3}"
     ]
     for name, r in results.items():
         lines.append(
-            f"{name:28} {r['input_mb']:9.1f} {r['n_docs']:9d} {r['n_errors']:6d} "
+            f"{name:32} {r['input_mb']:9.1f} {r['n_docs']:9d} {r['n_errors']:6d} "
             f"{r['maxrss_mb']:11.0f} {r['maxrss_mb'] / base_rss:10.2f} {r['cpu_s']:7.1f} "
             f"{'yes' if r['ok'] else 'NO':>3}"
         )
