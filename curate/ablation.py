@@ -211,6 +211,7 @@ class AblationSpec:
     device: str = "auto"
     precision: str = "auto"
     progress: bool = True
+    pretrained_from: str = ""  # reuse another ablation's tokenizer and pretrained models
     world: WorldSpec | None = None
     audit: dict[str, Any] | None = None
     build: BuildSpec | None = None
@@ -651,6 +652,13 @@ def run_job(spec: AblationSpec, root: Path, ws_root: Path, job: Job, threads: in
     data = load_eval_data(spec, ws)
     model_cfg = replace(spec.model, vocab_size=tok.vocab_size)
     ckpt_dir = root / "models" / safe_name(job.variant) / f"seed{job.seed}"
+    if spec.pretrained_from:
+        ckpt_dir = ablation_dir(ws, spec.pretrained_from) / ckpt_dir.relative_to(root)
+        if not (ckpt_dir / "final.pt").is_file():
+            raise CurateError(
+                f"{ckpt_dir}: the pretrained model of {job.key} in ablation "
+                f"{spec.pretrained_from!r} is not finished; finish that ablation first"
+            )
     res = pretrain(
         stream,
         model_cfg,
@@ -1066,6 +1074,45 @@ def _rel(p: str, base: Path) -> Path:
     return q if q.is_absolute() else base / q
 
 
+_PRETRAIN_SECTIONS = (
+    "variants",
+    "world",
+    "audit",
+    "build",
+    "tokenizer",
+    "model",
+    "pretrain",
+    "device",
+    "precision",
+)
+
+
+def pretrain_key(spec: AblationSpec) -> str:
+    """Hash of everything that determines the tokenizer and the pretrained models."""
+    d = to_dict(spec)
+    return config_hash({k: d[k] for k in _PRETRAIN_SECTIONS})
+
+
+def _pretrained_source(spec: AblationSpec, ws: Workspace) -> Path | None:
+    """The folder of `pretrained_from`, checked to have been pretrained exactly like this spec."""
+    if not spec.pretrained_from:
+        return None
+    src = ablation_dir(ws, spec.pretrained_from)
+    kf = src / "pretrain_key"
+    if not kf.is_file():
+        raise CurateError(
+            f"pretrained_from = {spec.pretrained_from!r}: no ablation of that name in {ws.root} "
+            f"(or it predates pretrain_key files)"
+        )
+    if kf.read_text().strip() != pretrain_key(spec):
+        raise CurateError(
+            f"pretrained_from = {spec.pretrained_from!r}: that ablation was pretrained with other "
+            f"settings; [[variants]], [world], [audit], [build], [tokenizer], [model], [pretrain], "
+            "device and precision must be identical to reuse its models"
+        )
+    return src
+
+
 def _spec_key(spec: AblationSpec) -> str:
     d = to_dict(spec)
     # none of these changes a job's rows (jobs are keyed by variant and seed, so adding seeds
@@ -1081,6 +1128,16 @@ def prepare_tokens(spec: AblationSpec, ws: Workspace, root: Path) -> dict[str, A
 
     files = {v.name: variant_files(v, ws) for v in spec.variants}
     tok_path = root / "tokenizer.json"
+    src = _pretrained_source(spec, ws)
+    if src is not None:
+        import shutil
+
+        (root / "data").mkdir(parents=True, exist_ok=True)
+        for p in [src / "tokenizer.json", *sorted((src / "data").glob("*.npy"))]:
+            dst = root / p.relative_to(src)
+            if not dst.is_file():
+                shutil.copyfile(p, dst)
+        _say(f"reusing the tokenizer and pretrained models of ablation {spec.pretrained_from!r}")
     if tok_path.is_file():
         tok = tk.Tokenizer.load(tok_path)
     else:
@@ -1199,6 +1256,8 @@ def _run_ablation(spec: AblationSpec, spec_dir: Path, report: bool) -> dict[str,
     from curate.provenance import atomic_write_text
 
     atomic_write_text(kf, key + "\n")
+    atomic_write_text(root / "pretrain_key", pretrain_key(spec) + "\n")
+    _pretrained_source(spec, ws)
     run_id = f"ablation-{spec.name}-{key[:6]}"
     with ws.lock("curate ablate (start)"), store.connect(ws) as con:
         store.start_run(con, run_id, "ablation", key, to_dict(spec))

@@ -217,3 +217,37 @@ def test_curate_run_dispatches_ablation_specs(tmp_path, capsys):
     p.write_text(text)
     assert main(["run", str(p)]) == 2
     assert "nowhere/*.jsonl: no JSONL shards found" in capsys.readouterr().err
+
+
+def test_pretrained_from_reuses_models(tmp_path):
+    from curate.ablation import run_ablation
+
+    ws = tmp_path / "ws"
+    one = TINY.replace("seeds = [0, 1]", "seeds = [0]").replace(
+        "[realign]\nks = [0, 2]", "[realign]"
+    )
+    a, d = load_spec(_spec(tmp_path, one), str(ws))
+    run_ablation(a, d, report=False)
+    sweep = one.replace('name = "tiny"', 'name = "sweep"\npretrained_from = "tiny"').replace(
+        "lrs = [1e-3]", "lrs = [1e-3, 3e-3]"
+    )
+    b, d = load_spec(_spec(tmp_path, sweep), str(ws))
+    run_ablation(b, d, report=False)
+    assert not (ws / "ablations" / "sweep" / "models").exists()
+    con = duckdb.connect(str(ws / "curate.duckdb"), read_only=True)
+    lrs = con.execute(
+        "SELECT DISTINCT lr FROM results WHERE ablation = 'sweep' AND stage = 'ft_misaligned' "
+        "ORDER BY lr"
+    ).fetchall()
+    same = con.execute(
+        "SELECT count(*) FROM results a JOIN results b USING (variant, seed, stage, metric, "
+        "eval_domain) WHERE a.ablation = 'tiny' AND b.ablation = 'sweep' AND a.stage = 'pretrain' "
+        "AND a.metric = 'heldout_loss' AND a.value = b.value"
+    ).fetchone()[0]
+    con.close()
+    assert lrs == [(1e-3,), (3e-3,)]
+    assert same == 2  # the same pretrained models: identical held-out loss (2 variants)
+    other = sweep.replace('name = "sweep"', 'name = "sweep2"').replace("steps = 6", "steps = 5")
+    c, d = load_spec(_spec(tmp_path, other), str(ws))
+    with pytest.raises(CurateError, match="pretrained with other settings"):
+        run_ablation(c, d, report=False)
