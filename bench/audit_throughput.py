@@ -55,6 +55,7 @@ def child(kind: str, src: str, work: str, classifier: str | None) -> None:
         torch.set_num_threads(1)
     t0, c0 = time.perf_counter(), _usage()[0]
     n = 0
+    stages = None
     if kind.startswith("curate"):
         from curate.audit import resolve_config, run_audit
 
@@ -69,6 +70,7 @@ def child(kind: str, src: str, work: str, classifier: str | None) -> None:
         }
         res = run_audit(resolve_config(data, Path.cwd(), "bench"))
         n = res.counts["docs"] + res.counts["errors"]
+        stages = json.loads(res.manifest.read_text())["max_rss_mb"]
     else:
         from datatrove.executor.local import LocalPipelineExecutor
         from datatrove.pipeline.readers import JsonlReader
@@ -99,6 +101,7 @@ def child(kind: str, src: str, work: str, classifier: str | None) -> None:
                 "wall_s": time.perf_counter() - t0,
                 "cpu_s": cpu - c0,
                 "max_rss_mb": rss / 1024,
+                "max_rss_mb_after_annotate": stages["annotate"] if stages else None,
             }
         )
     )
@@ -193,10 +196,17 @@ def main() -> None:
     if big:
         s = results["curate"]
         print(
-            f"\nPeak RSS of curate audit: {s['docs']} docs {s['max_rss_mb']:.0f} MB, "
-            f"{big['docs']} docs {big['max_rss_mb']:.0f} MB "
-            f"(ratio {big['max_rss_mb'] / s['max_rss_mb']:.2f}); "
-            f"{big['docs'] / big['cpu_s']:.0f} docs/s/core at {big['docs']}"
+            f"\nPeak RSS of curate audit (hash, lexicon, MinHash; {big['docs'] / big['cpu_s']:.0f}"
+            f" docs/s/core at {big['docs']} docs):"
+        )
+        print(f"{'docs':>8} {'after annotate':>15} {'after store load':>17}")
+        for r in (s, big):
+            print(
+                f"{r['docs']:>8} {r['max_rss_mb_after_annotate']:>13.0f}MB {r['max_rss_mb']:>15.0f}MB"
+            )
+        print(
+            f"ratio {big['docs']}/{s['docs']} docs: annotate {big['max_rss_mb_after_annotate'] / s['max_rss_mb_after_annotate']:.2f}, "
+            f"total {big['max_rss_mb'] / s['max_rss_mb']:.2f}"
         )
     (out / "results.json").write_text(
         json.dumps(

@@ -50,7 +50,7 @@ from curate.reading import InputConfig, resolve_inputs
 from curate.workspace import Workspace
 
 DEFAULT_CLASSIFIER = "malicious_character_v1"
-LOAD_MEMORY_LIMIT = "256MB"  # DuckDB buffer pool while loading a run's Parquet into the store
+LOAD_MEMORY_LIMIT = "128MB"  # DuckDB buffer pool while loading a run's Parquet into the store
 
 
 @dataclass(frozen=True)
@@ -339,6 +339,7 @@ def run_audit(cfg: AuditConfig, where: str = "audit", log=None) -> AuditResult:
                 # DuckDB caches what it inserts up to its memory limit (80% of RAM by default);
                 # a bounded buffer pool keeps the load's memory flat in the corpus size
                 con.execute(f"SET memory_limit = '{LOAD_MEMORY_LIMIT}'")
+                con.execute("SET threads = 1")  # one row group in flight, not one per thread
                 counts = {
                     t: load_parquet(con, t, files[t], {"run_id": run_id})
                     for t in ("docs", "errors", "shards", "signatures")
