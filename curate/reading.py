@@ -351,6 +351,8 @@ class ShardReader(PipelineStep):
     def _parse_line(self, shard: str, pos: int, line: bytes) -> Document:
         if line.endswith(b"\r"):
             line = line[:-1]
+        if pos == 0 and line.startswith(b"\xef\xbb\xbf"):  # a UTF-8 byte order mark
+            line = line[3:]
         if not line.strip():
             return self._error(shard, pos, "blank_line", "empty line", line, len(line))
         try:

@@ -103,6 +103,12 @@ def test_resolve_errors_name_the_path(tmp_path):
         resolve_inputs([str(tmp_path / "x.csv")])
 
 
+def test_bom_and_crlf_are_not_errors(tmp_path):
+    p = tmp_path / "w.jsonl"
+    p.write_bytes(b'\xef\xbb\xbf{"id": "a", "text": "x"}\r\n{"id": "b", "text": "y"}\r\n')
+    assert summary(read(p)) == [("doc", 0, "a"), ("doc", 1, "b"), ("end", 2)]
+
+
 def test_text_and_id_fields_configurable(tmp_path):
     p = tmp_path / "c.jsonl"
     p.write_bytes(lines_bytes([{"key": "k1", "content": "hello"}, {"text": "wrong field"}]))
