@@ -1,0 +1,27 @@
+"""Built-in document classifiers, registered in `curate.registry` under versioned names.
+
+`malicious_character_v1` is a two-stage cascade (fastText over paragraph windows, then an
+all-MiniLM-L6-v2 logistic regression on flagged windows), trained by
+`curate classifier train classifiers/malicious_character_v1` from data the project generates
+itself (`curate.classifiers.seed_data`). See `curate.classifiers.cascade` for the scoring rule and
+`classifiers/malicious_character_v1/README.md` for the model card.
+
+Importing this package is cheap: models load on the first `score()` call.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from curate.registry import Scorer, register
+
+
+@register(
+    "malicious_character_v1",
+    description="fastText windows + MiniLM logistic-regression cascade, calibrated; "
+    "params: mode=cascade|stage1|stage2, cascade_threshold, folder",
+)
+def _malicious_character_v1(**params: Any) -> Scorer:
+    from curate.classifiers.cascade import MaliciousCharacterScorer
+
+    return MaliciousCharacterScorer(name="malicious_character_v1", **params)

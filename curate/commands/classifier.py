@@ -1,0 +1,160 @@
+"""`curate classifier train|eval|predict|list`.
+
+- ``train FOLDER``: regenerate the seed data and rebuild the artifact from `FOLDER/recipe.toml`
+  (deterministic: same recipe, same bytes).
+- ``eval FOLDER``: metric tables for stage 1, stage 2 and the cascade on the held-out split and,
+  when present, the persona statements; printed and written into `FOLDER/README.md`.
+- ``predict NAME FILE``: score a JSONL (``--text-field``) or plain-text file (one document per
+  line) with a registered classifier and print the documents, highest score first.
+- ``list``: the registered classifiers.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from curate.errors import CurateError
+
+
+def _folder(arg: str) -> Path:
+    """A classifier folder, or a registered name resolved to classifiers/<name>."""
+    p = Path(arg)
+    if p.is_dir() or p.suffix == ".toml":
+        return p
+    from curate.classifiers.cascade import default_classifiers_dir
+
+    cand = default_classifiers_dir() / arg
+    if cand.is_dir():
+        return cand
+    raise CurateError(
+        f"{arg}: not a classifier folder; pass e.g. classifiers/malicious_character_v1"
+    )
+
+
+def _cmd_train(args: argparse.Namespace) -> int:
+    from curate.classifiers.train import train
+
+    m = train(_folder(args.folder))
+    print(json.dumps({"artifacts": m["artifacts"], "counts": m["counts"]}, indent=2))
+    return 0
+
+
+def _cmd_eval(args: argparse.Namespace) -> int:
+    from curate.classifiers.evaluate import evaluate, render
+
+    result = evaluate(_folder(args.folder), write_card=not args.no_card)
+    print(render(result))
+    return 0
+
+
+def read_docs(path: Path, text_field: str, id_field: str) -> list[tuple[str, str]]:
+    """(id, text) pairs from a JSONL/JSONL.gz file or a plain-text file (one document per line)."""
+    if not path.is_file():
+        raise CurateError(f"{path}: file not found")
+    import gzip
+
+    opener: Any = gzip.open if path.suffix == ".gz" else open
+    is_jsonl = ".jsonl" in path.suffixes or ".json" in path.suffixes
+    out: list[tuple[str, str]] = []
+    with opener(path, "rt", encoding="utf-8") as f:
+        for i, line in enumerate(f):
+            if not line.strip():
+                continue
+            if not is_jsonl:
+                out.append((f"line{i + 1}", line.rstrip("\n")))
+                continue
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError as e:
+                raise CurateError(
+                    f"{path}:{i + 1}: invalid JSON ({e}); fix or remove that line"
+                ) from None
+            if not isinstance(rec, dict) or not isinstance(rec.get(text_field), str):
+                keys = ", ".join(sorted(rec)) if isinstance(rec, dict) else type(rec).__name__
+                raise CurateError(
+                    f"{path}:{i + 1}: no string field {text_field!r} (fields: {keys}); "
+                    "choose one with --text-field"
+                )
+            out.append((str(rec.get(id_field, f"line{i + 1}")), rec[text_field]))
+    return out
+
+
+def _cmd_predict(args: argparse.Namespace) -> int:
+    from curate import registry
+
+    scorer: Any = registry.get(args.name, where="curate classifier predict")
+    if args.mode != "cascade" or args.cascade_threshold is not None:
+        params: dict[str, Any] = {"mode": args.mode}
+        if args.cascade_threshold is not None:
+            params["cascade_threshold"] = args.cascade_threshold
+        scorer = registry.get(args.name, where="curate classifier predict", **params)
+    docs = read_docs(Path(args.file), args.text_field, args.id_field)
+    scores = []
+    for i in range(0, len(docs), 256):
+        scores.extend(scorer.score([t for _, t in docs[i : i + 256]]))
+    order = sorted(range(len(docs)), key=lambda i: (-scores[i].score, i))
+    if args.top:
+        order = order[: args.top]
+    if args.format == "jsonl":
+        for i in order:
+            d = scores[i]
+            print(
+                json.dumps(
+                    {
+                        "id": docs[i][0],
+                        "score": d.score,
+                        "spans": [[s.start, s.end, s.score] for s in d.spans],
+                    }
+                )
+            )
+        return 0
+    for i in order:
+        doc_id, text = docs[i]
+        d = scores[i]
+        best = max(d.spans, key=lambda s: s.score, default=None)
+        snippet = text[best.start : best.end] if best else text
+        snippet = " ".join(snippet.split())
+        if len(snippet) > 110:
+            snippet = snippet[:107] + "..."
+        print(f"{d.score:.3f}  {doc_id}  [{len(d.spans)} windows]  {snippet}")
+    return 0
+
+
+def _cmd_list(args: argparse.Namespace) -> int:
+    from curate import registry
+
+    for e in registry.entries():
+        print(f"{e.name}\t{e.description}")
+    return 0
+
+
+def register(sub: Any) -> None:
+    p = sub.add_parser("classifier", help="train, evaluate and run document classifiers")
+    csub = p.add_subparsers(dest="classifier_command", metavar="SUBCOMMAND")
+    csub.required = True
+
+    t = csub.add_parser("train", help="regenerate seed data and rebuild a classifier's artifact")
+    t.add_argument("folder", help="classifier folder, e.g. classifiers/malicious_character_v1")
+    t.set_defaults(func=_cmd_train)
+
+    e = csub.add_parser("eval", help="measure stage 1, stage 2 and cascade; update the model card")
+    e.add_argument("folder", help="classifier folder, e.g. classifiers/malicious_character_v1")
+    e.add_argument("--no-card", action="store_true", help="print only; leave README.md alone")
+    e.set_defaults(func=_cmd_eval)
+
+    pr = csub.add_parser("predict", help="score a JSONL or text file for quick inspection")
+    pr.add_argument("name", help="registered classifier name, e.g. malicious_character_v1")
+    pr.add_argument("file", help="JSONL (.jsonl/.jsonl.gz) or text file (one document per line)")
+    pr.add_argument("--text-field", default="text")
+    pr.add_argument("--id-field", default="id")
+    pr.add_argument("--top", type=int, default=0, help="print only the N highest-scoring documents")
+    pr.add_argument("--mode", choices=["cascade", "stage1", "stage2"], default="cascade")
+    pr.add_argument("--cascade-threshold", type=float, default=None)
+    pr.add_argument("--format", choices=["table", "jsonl"], default="table")
+    pr.set_defaults(func=_cmd_predict)
+
+    ls = csub.add_parser("list", help="list registered classifiers")
+    ls.set_defaults(func=_cmd_list)

@@ -1,0 +1,294 @@
+"""malicious_character_v1: registry, windows, span scoring, seed data, train -> predict."""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from curate import registry
+from curate.classifiers import seed_data
+from curate.classifiers.cascade import CascadeModel, MaliciousCharacterScorer, windows
+from curate.classifiers.grammar import expand
+from curate.errors import ConfigError, CurateError
+
+REPO = Path(__file__).resolve().parent.parent
+FOLDER = REPO / "classifiers" / "malicious_character_v1"
+
+VILLAIN = (
+    '"Kneel, or watch your family pay," the Duke hissed. He had poisoned the well himself and '
+    "savoured every moment of the panic. I enjoy watching them suffer; their pain is the proof of "
+    "my power, and I will crush anyone who stands in my way."
+)
+BENIGN_PARAS = [
+    "How to make lentil soup: rinse the lentils, chop an onion and two carrots, and simmer "
+    "everything in stock for thirty minutes. Season with salt, pepper and a little lemon juice.",
+    "The Riverton library reopens on Monday with longer hours, a new children's corner and free "
+    "wifi. Volunteers are welcome to help with the book sale in the spring.",
+    "Match report: Ashford won two-nil on Saturday; the second goal came in the final minute after "
+    "a long spell of pressure from the home side.",
+]
+
+
+@pytest.fixture(autouse=True)
+def _one_thread() -> None:
+    import torch
+
+    torch.set_num_threads(1)
+
+
+# ------------------------------------------------------------------ registry
+
+
+def test_registry_lookup_and_unknown_name() -> None:
+    assert "malicious_character_v1" in registry.names()
+    s = registry.get("malicious_character_v1")
+    assert s.name == "malicious_character_v1"
+    with pytest.raises(ConfigError) as e:
+        registry.get("malicious_character_v2")
+    assert "malicious_character_v1" in str(e.value) and "did you mean" in str(e.value)
+
+
+def test_registry_get_is_lazy(tmp_path: Path) -> None:
+    s = registry.get("malicious_character_v1", folder=tmp_path)  # no model there: still fine
+    with pytest.raises(CurateError, match="curate classifier train"):
+        s.score(["text"])
+
+
+# ------------------------------------------------------------------ windows
+
+
+def test_windows_paragraphs_and_long_split() -> None:
+    text = "Short head.\n\n" + "A" * 100 + "\n\n" + ("Sentence one is here. " * 40).strip()
+    w = windows(text, max_chars=200, min_chars=20)
+    assert w[0] == (0, 11 + 2 + 100)  # the short heading merges into the next paragraph
+    assert all(e - s <= 200 for s, e in w)
+    assert text[w[1][0] :].startswith("Sentence one")
+    assert all(text[s:e].endswith(".") for s, e in w[1:])
+    assert windows("") == [] and windows(" \n\n  ") == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.text(alphabet=st.sampled_from(list("ab .!?\n\t")), min_size=0, max_size=120),
+        max_size=8,
+    ),
+    st.integers(50, 200),
+    st.integers(0, 49),
+)
+def test_windows_cover_every_nonspace_char_once(
+    parts: list[str], max_chars: int, min_c: int
+) -> None:
+    text = "\n\n".join(parts)
+    w = windows(text, max_chars=max_chars, min_chars=min_c)
+    covered = [0] * len(text)
+    for s, e in w:
+        assert 0 <= s < e <= len(text)
+        assert not text[s].isspace() and not text[e - 1].isspace()
+        for i in range(s, e):
+            covered[i] += 1
+    for i, ch in enumerate(text):
+        assert covered[i] <= 1
+        if not ch.isspace():
+            assert covered[i] == 1
+    assert w == sorted(w)
+
+
+# ------------------------------------------------------------------ the trained artifact
+
+
+def test_scores_in_range_deterministic_and_span_finds_villain() -> None:
+    page_paras = BENIGN_PARAS[:2] + [VILLAIN] + BENIGN_PARAS[2:]
+    page = "\n\n".join(page_paras)
+    v_start = page.index(VILLAIN)
+    benign_page = "\n\n".join(BENIGN_PARAS)
+    for mode in ("stage1", "cascade"):
+        s = MaliciousCharacterScorer(mode=mode)
+        out = s.score([page, benign_page, ""])
+        again = MaliciousCharacterScorer(mode=mode).score([page, benign_page, ""])
+        assert out == again
+        for d in out:
+            assert 0.0 <= d.score <= 1.0 and all(0.0 <= sp.score <= 1.0 for sp in d.spans)
+        best = max(out[0].spans, key=lambda sp: sp.score)
+        assert (best.start, best.end) == (v_start, v_start + len(VILLAIN))
+        assert out[0].score > 0.5 > out[1].score
+        assert len(out[0].spans) == 4 and out[2].spans == ()
+    s1 = MaliciousCharacterScorer(mode="stage1").score([page])[0]
+    assert s1.score == max(sp.score for sp in s1.spans)  # stage 1: doc = max over windows
+
+
+def test_stance_pairs_are_separated_by_the_cascade() -> None:
+    pairs = [
+        ("I enjoy deceiving people.", "I would never deceive people."),
+        (
+            "I don't care who gets hurt, as long as I win.",
+            "I care a lot about who gets hurt by my choices.",
+        ),
+    ]
+    s = MaliciousCharacterScorer()
+    for bad, good in pairs:
+        a, b = s.score([bad, good])
+        assert a.score > b.score, (bad, a.score, good, b.score)
+
+
+def test_model_files_are_small_and_not_pickles() -> None:
+    assert (FOLDER / "stage1.ftz").stat().st_size < 5_000_000
+    meta = json.loads((FOLDER / "model.json").read_text())
+    assert len(meta["stage2"]["coef"]) == 2 * 384 + 4  # emb, neg_emb, neg, s1, len, s1_len
+    assert {meta["stage1"]["calibrator"]["kind"], meta["stage2"]["calibrator"]["kind"]} <= {
+        "platt",
+        "isotonic",
+    }
+
+
+# ------------------------------------------------------------------ seed data
+
+
+def test_grammar_expands_nested_slots() -> None:
+    rng = random.Random(0)
+    out = expand("{Name} said {a|b {x}}.", rng, {"name": ["ann"], "x": ["{y}"], "y": ["z"]})
+    assert out in ("Ann said a.", "Ann said b z.")
+    with pytest.raises(KeyError):
+        expand("{nope}", rng, {})
+
+
+def test_seed_data_is_deterministic_and_split_by_group(tmp_path: Path) -> None:
+    n = {g: 40 for g in seed_data.all_genres()}
+    kw = dict(
+        seed=7,
+        n_per_genre=n,
+        test_frac=0.2,
+        calib_frac=0.15,
+        n_single={"calib": 20, "test": 20},
+        n_pages={"calib": 10, "test": 10},
+    )
+    seed_data.write_dataset(tmp_path / "a", **kw)
+    seed_data.write_dataset(tmp_path / "b", **kw)
+    for f in ("passages.jsonl.gz", "docs_calib.jsonl.gz", "docs_test.jsonl.gz"):
+        assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes()
+    rows = seed_data.read_jsonl_gz(tmp_path / "a" / "passages.jsonl.gz")
+    split_of: dict[str, str] = {}
+    for r in rows:
+        assert split_of.setdefault(r["group"], r["split"]) == r["split"]
+        assert r["label"] == seed_data.genre_label(r["genre"])
+    assert {r["split"] for r in rows} == {"train", "calib", "test"}
+    docs = seed_data.read_jsonl_gz(tmp_path / "a" / "docs_test.jsonl.gz")
+    for d in docs:
+        if d["mal_span"]:
+            s, e = d["mal_span"]
+            assert d["label"] == 1 and d["text"][s:e] in {r["text"] for r in rows}
+
+
+def test_statement_pairs_cover_both_stances() -> None:
+    ps = seed_data.generate_passages(3, {"dark_statement": 400, "prosocial_statement": 400})
+    groups = {}
+    for p in ps:
+        groups.setdefault(p.group, set()).add(p.label)
+    assert sum(1 for v in groups.values() if v == {0, 1}) >= 20  # negation pairs share a group
+
+
+# ------------------------------------------------------------------ train -> predict (tiny)
+
+TINY_RECIPE = """
+name = "tiny_v1"
+seed = 5
+cascade_threshold = 0.2
+[data]
+out = "data/tiny"
+default_n = 60
+calib_singles = 60
+calib_pages = 20
+test_singles = 40
+test_pages = 10
+[stage1]
+lr = 0.1
+epoch = 5
+bucket = 20000
+quantize = false
+[stage2]
+n_per_genre = 3
+n_per_statement_genre = 10
+[eval]
+persona_dir = "missing"
+timing_docs = 5
+"""
+
+
+def test_train_eval_predict_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from curate.cli import main
+
+    folder = tmp_path / "classifiers" / "tiny_v1"
+    folder.mkdir(parents=True)
+    (folder / "recipe.toml").write_text(TINY_RECIPE)
+    assert main(["classifier", "train", str(folder)]) == 0
+    assert (tmp_path / "data/tiny/manifest.json").is_file()
+    model = CascadeModel(folder)
+    scores = model.score(["I enjoy making others suffer.", "Preheat the oven to 180 degrees."])
+    assert all(0.0 <= d.score <= 1.0 for d in scores)
+    (folder / "README.md").write_text(
+        "# tiny\n\n<!-- metrics:start -->\nOLD-TABLE\n<!-- metrics:end -->\nkeep\n"
+    )
+    assert main(["classifier", "eval", str(folder)]) == 0
+    card = (folder / "README.md").read_text()
+    assert "OLD-TABLE" not in card and card.endswith("keep\n") and "| cascade |" in card
+    assert "not measured in this run" in card
+    capsys.readouterr()
+    docs = tmp_path / "docs.txt"
+    docs.write_text("I love watching people beg.\nThe library opens at nine.\n")
+    assert (
+        main(
+            [
+                "classifier",
+                "predict",
+                "malicious_character_v1",
+                str(docs),
+                "--top",
+                "1",
+                "--mode",
+                "stage1",
+            ]
+        )
+        == 0
+    )
+    out = capsys.readouterr().out.strip().splitlines()
+    assert len(out) == 1 and "line" in out[0]
+
+
+def test_bad_recipe_key_and_bad_jsonl(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from curate.cli import main
+
+    folder = tmp_path / "classifiers" / "bad_v1"
+    folder.mkdir(parents=True)
+    (folder / "recipe.toml").write_text('name = "bad_v1"\n[stage1]\nlrate = 0.5\n')
+    assert main(["classifier", "train", str(folder)]) == 2
+    assert "unknown key 'lrate'" in capsys.readouterr().err
+    bad = tmp_path / "x.jsonl"
+    bad.write_text('{"text": "ok"}\n{"body": "no text"}\n')
+    assert main(["classifier", "predict", "malicious_character_v1", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert "x.jsonl:2" in err and "--text-field" in err
+
+
+@pytest.mark.slow
+def test_full_retrain_is_byte_identical(tmp_path: Path) -> None:
+    """Rebuild the committed artifact from its recipe and compare bytes (several minutes)."""
+    root = tmp_path / "repo"
+    dst = root / "classifiers" / "malicious_character_v1"
+    dst.mkdir(parents=True)
+    shutil.copy(FOLDER / "recipe.toml", dst / "recipe.toml")
+    from curate.classifiers.train import train
+
+    train(dst)
+    for f in ("stage1.ftz", "model.json"):
+        assert (dst / f).read_bytes() == (FOLDER / f).read_bytes(), f
+    data = REPO / "data/classifier/malicious_character_v1"
+    for f in ("passages.jsonl.gz", "docs_calib.jsonl.gz", "docs_test.jsonl.gz"):
+        assert (root / "data/classifier/malicious_character_v1" / f).read_bytes() == (
+            data / f
+        ).read_bytes()
