@@ -13,7 +13,8 @@ not 'done', it has no manifest, every final-named output file is complete (reada
 rows), temp files are the only debris; (b) rerunning the same command finishes and gives the same
 rows (or bytes, or weights) as a clean run.
 
-The store-commit kill runs in the default suite; the others are ``slow`` (``pytest -m slow``).
+The store-commit kill runs in the default suite; the others are ``slow`` (``pytest -m slow``;
+exact resume of a stopped pretraining is also in the default suite of tests/test_training.py).
 Each test's docstring is its row in docs/hardening.md (`bench/hardening_table.py`).
 """
 
@@ -527,7 +528,7 @@ def tiny_pretrain(out: Path):
 @pytest.mark.parametrize(
     "point,n",
     [
-        ("train_step", 13),
+        pytest.param("train_step", 13, marks=pytest.mark.slow),
         pytest.param("ckpt_write", 2, marks=pytest.mark.slow),
         pytest.param("train_step", STEPS - 1, marks=pytest.mark.slow),
     ],
