@@ -498,6 +498,61 @@ def test_kill_during_build(tmp_path, audited, point, n, published):
     assert q(ws, "SELECT count(*) FROM runs WHERE kind = 'build' AND status = 'done'") == [(1,)]
 
 
+# ----------------------------------------------------------------------------------- dedup
+
+
+def _clusters(ws: Path) -> list[tuple]:
+    return q(
+        ws,
+        "SELECT doc_id, shard, position, cluster_id, cluster_size, representative, kind "
+        "FROM dup_clusters ORDER BY shard, position",
+    )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("n", [1, 2])
+def test_kill_during_dedup_store_write(tmp_path, n):
+    """kill -9 during `curate dedup`: before its `dup_clusters` load / between the
+    `dup_clusters` and `dup_summary` loads | the dedup runs row is not 'done' and has no
+    manifest; clusters in the store are all-or-nothing (none / the complete set); rerun
+    finishes with the same clusters as a clean dedup"""
+    from curate.cli import main
+
+    src = tmp_path / "in"
+    src.mkdir()
+    base = [
+        " ".join(f"w{(i * 7 + j) % 50}x{i}" for j in range(40)) for i in range(12)
+    ]  # 12 distinct texts; each appears exactly and with one word changed
+    recs = []
+    for i, t in enumerate(base):
+        recs += [
+            {"id": f"a{i}", "text": t},
+            {"id": f"b{i}", "text": t},
+            {"id": f"c{i}", "text": t.replace(f"w{(i * 7) % 50}x{i}", "changed", 1)},
+        ]
+    (src / "s.jsonl").write_bytes(jl(recs))
+    ref = tmp_path / "ref"
+    assert main(audit_args(src, ref)) == 0
+    assert main(["dedup", str(ref)]) == 0
+    clean = _clusters(ref)
+    assert len(clean) >= 24  # every exact pair at least
+    ws = tmp_path / "ws"
+    assert main(audit_args(src, ws)) == 0
+    killed = run_child("audit_load", n, "cli", ["dedup", str(ws)])
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    ((run_id, status, manifest),) = q(
+        ws, "SELECT run_id, status, manifest_path FROM runs WHERE kind = 'dedup'"
+    )
+    assert status == "running" and manifest is None
+    assert not (ws / "dedup" / run_id / "manifest.json").exists()
+    has = q(ws, "SELECT 1 FROM information_schema.tables WHERE table_name = 'dup_clusters'")
+    assert (_clusters(ws) if has else []) == ([] if n == 1 else clean)
+    assert main(["dedup", str(ws)]) == 0
+    assert _clusters(ws) == clean
+    done = q(ws, "SELECT count(*) FROM runs WHERE kind = 'dedup' AND status = 'done'")
+    assert done == [(1,)]
+
+
 # -------------------------------------------------------------------------------- training
 
 TEXTS = [
