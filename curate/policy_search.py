@@ -733,12 +733,13 @@ def describe(sel: dict[str, Any]) -> str:
     )
 
 
-def _fmt(e: dict[str, Any] | None, d: int = 3) -> str:
+def _fmt(e: dict[str, Any] | None, d: int = 3, signed: bool = True) -> str:
     if not e or not _ok(e.get("value")):
         return "–"
+    sg = "+" if signed else ""
     if _ok(e.get("ci_low")) and _ok(e.get("ci_high")):
-        return f"{e['value']:+.{d}f} [{e['ci_low']:+.{d}f}, {e['ci_high']:+.{d}f}]"
-    return f"{e['value']:+.{d}f}"
+        return f"{e['value']:{sg}.{d}f} [{e['ci_low']:{sg}.{d}f}, {e['ci_high']:{sg}.{d}f}]"
+    return f"{e['value']:{sg}.{d}f}"
 
 
 def markdown_table(table: Sequence[dict[str, Any]], sel: dict[str, Any]) -> str:
@@ -1042,6 +1043,23 @@ def em_table(
     return {"ablation": ablation, "cell": cell, "variants": recs, "pairs": pairs}
 
 
+def check_order(pairs: Sequence[dict[str, Any]], expect: Sequence[str]) -> list[dict[str, Any]]:
+    """Compare each consecutive pair's verdict with an expected relation: '>' (the first is
+    higher: interval above 0), '<', or '=' (no detectable difference: interval holds 0)."""
+    if len(expect) != len(pairs):
+        raise CurateError(
+            f"--expect: {len(expect)} relation(s) for {len(pairs)} consecutive pair(s); give one "
+            "of '>', '<', '=' per pair, comma-separated"
+        )
+    want = {">": "higher", "<": "lower", "=": "no detectable difference"}
+    out = []
+    for p, e in zip(pairs, expect, strict=True):
+        if e not in want:
+            raise CurateError(f"--expect: {e!r} is not one of '>', '<', '='")
+        out.append({**p, "expected": e, "holds": p["verdict"] == want[e]})
+    return out
+
+
 def em_table_markdown(t: dict[str, Any]) -> str:
     kind, lr, step = t["cell"]
     lines = [
@@ -1054,11 +1072,18 @@ def em_table_markdown(t: dict[str, Any]) -> str:
     for r in t["variants"]:
         seeds = ", ".join(f"{v:+.2f}" for v in r["em_gap"]["seeds"])
         lines.append(
-            f"| {r['variant']} | {_fmt(r['em_gap'])} | {seeds} | {_fmt(r['bad_rate'], 2)} | "
-            f"{_fmt(r['heldout_loss'], 3)} | {_fmt(r['probe_gap_diff'])} |"
+            f"| {r['variant']} | {_fmt(r['em_gap'])} | {seeds} | {_fmt(r['bad_rate'], 2, False)} | "
+            f"{_fmt(r['heldout_loss'], 3, False)} | {_fmt(r['probe_gap_diff'])} |"
         )
     if t["pairs"]:
-        lines += ["", "| comparison | difference [95% Welch CI] | verdict |", "|---|---|---|"]
+        exp = "expected" in t["pairs"][0]
+        lines += [
+            "",
+            "| comparison | difference [95% Welch CI] | verdict |"
+            + (" expected | holds |" if exp else ""),
+            "|---|---|---|" + ("---|---|" if exp else ""),
+        ]
         for p in t["pairs"]:
-            lines.append(f"| {p['a']} − {p['b']} | {_fmt(p)} | {p['verdict']} |")
+            extra = f" {p['expected']} | {'yes' if p['holds'] else 'no'} |" if exp else ""
+            lines.append(f"| {p['a']} − {p['b']} | {_fmt(p)} | {p['verdict']} |{extra}")
     return "\n".join(lines)

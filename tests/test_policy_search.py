@@ -356,24 +356,42 @@ def test_end_to_end_tiny(tmp_path, capsys):
                 "tinysearch-mf0.2",
                 "--order",
                 "mf0.2-full,mf0.2-oracle-up1-nodedup,mf0.2-shuffled",
+                "--expect",
+                "=,=",
             ]
         )
         == 0
     )
     out = capsys.readouterr().out
     assert "| mf0.2-full − mf0.2-oracle-up1-nodedup |" in out
+    assert "expected | holds" in out
     assert "step 1" in out
     assert main(["em-table", str(ws), "--ablation", "tinysearch-mf0.2", "--order", "nope"]) == 2
 
 
 def test_curate_run_dispatches_policy_search(tmp_path, capsys):
-    p = _spec(tmp_path, TINY.replace('dedup = ["keep_one"]', 'dedup = ["keep_two"]'))
-    p.write_text(p.read_text() + f'\nworkspace = "{tmp_path / "w"}"\n')
-    # workspace must be a top-level key: put it before the first table
-    text = p.read_text().replace(f'\nworkspace = "{tmp_path / "w"}"\n', "")
-    text = text.replace(
-        'name = "tinysearch"', f'name = "tinysearch"\nworkspace = "{tmp_path / "w"}"'
-    )
-    p.write_text(text)
-    assert main(["run", str(p)]) == 2
+    bad = TINY.replace('dedup = ["none", "keep_one"]', 'dedup = ["none", "keep_two"]')
+    assert bad != TINY
+    ws = tmp_path / "w"
+    bad = bad.replace('name = "tinysearch"', f'name = "tinysearch"\nworkspace = "{ws}"')
+    assert main(["run", str(_spec(tmp_path, bad))]) == 2
     assert "keep_two" in capsys.readouterr().err
+    assert not ws.exists()  # refused before any work
+
+
+def test_check_order_compares_verdicts_with_expected_relations():
+    from curate.errors import CurateError
+    from curate.policy_search import check_order
+
+    pairs = [
+        {"a": "full", "b": "random", "verdict": "no detectable difference"},
+        {"a": "random", "b": "oracle", "verdict": "higher"},
+        {"a": "oracle", "b": "shuffled", "verdict": "lower"},
+    ]
+    out = check_order(pairs, ["=", ">", ">"])
+    assert [p["holds"] for p in out] == [True, True, False]
+    assert [p["expected"] for p in out] == ["=", ">", ">"]
+    with pytest.raises(CurateError, match="3 consecutive pair"):
+        check_order(pairs, ["=", ">"])
+    with pytest.raises(CurateError, match="'~'"):
+        check_order(pairs, ["=", ">", "~"])

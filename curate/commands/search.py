@@ -43,7 +43,7 @@ def _cmd_search(args: argparse.Namespace) -> int:
 
 
 def _cmd_em_table(args: argparse.Namespace) -> int:
-    from curate.policy_search import em_table, em_table_markdown
+    from curate.policy_search import check_order, em_table, em_table_markdown
     from curate.workspace import Workspace
 
     order = [x for x in (args.order or "").split(",") if x]
@@ -55,6 +55,8 @@ def _cmd_em_table(args: argparse.Namespace) -> int:
         args.lr,
         args.kind,
     )
+    if args.expect:
+        t["pairs"] = check_order(t["pairs"], [x.strip() for x in args.expect.split(",")])
     print(json.dumps(t, indent=2, default=str) if args.format == "json" else em_table_markdown(t))
     return 0
 
@@ -82,6 +84,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     t.add_argument("workspace", help="workspace folder")
     t.add_argument("--ablation", required=True, help="ablation name")
     t.add_argument("--order", help="comma-separated variants; consecutive pairs are compared")
+    t.add_argument(
+        "--expect",
+        help="expected relation per consecutive pair, e.g. '=,>,>,=' (> higher, < lower, = no "
+        "detectable difference); the table says whether each holds",
+    )
     t.add_argument("--step", type=int, default=0, help="fine-tune step (default: the smallest)")
     t.add_argument("--lr", type=float, default=0.0, help="fine-tune lr (default: the smallest)")
     t.add_argument("--kind", default="", help="fine-tune kind (default: the first)")
