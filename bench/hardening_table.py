@@ -40,7 +40,7 @@ NOTES = """
 | bug | fix | shown by |
 |---|---|---|
 | `curate build --run <id>` built (and published, with a manifest) a corpus from an audit that was killed or failed, whose store rows are incomplete | `resolve_run` refuses a run whose status is not 'done' | `test_kill_between_table_loads` |
-| the store load ran under DuckDB's default memory limit (80% of RAM) and kept a whole table load in RAM until COMMIT, so the audit's peak grew with the number of documents (the MinHash signatures dominate) | `load_parquet` sets a DuckDB `memory_limit` for the load (`CURATE_LOAD_MEMORY_LIMIT`, default 256MB; DuckDB spills to disk) and restores it | `bench/resource_limits.py`: rows `tiny_1M` vs `tiny_1M_load_cap_64MB` show the peak follows the cap; `CURATE_LOAD_MEMORY_LIMIT=100GB` reproduces the old behaviour |
+| the store load ran under DuckDB's default memory limit (80% of RAM) and kept a whole table load in RAM until COMMIT, so the audit's peak grew with the number of documents (the MinHash signatures dominate) | found at the same time by the audit owner and fixed in `curate/audit.py` (the load runs with a 128MB `memory_limit`, one thread); `load_parquet` also honours `CURATE_LOAD_MEMORY_LIMIT` to override it | `bench/resource_limits.py`: rows `tiny_*`, and `tiny_1M` vs `tiny_1M_load_cap_64MB` (the peak follows the cap); `CURATE_LOAD_MEMORY_LIMIT=100GB` reproduces the old behaviour |
 | a checkpoint carrying a pickle payload was refused by `torch.load(weights_only=True)` but surfaced as a raw traceback | `curate.training.pretrain.load_checkpoint`: CurateError naming the file | `test_checkpoint_with_pickled_callable_is_refused` |
 | a classifier's `model.json` could point its fastText file anywhere on disk | the stage-1 file must resolve inside the classifier folder | `test_classifier_model_files_load_only_from_their_folder` |
 | two `curate ablate` of the same name ran at once, training and writing the same checkpoints and rows | `run_ablation` holds a lock on `ablations/<name>/.lock`; the second fails at once | `test_second_ablation_of_the_same_name_fails_at_once` |
@@ -51,9 +51,9 @@ NOTES = """
   shingling dominates). The default `max_line_bytes` (8 MiB) caps the largest document that is
   annotated, and so the peak under default settings (row `one_line_8MB_at_default_limit`);
   a longer line is one `line_too_long` error row, never held whole. Raising the cap raises memory.
-- With the default load cap (256MB) an audit's peak still grows with the corpus until DuckDB's
-  buffer reaches the cap, then stays flat; a lower `CURATE_LOAD_MEMORY_LIMIT` lowers it (row
-  `tiny_1M_load_cap_64MB`, same CPU time in that run).
+- With the audit's load cap (128MB) its peak still grows with the corpus until DuckDB's buffer
+  reaches the cap, then stays flat; `CURATE_LOAD_MEMORY_LIMIT` lowers it (row
+  `tiny_1M_load_cap_64MB`).
 - `curate query` cannot write or touch files, but has no time or memory cap of its own: a huge
   cross join runs until it finishes or is interrupted.
 - A process that holds the store open (even read-only: another `curate query`, a DuckDB shell)

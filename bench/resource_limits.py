@@ -24,10 +24,11 @@ ones. Cases:
   memory of any input under the defaults;
 - ``tiny_10k``, ``tiny_100k``, ``tiny_1M``: shards of tiny documents (``{"id", "text"}``,
   ~40 bytes a line): memory must not grow with the number of documents (the writer flushes row
-  groups; the store load runs under DuckDB's `memory_limit`, `CURATE_LOAD_MEMORY_LIMIT`,
-  default 256MB, so the load's memory grows with the corpus only up to that cap);
-- ``tiny_<largest>_load_cap_64MB``: the largest shard again with the load cap at 64MB: the
-  difference from the row above is the part of the peak that the cap controls.
+  groups; the audit loads the store under a bounded DuckDB ``memory_limit``, so the load's
+  memory grows with the corpus only up to that cap);
+- ``tiny_<largest>_load_cap_64MB``: the largest shard again with the load cap lowered to 64MB
+  (``CURATE_LOAD_MEMORY_LIMIT``): the difference from the row above is the part of the peak that
+  the cap controls.
 
 A second table attributes the big document's memory to the annotation steps: each step alone
 (``str.split`` for n_words, ``curate.text.normalize`` + xxh64 for exact_hash, the lexicon,

@@ -117,10 +117,13 @@ def load_parquet(
     t = ident(table)
     where = " AND ".join(f"{ident(k)} = ?" for k in key)
     params = list(key.values())
-    # bounded memory: without a limit DuckDB keeps a whole load (1M MinHash rows ~ 0.6 GB) in
-    # RAM until COMMIT; with one it spills (bench/resource_limits.py). Restored afterwards.
+    # $CURATE_LOAD_MEMORY_LIMIT (e.g. 64MB) overrides the caller's DuckDB memory_limit for the
+    # load (DuckDB spills beyond it; bench/resource_limits.py), restored afterwards
+    limit = os.environ.get("CURATE_LOAD_MEMORY_LIMIT")
+    if not limit:
+        return _load(con, t, table, files, where, params)
     old_limit = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
-    con.execute("SET memory_limit = ?", [os.environ.get("CURATE_LOAD_MEMORY_LIMIT", "256MB")])
+    con.execute("SET memory_limit = ?", [limit])
     try:
         return _load(con, t, table, files, where, params)
     finally:
