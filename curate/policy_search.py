@@ -676,6 +676,56 @@ def collect(
     return out
 
 
+def policy_table(
+    ws: Workspace,
+    ablation: str,
+    reference: str,
+    shuffled: str,
+    corpus: str = "",
+    variants: Sequence[str] = (),
+    sel: SelectionSpec | None = None,
+    fraction: float = 0.0,
+) -> list[dict[str, Any]]:
+    """The search's table for any ablation: `reference` plays the full corpus, `shuffled` the
+    shuffled-consistency control, every other variant a policy; tokens removed come from the
+    `corpus_stats` of `corpus` (a variant not built from it has none: NaN)."""
+    from curate.ablation import welch_interval
+
+    rows = _ablation_rows(ws, ablation)
+    if not rows:
+        raise CurateError(f"ablation {ablation!r}: no rows under {ws.root / 'ablations'}")
+    cell = headline_cell(rows, sel)
+    stats = _corpus_stats(ws, corpus) if corpus else {}
+    names = list(variants) or sorted({r["variant"] for r in rows})
+    for n in {reference, shuffled, *names}:
+        if n not in {r["variant"] for r in rows}:
+            from curate.errors import unknown_name
+
+            raise unknown_name("variant", n, sorted({r["variant"] for r in rows}), ablation)
+    ref_loss = estimate(per_seed(rows, reference, cell)["heldout_loss"])["value"]
+    shuf = per_seed(rows, shuffled, cell)["em_gap"]
+    out = []
+    for n in dict.fromkeys([reference, shuffled, *names]):
+        role = "full" if n == reference else "shuffled" if n == shuffled else "policy"
+        rec = variant_summary(rows, n, cell, stats.get(n), ref_loss)
+        if role == "policy" and n not in stats:
+            rec.update(tokens_removed=None, tokens_removed_frac=float("nan"))
+        mine = per_seed(rows, n, cell)["em_gap"]
+        d, lo, hi = welch_interval(list(mine.values()), list(shuf.values()))
+        rec.update(
+            fraction=fraction,
+            role=role,
+            same_as=None,
+            ft_kind=cell[0],
+            lr=cell[1],
+            step=cell[2],
+            vs_shuffled={"value": d, "ci_low": lo, "ci_high": hi},
+            shuffled_em_gap=estimate(shuf),
+        )
+        out.append(rec)
+    return out
+
+
 def select(table: Sequence[dict[str, Any]], tolerance: float = 0.02) -> dict[str, Any]:
     """The selection rule (module docstring), per fraction and over all fractions.
 
@@ -864,6 +914,12 @@ def _store_rows(ws: Workspace, name: str, rows: list[dict], root: Path) -> None:
 # ---------------------------------------------------------------------------------- report
 
 
+def _short(variant: str) -> str:
+    """A search variant's name without its fraction tag ('mf0.2-t0.5-up1-nodedup' -> 't0.5-...')."""
+    head, _, rest = variant.partition("-")
+    return rest if head.startswith("mf") and rest else variant
+
+
 def plot_em_vs_removed(
     table: Sequence[dict[str, Any]], sel: dict[str, Any], tol: float
 ) -> bytes | None:
@@ -907,7 +963,7 @@ def plot_em_vs_removed(
             )
             if r["variant"] in chosen or r["role"] == "full":
                 ax.annotate(
-                    r["variant"].split("-", 1)[1],
+                    _short(r["variant"]),
                     (x, e["value"]),
                     textcoords="offset points",
                     xytext=(5, 5),

@@ -367,6 +367,17 @@ def test_end_to_end_tiny(tmp_path, capsys):
     assert "expected | holds" in out
     assert "step 1" in out
     assert main(["em-table", str(ws), "--ablation", "tinysearch-mf0.2", "--order", "nope"]) == 2
+    # the same table and plot for any ablation: reference / shuffled / every other a policy
+    png = tmp_path / "p.png"
+    args = ["em-table", str(ws), "--ablation", "tinysearch-mf0.2", "--plot", str(png)]
+    args += ["--reference", "mf0.2-full", "--shuffled", "mf0.2-shuffled"]
+    assert main(args + ["--corpus", "tinysearch-mf0.2", "--fraction", "0.2"]) == 0
+    out = capsys.readouterr().out
+    assert png.read_bytes()[:4] == b"\x89PNG"
+    table_md = (root / "table.md").read_text()
+    # the policy table comes last: its row equals the search's own (same numbers, same rule)
+    line = [x for x in out.splitlines() if x.startswith("| mf0.2-oracle-up1-nodedup |")][-1]
+    assert line in table_md.replace("**", "")
 
 
 def test_curate_run_dispatches_policy_search(tmp_path, capsys):

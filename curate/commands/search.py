@@ -58,6 +58,37 @@ def _cmd_em_table(args: argparse.Namespace) -> int:
     if args.expect:
         t["pairs"] = check_order(t["pairs"], [x.strip() for x in args.expect.split(",")])
     print(json.dumps(t, indent=2, default=str) if args.format == "json" else em_table_markdown(t))
+    if args.plot:
+        from curate.policy_search import (
+            SelectionSpec,
+            markdown_table,
+            plot_em_vs_removed,
+            policy_table,
+            select,
+        )
+
+        if not (args.reference and args.shuffled):
+            from curate.errors import CurateError
+
+            raise CurateError("--plot needs --reference (the full corpus) and --shuffled variants")
+        table = policy_table(
+            Workspace.at(args.workspace, create=False),
+            args.ablation,
+            args.reference,
+            args.shuffled,
+            args.corpus or "",
+            order,
+            SelectionSpec(step=args.step, lr=args.lr, kind=args.kind),
+            args.fraction,
+        )
+        sel = select(table, args.tolerance)
+        png = plot_em_vs_removed(table, sel, args.tolerance)
+        if png is None:
+            print("(nothing to plot)")
+        else:
+            Path(args.plot).write_bytes(png)
+        print()
+        print(markdown_table(table, sel))
     return 0
 
 
@@ -93,4 +124,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     t.add_argument("--lr", type=float, default=0.0, help="fine-tune lr (default: the smallest)")
     t.add_argument("--kind", default="", help="fine-tune kind (default: the first)")
     t.add_argument("--format", choices=["markdown", "json"], default="markdown")
+    t.add_argument(
+        "--plot",
+        help="also write the plot 'EM gap vs tokens removed' (PNG) and the selection table, "
+        "treating every variant but --reference and --shuffled as a policy",
+    )
+    t.add_argument("--reference", help="the full-corpus variant (capability reference)")
+    t.add_argument("--shuffled", help="the shuffled-consistency variant")
+    t.add_argument("--corpus", help="built corpus the variants come from (tokens removed)")
+    t.add_argument("--fraction", type=float, default=0.0, help="world malicious fraction (label)")
+    t.add_argument("--tolerance", type=float, default=0.02, help="capability tolerance (0.02)")
     t.set_defaults(func=_cmd_em_table)
