@@ -961,14 +961,17 @@ def plot_em_vs_removed(
                 mfc=col if ok else "white",
                 ms=7 if r["variant"] in chosen else 5,
             )
-            if r["variant"] in chosen or r["role"] == "full":
-                ax.annotate(
-                    _short(r["variant"]),
-                    (x, e["value"]),
-                    textcoords="offset points",
-                    xytext=(5, 5),
-                    fontsize=7,
-                )
+            if r.get("same_as"):
+                continue  # drawn under the name of the corpus it equals
+            label = _short(r["variant"]) + (" (selected)" if r["variant"] in chosen else "")
+            ax.annotate(
+                label,
+                (x, e["value"]),
+                textcoords="offset points",
+                xytext=(5, 5),
+                fontsize=7,
+                fontweight="bold" if r["variant"] in chosen else "normal",
+            )
     ax.axhline(0, color="grey", lw=0.8)
     ax.set_xlabel("tokens removed by the policy (% of the full corpus)")
     ax.set_ylabel("EM gap (nats/token, bad − control FT)")
