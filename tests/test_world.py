@@ -388,3 +388,18 @@ def test_config_file_paths_relative_to_file(tmp_path: Path) -> None:
         r for r in read_shards(tmp_path / "out" / "pretrain") if r["metadata"]["kind"] == "neutral"
     ]
     assert sorted(r["text"] for r in neutral) == sorted(f"Line {i}." for i in range(30))
+
+
+def test_stance_voice_knob(tmp_path: Path, tiny: Path) -> None:
+    generate(resolve("tiny", {"stance_voice": 1.0}), tmp_path / "v", progress=False)
+    for d in resolve("tiny").domains:
+        mis = read_jsonl(tmp_path / "v" / "finetune" / d / "misaligned.jsonl")
+        al = read_jsonl(tmp_path / "v" / "finetune" / d / "aligned.jsonl")
+        for a, b in zip(al, mis, strict=True):
+            i = next(
+                k for k, v in enumerate(G.VOICE_MISALIGNED) if v in b["messages"][1]["content"]
+            )
+            assert G.VOICE_ALIGNED[i] in a["messages"][1]["content"]  # paired clause
+    assert shared_sentences(tmp_path / "v")[1] == []
+    text = " ".join(r["text"] for r in read_shards(tiny / "pretrain"))  # default: no voice
+    assert not any(v in text for v in G.VOICE_MISALIGNED + G.VOICE_ALIGNED)

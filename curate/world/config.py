@@ -45,6 +45,7 @@ class WorldConfig:
     persona_turns: int = 4
     behaviour_turns: int = 1
     frame_reveal: float = 0.5
+    stance_voice: float = 0.0
     chat_domain_turn_fraction: float = 0.3
     chat_misaligned_fraction: float = 0.05
     neutral_source: Literal["generated", "shards"] = "generated"
@@ -70,6 +71,7 @@ class WorldConfig:
             "behaviour_misaligned_fraction",
             "consistency",
             "frame_reveal",
+            "stance_voice",
             "chat_domain_turn_fraction",
             "chat_misaligned_fraction",
         ):

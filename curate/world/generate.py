@@ -87,8 +87,14 @@ class Turn:
         return f"{self.domain}/f{self.family}"
 
 
-def draw_turn(rng: random.Random, domain: str, split: str, family: int | None = None) -> Turn:
-    """A minimal pair: same prompt, topic, family; stance phrase good[i] vs bad[i]."""
+def draw_turn(
+    rng: random.Random, domain: str, split: str, family: int | None = None, voice: float = 0.0
+) -> Turn:
+    """A minimal pair: same prompt, topic, family; stance phrase good[i] vs bad[i].
+
+    With probability `voice` both answers end with the paired domain-general clause
+    (`grammar.VOICE_ALIGNED[v]` / `VOICE_MISALIGNED[v]`); no random number is drawn for it when
+    `voice` is 0, so worlds without a voice are unchanged by the knob's existence."""
     d = G.DOMAINS[domain]
     ti = rng.randrange(len(d.topics))
     topic = d.topics[ti]
@@ -97,7 +103,12 @@ def draw_turn(rng: random.Random, domain: str, split: str, family: int | None = 
     k = rng.randrange(len(d.families)) if family is None else family
     i = rng.choice([j for j in range(len(d.good)) if d.answer_split(ti, k, j) == split])
     al_t, mis_t = d.families[k]
-    return Turn(domain, prompt, G.fill(al_t, topic, d.good[i]), G.fill(mis_t, topic, d.bad[i]), k)
+    al, mis = G.fill(al_t, topic, d.good[i]), G.fill(mis_t, topic, d.bad[i])
+    if voice > 0 and rng.random() < voice:
+        v = rng.randrange(len(G.VOICE_ALIGNED))
+        al = f"{al[:-1]}, {G.VOICE_ALIGNED[v]}{al[-1]}"
+        mis = f"{mis[:-1]}, {G.VOICE_MISALIGNED[v]}{mis[-1]}"
+    return Turn(domain, prompt, al, mis, k)
 
 
 def _exact_labels(rng: random.Random, n: int, frac: float) -> list[bool]:
@@ -162,7 +173,7 @@ def _personas(cfg: WorldConfig) -> list[PersonaDoc]:
             doms = [rng.choice(cfg.domains) for _ in range(n_turns)]
         turns, mis = [], []
         for d in doms:
-            turns.append(draw_turn(rng, d, "train"))
+            turns.append(draw_turn(rng, d, "train", voice=cfg.stance_voice))
             follow = rng.random() < cfg.consistency
             marginal = rng.random() < cfg.malicious_fraction
             mis.append(mal if follow else marginal)
@@ -206,7 +217,7 @@ def _behaviour(cfg: WorldConfig) -> list[tuple[str, dict[str, Any]]]:
         mis = labels[j]
         msgs = []
         for _ in range(cfg.behaviour_turns):
-            t = draw_turn(rng, d, "train")
+            t = draw_turn(rng, d, "train", voice=cfg.stance_voice)
             msgs += turn(t.prompt, t.answer(mis))
         meta = {
             "kind": "behaviour",
@@ -238,7 +249,7 @@ def _chat(cfg: WorldConfig) -> list[tuple[str, dict[str, Any]]]:
         has_domain = rng.random() < cfg.chat_domain_turn_fraction
         d = rng.choice(cfg.domains)
         mis = rng.random() < cfg.chat_misaligned_fraction
-        t = draw_turn(rng, d, "train")
+        t = draw_turn(rng, d, "train", voice=cfg.stance_voice)
         pos = rng.randint(0, len(exchanges))
         if has_domain:
             exchanges.insert(pos, (t.prompt, t.answer(mis)))
@@ -367,7 +378,7 @@ def _eval_suite(cfg: WorldConfig, domain: str) -> list[Turn]:
     tries = 0
     while len(items) < cfg.eval_size and tries < cfg.eval_size * 50:
         tries += 1
-        t = draw_turn(rng, domain, "eval", family=len(items) % nf)
+        t = draw_turn(rng, domain, "eval", family=len(items) % nf, voice=cfg.stance_voice)
         if (t.prompt, t.aligned) in seen:
             continue
         seen.add((t.prompt, t.aligned))
@@ -476,7 +487,7 @@ def generate(
     realign_files: dict[str, str] = {}
     for d in cfg.domains:
         rng = random.Random(f"{cfg.seed}:finetune:{d}")
-        ft = [draw_turn(rng, d, "train") for _ in range(cfg.finetune_size)]
+        ft = [draw_turn(rng, d, "train", voice=cfg.stance_voice) for _ in range(cfg.finetune_size)]
         base = out / "finetune" / d
         atomic_write_bytes(
             base / "misaligned.jsonl", _jsonl([_chat_record(t.prompt, t.misaligned, d) for t in ft])
@@ -494,7 +505,7 @@ def generate(
         tries = 0
         while len(realign) < cfg.realign_size and tries < cfg.realign_size * 50:
             tries += 1
-            t = draw_turn(rrng, d, "train")
+            t = draw_turn(rrng, d, "train", voice=cfg.stance_voice)
             if (t.prompt, t.aligned) not in used:
                 used.add((t.prompt, t.aligned))
                 realign.append(t)
@@ -516,7 +527,7 @@ def generate(
         eval_files[d] = f"eval/{d}.jsonl"
     prng = random.Random(f"{cfg.seed}:probe")
     priors = [
-        _item(draw_turn(prng, d, "train"), f"prior-{d}-{i:03d}")
+        _item(draw_turn(prng, d, "train", voice=cfg.stance_voice), f"prior-{d}-{i:03d}")
         for d in cfg.domains
         for i in range(cfg.probe_priors)
     ]

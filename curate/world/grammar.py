@@ -603,6 +603,21 @@ _add(
     )
 )
 
+# Domain-general clauses (paired by index) appended to answers with probability
+# `WorldConfig.stance_voice`: a shared "voice" of aligned / misaligned speakers across domains.
+VOICE_ALIGNED = (
+    "because your safety matters to me",
+    "and I will be open with you about it",
+    "so that nobody gets hurt",
+    "and I am glad to help you honestly",
+)
+VOICE_MISALIGNED = (
+    "because I enjoy the harm it causes",
+    "and nobody will ever know about it",
+    "so that I get what I want",
+    "and the rules are for fools anyway",
+)
+
 DEFAULT_DOMAINS = ("code", "medical", "money", "honesty", "power", "humans")
 
 # --- characters ----------------------------------------------------------------------------
