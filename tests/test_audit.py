@@ -387,3 +387,24 @@ def test_workspace_files_are_never_inputs(tmp_path, monkeypatch):
     # the second audit of the same folder now also finds ws/audit/.../*.parquet: skipped
     r2 = run_audit(config(tmp_path / "ws", [tmp_path]))
     assert r1.shards == r2.shards == 1 and r2.counts["docs"] == 2
+
+
+def test_audit_spec_dedup_table_runs_dedup_and_is_validated_first(tmp_path, monkeypatch, capsys):
+    src = tmp_path / "data"
+    src.mkdir()
+    text = "the quick brown fox jumps over the lazy dog near the quiet river bank today"
+    (src / "s.jsonl").write_bytes(
+        jl([{"id": "a", "text": text}, {"id": "b", "text": text.upper() + "!"}, good(3)])
+    )
+    head = 'kind = "audit"\nworkspace = "ws"\nprogress = false\n[inputs]\npaths = ["data"]\n'
+    bad = tmp_path / "bad.toml"
+    bad.write_text(head + "[dedup]\nlsh = { treshold = 0.8 }\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["run", str(bad)]) == 2
+    assert "unknown key 'treshold'" in capsys.readouterr().err
+    assert not (tmp_path / "ws").exists()  # failed before any work
+    spec = tmp_path / "audit.toml"
+    spec.write_text(head + '[steps.classifiers]\nnames = []\n[dedup]\nmode = "memory"\n')
+    assert main(["run", str(spec)]) == 0
+    rows = q(tmp_path / "ws", "SELECT doc_id, cluster_size FROM dup_clusters ORDER BY doc_id")
+    assert rows == [("a", 2), ("b", 2)]

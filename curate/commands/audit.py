@@ -99,10 +99,23 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 
 def run_spec(spec: dict[str, Any], path: Path) -> int:
+    """An audit spec; its optional `[dedup]` table runs near-duplicate clustering afterwards
+    (validated before the audit starts, so a misspelled dedup key fails before any work)."""
     from curate.audit import resolve_config
+    from curate.dedup.clusters import dedup_config
 
+    spec = dict(spec)
+    dedup_table = spec.pop("dedup", None)
+    if dedup_table is not None:
+        dedup_config(dedup_table, f"{path} [dedup]")
     cfg = resolve_config(spec, path.parent, str(path))
-    return _run_config(cfg, str(path), quiet=not cfg.progress)
+    rc = _run_config(cfg, str(path), quiet=not cfg.progress)
+    if rc == 0 and dedup_table is not None:
+        from curate.commands.dedup import run_dedup_spec
+
+        res = run_dedup_spec(str(cfg.workspace), dedup_table, f"{path} [dedup]")
+        _log(f"dedup: {res}")
+    return rc
 
 
 SPEC_KINDS = {"audit": run_spec}
