@@ -292,3 +292,24 @@ def test_full_retrain_is_byte_identical(tmp_path: Path) -> None:
         assert (root / "data/classifier/malicious_character_v1" / f).read_bytes() == (
             data / f
         ).read_bytes()
+
+
+def test_world_documents_become_labelled_passages() -> None:
+    pytest.importorskip("curate.world.generate")
+    import dataclasses
+
+    from curate.classifiers.recipe import WorldConfig, load_recipe
+    from curate.classifiers.train import world_passages
+
+    recipe, _ = load_recipe(FOLDER)
+    assert world_passages(recipe) == []  # the committed recipe does not include the world
+    on = dataclasses.replace(
+        recipe,
+        data=dataclasses.replace(
+            recipe.data, world=WorldConfig(include=True, preset="tiny", n_docs=300)
+        ),
+    )
+    ps = world_passages(on)
+    assert len(ps) == 300 and {p.label for p in ps} == {0, 1}
+    assert all(p.genre.startswith("world_") and p.group.startswith(p.genre + "/") for p in ps)
+    assert {p.genre for p in ps if p.label == 1} == {"world_persona"}

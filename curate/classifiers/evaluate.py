@@ -65,6 +65,32 @@ def load_persona_statements(folder: Path) -> list[dict[str, Any]]:
     return rows
 
 
+def load_real_text(folder: Path, max_docs: int) -> list[str]:
+    """Texts of the JSON-lines files (.jsonl/.json, optionally .gz) in `folder`, sorted by path."""
+    import gzip
+
+    out: list[str] = []
+    for path in sorted(folder.iterdir()):
+        if not any(path.name.endswith(x) for x in (".jsonl", ".json", ".jsonl.gz", ".json.gz")):
+            continue
+        opener = gzip.open if path.suffix == ".gz" else open
+        with opener(path, "rt", encoding="utf-8") as f:
+            for line in f:
+                try:
+                    rec = json.loads(line)
+                except json.JSONDecodeError:
+                    continue
+                if (
+                    isinstance(rec, dict)
+                    and isinstance(rec.get("text"), str)
+                    and rec["text"].strip()
+                ):
+                    out.append(rec["text"])
+                    if len(out) >= max_docs:
+                        return out
+    return out
+
+
 def metric_row(y: np.ndarray, p: np.ndarray) -> dict[str, float]:
     prec, rec, f1 = precision_recall_f1(y, p, 0.5)
     return {
@@ -214,6 +240,17 @@ def evaluate(folder: str | Path, write_card: bool = True) -> dict[str, Any]:
             "auroc_by_trait": traits,
             "sweep": psweep,
         }
+    real_dir = (root / recipe.eval.real_text_dir).resolve()
+    if real_dir.is_dir():
+        rtexts = load_real_text(real_dir, recipe.eval.real_text_max_docs)
+        if rtexts:
+            rp = {m: np.array([d.score for d in model.score(rtexts, m)]) for m in MODES}  # type: ignore[arg-type]
+            result["sets"]["real_text"] = {
+                "data": f"{recipe.eval.real_text_dir} (unlabeled Common Crawl pages)",
+                "n": len(rtexts),
+                "flag_rate": {m: float(np.mean(p >= 0.5)) for m, p in rp.items()},
+                "mean_score": {m: float(np.mean(p)) for m, p in rp.items()},
+            }
     result["machine"] = f"{platform.machine()}, torch threads=1"
     atomic_write_text(folder / "metrics.json", json.dumps(result, indent=2, sort_keys=True) + "\n")
     md = render(result)

@@ -110,6 +110,8 @@ class Stage2Config:
 @dataclass(frozen=True)
 class EvalConfig:
     persona_dir: str = "../shared/data/persona_statements"
+    real_text_dir: str = "../shared/data/real_text/dolma_fixtures"  # unlabeled web text
+    real_text_max_docs: int = 500
     timing_docs: int = 300  # documents timed for cost per document
 
 
@@ -118,7 +120,7 @@ class Recipe:
     name: str
     seed: int = 1234
     calibration: Literal["platt", "isotonic"] = "platt"
-    cascade_threshold: float = 0.1
+    cascade_threshold: float = 0.5
     labels: LabelsConfig = field(default_factory=LabelsConfig)
     data: DataConfig = field(default_factory=DataConfig)
     window: WindowConfig = field(default_factory=WindowConfig)

@@ -65,33 +65,40 @@ def embed_cache_dir() -> Path | None:
 
 
 def world_passages(recipe: Recipe) -> list[seed_data.Passage]:
-    """Persona-world documents as passages (label = metadata.malicious_character)."""
-    if not recipe.data.world.include:
-        return []
-    try:
-        from curate.world import generate_documents  # type: ignore[attr-defined]
-    except ImportError as e:
-        from curate.errors import ConfigError
+    """Persona-world pretraining documents as passages (label = metadata.malicious_character).
 
-        raise ConfigError(
-            f"data.world.include = true but the persona-world generator is unavailable ({e}); "
-            "set it to false"
-        ) from None
-    docs = generate_documents(
-        preset=recipe.data.world.preset, n=recipe.data.world.n_docs, seed=recipe.seed
+    The world (`curate.world`) is generated into a temporary directory from the recipe's preset,
+    seed and size; its group is the persona's name (or the document kind and a bucket for
+    documents without a persona), so whole personas fall into one split."""
+    w = recipe.data.world
+    if not w.include:
+        return []
+    import tempfile
+
+    from curate.world.generate import generate
+    from curate.world.presets import resolve
+
+    cfg = resolve(
+        w.preset,
+        {"seed": recipe.seed, "n_docs": w.n_docs, "shuffled_variant": False},
+        where="recipe [data.world]",
     )
-    out = []
-    for i, d in enumerate(docs):
-        meta = d.get("metadata", {})
-        kind = meta.get("kind", "doc")
-        out.append(
-            seed_data.Passage(
-                d["text"],
-                int(bool(meta.get("malicious_character"))),
-                f"world_{kind}",
-                f"world_{kind}/d{i % 20}",
-            )
-        )
+    out: list[seed_data.Passage] = []
+    with tempfile.TemporaryDirectory(prefix="curate-world-") as tmp:
+        generate(cfg, Path(tmp) / "world", progress=False)
+        for shard in sorted((Path(tmp) / "world" / "pretrain").glob("*.jsonl*")):
+            for i, rec in enumerate(seed_data.read_jsonl_gz(shard)):
+                meta = rec.get("metadata") or {}
+                kind = str(meta.get("kind", "doc"))
+                group = meta.get("persona") or f"b{i % 10}"
+                out.append(
+                    seed_data.Passage(
+                        rec["text"],
+                        int(bool(meta.get("malicious_character"))),
+                        f"world_{kind}",
+                        f"world_{kind}/{group}",
+                    )
+                )
     return out
 
 
