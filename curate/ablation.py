@@ -1119,6 +1119,8 @@ def _spec_key(spec: AblationSpec) -> str:
     # extends an ablation; adding a variant changes the shared tokenizer and is refused)
     for k in ("workspace", "workers", "progress", "stats", "seeds"):
         d.pop(k, None)
+    if not d.get("pretrained_from"):  # keys of ablations made before the option stay valid
+        d.pop("pretrained_from", None)
     return config_hash(d)
 
 
