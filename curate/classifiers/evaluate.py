@@ -319,6 +319,18 @@ def render(result: dict[str, Any]) -> str:
             "",
             "**Persona statements** — not measured in this run (`eval.persona_dir` absent).",
         ]
+    r = result["sets"].get("real_text")
+    if r:
+        out += [
+            "",
+            f"**Real web text, unlabeled** — {r['data']}, {r['n']} documents. Most are ordinary "
+            "pages, so the share scored >= 0.5 is an upper bound on the false-positive rate there:",
+            "",
+            "| scorer | scored >= 0.5 | mean score |",
+            "|---|---|---|",
+        ]
+        for m in MODES:
+            out.append(f"| {m} | {r['flag_rate'][m]:.1%} | {r['mean_score'][m]:.3f} |")
     out += [
         "",
         "Cascade at other thresholds (fraction of documents sent to stage 2 / cascade AUROC / "

@@ -1,7 +1,8 @@
 """`curate classifier train FOLDER`: seed data -> fastText -> calibration -> stage 2 -> artifact.
 
-Steps, all deterministic given the recipe (fastText runs with one thread and the recipe's seed;
-torch with one thread; the data is written sorted and gzipped with mtime 0):
+Steps (fastText runs with one thread and the recipe's seed; torch with one thread; the data is
+written sorted and gzipped with mtime 0, so the data and stage 1 are byte-identical on rebuild;
+the stage-2 logistic regression is not yet -- a known issue recorded in the model card):
 
 1. Write the seed data (`curate.classifiers.seed_data`) under the recipe's `data.out`, with a
    manifest (recipe hash, generator version, counts, file hashes).

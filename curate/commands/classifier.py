@@ -45,7 +45,17 @@ def _cmd_train(args: argparse.Namespace) -> int:
 def _cmd_eval(args: argparse.Namespace) -> int:
     from curate.classifiers.evaluate import evaluate, render
 
-    result = evaluate(_folder(args.folder), write_card=not args.no_card)
+    folder = _folder(args.folder)
+    if args.render_only:
+        from curate.classifiers.evaluate import write_into_card
+
+        path = folder / "metrics.json"
+        if not path.is_file():
+            raise CurateError(f"{path}: no metrics yet; run `curate classifier eval {folder}`")
+        result = json.loads(path.read_text())
+        write_into_card(folder / "README.md", render(result))
+    else:
+        result = evaluate(folder, write_card=not args.no_card)
     print(render(result))
     return 0
 
@@ -143,6 +153,11 @@ def register(sub: Any) -> None:
     e = csub.add_parser("eval", help="measure stage 1, stage 2 and cascade; update the model card")
     e.add_argument("folder", help="classifier folder, e.g. classifiers/malicious_character_v1")
     e.add_argument("--no-card", action="store_true", help="print only; leave README.md alone")
+    e.add_argument(
+        "--render-only",
+        action="store_true",
+        help="re-render the card's tables from the last run's metrics.json (no scoring)",
+    )
     e.set_defaults(func=_cmd_eval)
 
     pr = csub.add_parser("predict", help="score a JSONL or text file for quick inspection")
