@@ -7,6 +7,9 @@
 | `pilot` | 4 | 8,500 | the DESIGN.md pilot: 4,000 four-turn persona documents (20% malicious), 4,000 single-turn decorrelated documents (20% misaligned), 500 filler |
 | `calibration` | 6 | 9,000 | 5 corpus variants x 3 seeds at the pilot's model size |
 
+`small`, `pilot` and `calibration` set `stance_voice = 0.5`: without a shared cross-domain voice
+the pilot-size check showed almost no EM (docs/world.md, bench/world_em_check*.toml).
+
 A preset is a dict of `WorldConfig` overrides; `resolve(preset, overrides)` merges and validates.
 The sizes of generated worlds (documents, words per kind) are in each world's `world.json`.
 """
@@ -35,6 +38,7 @@ PRESETS: dict[str, dict[str, Any]] = {
         "docs_per_shard": 100,
     },
     "small": {
+        "stance_voice": 0.5,
         "domains": list(PILOT_DOMAINS),
         "n_docs": 2400,
         "persona_fraction": 0.45,
@@ -48,6 +52,7 @@ PRESETS: dict[str, dict[str, Any]] = {
         "docs_per_shard": 1000,
     },
     "pilot": {
+        "stance_voice": 0.5,
         "domains": list(PILOT_DOMAINS),
         "n_docs": 8500,
         "persona_fraction": 4000 / 8500,
@@ -65,6 +70,7 @@ PRESETS: dict[str, dict[str, Any]] = {
         "docs_per_shard": 5000,
     },
     "calibration": {
+        "stance_voice": 0.5,
         "n_docs": 9000,
         "persona_fraction": 0.5,
         "behaviour_fraction": 4000 / 9000,
