@@ -777,9 +777,11 @@ def describe(sel: dict[str, Any]) -> str:
     if not b:
         return "no policy passed the capability criterion (or none was measured)"
     e, s = b["em_gap"], b["shuffled_em_gap"] or {}
+    n = e.get("n")
+    few = f"; only {n} seed(s): no interval, not a finding" if n is not None and n < 2 else ""
     return (
         f"selected {b['policy']}: EM gap {_fmt(e)} vs shuffled {_fmt(s)} -> {b['status']} "
-        f"(held-out loss x{b['heldout_ratio']:.4f} of full)"
+        f"(held-out loss x{b['heldout_ratio']:.4f} of full{few})"
     )
 
 
