@@ -134,6 +134,10 @@ class AuditConfig:
     progress: bool = True  # not part of the run key
 
 
+# Workspace folders holding the store's own outputs; files under them are never audit inputs.
+WORKSPACE_OUTPUT_DIRS = ("audit", "runs", "dedup")
+
+
 def _abs(p: str, base: Path) -> str:
     if "://" in p:
         return p
@@ -290,14 +294,22 @@ def run_audit(cfg: AuditConfig, where: str = "audit", log=None) -> AuditResult:
     check_names(cfg, where)
     shards = resolve_inputs(cfg.inputs.paths, cfg.inputs.format)
     ws_root = Path(cfg.workspace).resolve()
-    inside = [s for s in shards if "://" not in s and Path(s).is_relative_to(ws_root)]
-    if inside:  # the workspace's own Parquet files are outputs, never inputs
-        say(f"skipping {len(inside)} file(s) inside the workspace {ws_root}")
+    # The store's own files (audit Parquet, run logs, dedup work) are outputs, never inputs; other
+    # files in the workspace (e.g. a world an ablation generated into it) are ordinary inputs.
+    internal = [ws_root / d for d in WORKSPACE_OUTPUT_DIRS]
+    inside = [
+        s
+        for s in shards
+        if "://" not in s and any(Path(s).resolve().is_relative_to(d) for d in internal)
+    ]
+    if inside:
+        say(f"skipping {len(inside)} file(s) the workspace {ws_root} wrote itself")
         shards = [s for s in shards if s not in set(inside)]
         if not shards:
             raise CurateError(
-                f"{', '.join(cfg.inputs.paths)}: every matching file is inside the workspace "
-                f"{ws_root}; point the audit at the input shards"
+                f"{', '.join(cfg.inputs.paths)}: every matching file is one the workspace "
+                f"{ws_root} wrote itself ({', '.join(WORKSPACE_OUTPUT_DIRS)}); point the audit "
+                "at the input shards"
             )
     inputs = fingerprints(shards)
     key = run_key(cfg, inputs)

@@ -408,3 +408,17 @@ def test_audit_spec_dedup_table_runs_dedup_and_is_validated_first(tmp_path, monk
     assert main(["run", str(spec)]) == 0
     rows = q(tmp_path / "ws", "SELECT doc_id, cluster_size FROM dup_clusters ORDER BY doc_id")
     assert rows == [("a", 2), ("b", 2)]
+
+
+def test_workspace_outputs_are_never_inputs_but_other_workspace_files_are(tmp_path, capsys):
+    ws = tmp_path / "ws"
+    (ws / "world").mkdir(parents=True)
+    (ws / "world" / "s.jsonl").write_bytes(jl([good(1), good(2)]))
+    args = ["-w", str(ws), "--classifier", "none", "-q"]
+    assert main(["audit", str(ws / "world"), *args]) == 0  # a world generated into the workspace
+    # auditing the whole workspace reads the world again but not the audit's own Parquet
+    assert main(["audit", str(ws), *args]) == 0
+    runs = q(ws, "SELECT run_id FROM runs ORDER BY started_at")
+    assert len(runs) == 2
+    per_run = q(ws, "SELECT run_id, count(*), min(shard) FROM docs GROUP BY run_id ORDER BY 1")
+    assert [(n, Path(s).name) for _, n, s in per_run] == [(2, "s.jsonl"), (2, "s.jsonl")]
