@@ -28,7 +28,6 @@ file system for a Ray cluster). Slurm is not supported here: a build waits for i
 from __future__ import annotations
 
 import gzip
-import hashlib
 import json
 import os
 import shutil
@@ -45,7 +44,13 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from datatrove.pipeline.base import PipelineStep
 
-from curate.building.write import EXTENSIONS, PARQUET_SCHEMA, ROW_GROUP, parquet_row
+from curate.building.write import (
+    EXTENSIONS,
+    PARQUET_SCHEMA,
+    ROW_GROUP,
+    _HashingFile,
+    parquet_row,
+)
 from curate.errors import CurateError
 from curate.provenance import atomic_write_bytes
 from curate.storage import is_remote, local_path
@@ -113,36 +118,11 @@ def plan(tmp_dirs: Sequence[Path], tasks: int) -> Plan:
 # encoding (the same bytes as curate.building.write.PartWriter)
 
 
-class _Hashing:
-    def __init__(self, path: Path) -> None:
-        self.f = path.open("wb")
-        self.h = hashlib.sha256()
-        self.n = 0
-
-    def write(self, b: bytes) -> int:
-        self.h.update(b)
-        self.n += len(b)
-        return self.f.write(b)
-
-    def flush(self) -> None:
-        self.f.flush()
-
-    def tell(self) -> int:
-        return self.n
-
-    def close(self) -> None:
-        self.f.close()
-
-    @property
-    def closed(self) -> bool:
-        return self.f.closed
-
-
 class _PartEncoder:
     """One part file, fed serialized records (JSON lines) in order."""
 
     def __init__(self, path: Path, fmt: str, gzip_level: int) -> None:
-        self.raw = _Hashing(path)
+        self.raw = _HashingFile(path)
         self.fmt = fmt
         self.n = 0
         self.gz = None
