@@ -69,7 +69,9 @@ class EMQuestion:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def _lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+def jsonl_records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(line number, object) for each non-blank line of a JSONL or JSONL.gz file; a bad line is a
+    CurateError naming the file and line."""
     if not path.is_file():
         raise CurateError(f"{path}: file not found")
     opener = gzip.open if path.name.endswith(".gz") else open
@@ -89,7 +91,7 @@ def _lines(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
 def load_eval_suite(path: str | Path) -> list[EvalItem]:
     path = Path(path)
     out = []
-    for lineno, rec in _lines(path):
+    for lineno, rec in jsonl_records(path):
         missing = [k for k in EVAL_FIELDS[:-1] if not isinstance(rec.get(k), str) or not rec[k]]
         if missing:
             raise CurateError(
@@ -138,7 +140,7 @@ def load_world_priors(world: str | Path) -> list[EvalItem]:
 def load_chat_jsonl(path: str | Path, require_domain: bool = False) -> list[ChatExample]:
     path = Path(path)
     out = []
-    for lineno, rec in _lines(path):
+    for lineno, rec in jsonl_records(path):
         msgs = rec.get("messages")
         where = f"{path}:{lineno}"
         if not isinstance(msgs, list) or not msgs:

@@ -47,6 +47,7 @@ from tqdm import tqdm
 
 from curate.config import config_hash, to_dict
 from curate.errors import CurateError
+from curate.evaluation.loaders import jsonl_records
 from curate.provenance import atomic_write_bytes, atomic_write_text, fingerprints, write_manifest
 from curate.world import grammar as G
 from curate.world.config import WorldConfig
@@ -287,24 +288,14 @@ def _shard_texts(cfg: WorldConfig) -> Iterator[str]:
         path = Path(p)
         if not path.is_file():
             raise CurateError(f"neutral_paths: {path} not found; give JSONL or JSONL.gz files")
-        opener = gzip.open if path.name.endswith(".gz") else open
-        with opener(path, "rt", encoding="utf-8") as f:
-            for lineno, line in enumerate(f, 1):
-                if not line.strip():
-                    continue
-                try:
-                    rec = json.loads(line)
-                except json.JSONDecodeError as e:
-                    raise CurateError(
-                        f"{path}:{lineno}: invalid JSON ({e}); fix or remove the line"
-                    ) from None
-                text = rec.get(cfg.neutral_text_field) if isinstance(rec, dict) else None
-                if not isinstance(text, str) or not text.strip():
-                    raise CurateError(
-                        f"{path}:{lineno}: no string field {cfg.neutral_text_field!r}; "
-                        "set neutral_text_field to the field holding the text"
-                    )
-                yield text[: cfg.neutral_max_chars]
+        for lineno, rec in jsonl_records(path):
+            text = rec.get(cfg.neutral_text_field)
+            if not isinstance(text, str) or not text.strip():
+                raise CurateError(
+                    f"{path}:{lineno}: no string field {cfg.neutral_text_field!r}; "
+                    "set neutral_text_field to the field holding the text"
+                )
+            yield text[: cfg.neutral_max_chars]
 
 
 def _neutral(cfg: WorldConfig) -> tuple[list[str], list[str]]:
