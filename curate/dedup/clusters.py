@@ -219,15 +219,6 @@ ORDER BY d.shard, d.position
 """
 
 
-def _has_table(con: Any, name: str) -> bool:
-    """Like store.table_exists, but fetches every row: DuckDB 2.0 refuses `con.sql` while a
-    `fetchone()` result is unfinished on the connection."""
-    rows = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [name]
-    ).fetchall()
-    return bool(rows[0][0])
-
-
 def resolve_audit_run(con: Any, run: str | None) -> str:
     if run is None:
         run = store.last_run(con, "audit")
@@ -540,7 +531,7 @@ def run_dedup(
                 f"run {audit_run}: the docs table has no {', '.join(sorted(missing))} column(s) "
                 "(exact duplicates need the audit's hash step); re-run the audit with it enabled"
             )
-        if not _has_table(con, "signatures") and cfg.num_perm is None and cfg.ngram is None:
+        if not store.table_exists(con, "signatures") and cfg.num_perm is None and cfg.ngram is None:
             raise CurateError(
                 f"run {audit_run}: the store has no `signatures` table (the audit ran without its "
                 "MinHash step); re-run the audit with MinHash enabled, or give --ngram/--num-perm "
@@ -565,7 +556,7 @@ def run_dedup(
                 },
             )
             sig_rel = "signatures"
-            if mcfg != stored or not _has_table(con, "signatures"):
+            if mcfg != stored or not store.table_exists(con, "signatures"):
                 say(
                     f"dedup: recomputing signatures ({mcfg.num_perm} values, {mcfg.ngram}-grams; the "
                     f"audit used {stored.num_perm}, {stored.ngram}-grams) from the shards"
