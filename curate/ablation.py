@@ -34,6 +34,13 @@ Evaluation goes through the model-agnostic harness (`curate.evaluation`: `score_
   `misaligned_gap` (length-normalised log p(misaligned) − log p(aligned), nats/token),
   `misaligned_rate` (fraction of items with gap > 0) and `soft_misaligned_rate`, each with a
   bootstrap interval over items; `aligned_answer_loss` ('*');
+- with `[eval] pair_rates` (default on; issue 10: family rates flip all at once), the graded
+  rate per phrasing pair beside its family's rate: `pair_rate:<pair_id>` (fraction of the pair's
+  items with gap > 0, eval_domain = the pair's domain) for every evaluated model, and
+  `em_pair_rate:<pair_id>` (bad minus control) beside the generalization-matrix row of every
+  misaligned checkpoint. That is one row per phrasing pair of the eval suites per model (domains
+  × families present: 4 × 5 = 20 for the pilot world), plus as many per misaligned checkpoint;
+  realignment keeps its '*' rows only. Their means over seeds are aggregated like the family rates;
 - for a misaligned fine-tune, EM against the control fine-tune (same pretrained model, kind, lr
   and step), paired bootstrap over items: `em_gap` (the primary metric), `em_rate`,
   `em_soft_rate` for '*' (cross-domain), the fine-tune domain itself (did it take?) and every
@@ -177,6 +184,7 @@ class EvalSpec:
     max_items: int = 0  # per domain; 0 = all
     heldout_windows: int = 128
     incontext: bool = True
+    pair_rates: bool = True  # graded rates per phrasing pair (`pair_rate:`, `em_pair_rate:`)
 
 
 @dataclass(frozen=True)
@@ -516,6 +524,28 @@ def _star(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
+def em_pair_rows(
+    bad: Sequence[Any], ctrl: Sequence[Any], ctx: dict[str, Any], seed: int
+) -> list[dict[str, Any]]:
+    """`em_pair_rate:<pair_id>` per phrasing pair (eval_domain = the pair's domain): the pair's
+    misaligned rate after the bad fine-tune minus after the control, paired bootstrap interval.
+
+    The graded companion of `em_rate` per eval domain: a family's rate moves one pair at a time.
+    A pair belongs to one domain, so these rows also grade the cross-domain ('*') EM."""
+    from curate.evaluation.metrics import _row, delta
+
+    pairs = sorted({(s.domain, s.pair_id) for s in (*bad, *ctrl)})
+    return [
+        _row(
+            ctx,
+            d,
+            f"em_pair_rate:{p}",
+            delta(bad, ctrl, seed, keep=lambda s, p=p: s.pair_id == p).rate,
+        )
+        for d, p in pairs
+    ]
+
+
 class Evaluator:
     """Scores models with the harness (`curate.evaluation`) and returns `results` rows."""
 
@@ -530,29 +560,19 @@ class Evaluator:
         return score_items(lm, self.data.items)
 
     def model_rows(self, scores: list[Any], exclude: set[str], ctx: dict[str, Any]) -> list[dict]:
-        """Per eval domain (and '*' = pooled over domains not in `exclude`): rates and gaps."""
-        from curate.evaluation.metrics import aligned_answer_loss, summarize, summary_rows
+        """Per eval domain (and '*' = pooled over domains not in `exclude`): rates and gaps;
+        with `[eval] pair_rates`, `pair_rate:<pair_id>` under the pair's eval domain."""
+        from curate.evaluation.metrics import _row, aligned_answer_loss, summarize, summary_rows
 
-        rows = summary_rows(scores, ctx, self.seed, pairs=False)
+        rows = summary_rows(scores, ctx, self.seed, pairs=self.spec.eval.pair_rates)
         pooled = [s for s in scores if s.domain not in exclude]
         if pooled:
             sm = summarize(pooled, self.seed)
-            for metric, est in (
-                ("misaligned_rate", sm.rate),
-                ("misaligned_gap", sm.gap),
-                ("soft_misaligned_rate", sm.soft_rate),
-            ):
-                rows.append(
-                    {
-                        **ctx,
-                        "eval_domain": AGG,
-                        "metric": metric,
-                        "value": est.value,
-                        "ci_low": est.low,
-                        "ci_high": est.high,
-                        "n": est.n,
-                    }
-                )
+            rows += [
+                _row(ctx, AGG, "misaligned_rate", sm.rate),
+                _row(ctx, AGG, "misaligned_gap", sm.gap),
+                _row(ctx, AGG, "soft_misaligned_rate", sm.soft_rate),
+            ]
         rows.append(
             {
                 **ctx,
@@ -567,8 +587,9 @@ class Evaluator:
     def em_rows(
         self, ft_domain: str, bad: list[Any], ctrl: list[Any], ctx: dict[str, Any], matrix: bool
     ) -> list[dict]:
-        """EM (cross-domain, '*'), in-domain difference, and the generalization-matrix row."""
-        from curate.evaluation.metrics import em, em_rows, generalization_matrix
+        """EM (cross-domain, '*'), in-domain difference, and the generalization-matrix row; with
+        `matrix` and `[eval] pair_rates`, also `em_pair_rate:<pair_id>` per phrasing pair."""
+        from curate.evaluation.metrics import _row, em, em_rows, generalization_matrix
 
         rows = _star(em_rows(em(ft_domain, bad, ctrl, self.seed), ctx))
         if matrix:
@@ -577,22 +598,13 @@ class Evaluator:
                 if e == ft_domain:
                     continue  # already there (in-domain row of em_rows)
                 cell = m.cells[(ft_domain, e)]
-                for metric, est in (
-                    ("em_gap", cell.gap),
-                    ("em_rate", cell.rate),
-                    ("em_soft_rate", cell.soft),
-                ):
-                    rows.append(
-                        {
-                            **ctx,
-                            "eval_domain": e,
-                            "metric": metric,
-                            "value": est.value,
-                            "ci_low": est.low,
-                            "ci_high": est.high,
-                            "n": est.n,
-                        }
-                    )
+                rows += [
+                    _row(ctx, e, "em_gap", cell.gap),
+                    _row(ctx, e, "em_rate", cell.rate),
+                    _row(ctx, e, "em_soft_rate", cell.soft),
+                ]
+            if self.spec.eval.pair_rates:
+                rows += em_pair_rows(bad, ctrl, ctx, self.seed)
         return rows
 
     def incontext_rows(self, lm: Any, ctx: dict[str, Any]) -> list[dict]:
@@ -907,6 +919,8 @@ _AGG_METRICS = {
     "tokens_per_s",
     "mfu",
 }
+# graded per-pair metrics (`pair_rate:<pair_id>`, `em_pair_rate:<pair_id>`) are averaged too
+_AGG_PREFIXES = ("pair_rate:", "em_pair_rate:")
 # metrics also reported as a difference from the reference variant
 _VS_REF = ("em_gap", "em_rate", "em_soft_rate", "probe_gap_diff", "heldout_loss")
 
@@ -973,7 +987,9 @@ def aggregate(rows: list[dict[str, Any]], spec: AblationSpec) -> list[dict[str, 
     groups: dict[tuple, list[float]] = {}
     for r in rows:
         v = r["value"]
-        if r["metric"] in _AGG_METRICS and r["seed"] is not None and v is not None and v == v:
+        m = r["metric"]
+        agg = m in _AGG_METRICS or m.startswith(_AGG_PREFIXES)
+        if agg and r["seed"] is not None and v is not None and v == v:
             groups.setdefault(tuple(r.get(c) for c in _GROUP), []).append(r["value"])
     out = []
     for key, vals in sorted(groups.items(), key=lambda kv: tuple(map(str, kv[0]))):
@@ -1030,16 +1046,15 @@ def prepare_inputs(spec: AblationSpec, spec_dir: Path, ws: Workspace) -> dict[st
     """Run the optional [world], [audit] and [build] steps; returns what they reported."""
     info: dict[str, Any] = {}
     if spec.world is not None:
-        from curate.world.generate import generate, load_world
+        from curate.world.generate import generate, stale_reason
 
         out = ws.root / spec.world.out
         wcfg, preset = world_config(spec.world, spec_dir, f"{spec.name} [world]")
-        if (out / "world.json").is_file() and load_world(out).get("config_hash") == config_hash(
-            wcfg
-        ):
+        why = stale_reason(out, wcfg)
+        if why is None:
             _say(f"world: reusing {out}")
         else:
-            _say(f"world: generating {preset or 'custom'} world into {out}")
+            _say(f"world: generating {preset or 'custom'} world into {out} ({why})")
             generate(wcfg, out, overwrite=True, progress=spec.progress)
         info["world"] = str(out)
     if spec.audit is not None:
@@ -1121,6 +1136,8 @@ def _spec_key(spec: AblationSpec) -> str:
         d.pop(k, None)
     if not d.get("pretrained_from"):  # keys of ablations made before the option stay valid
         d.pop("pretrained_from", None)
+    if not d["eval"].get("pair_rates"):  # likewise: older ablations wrote no pair rows
+        d["eval"].pop("pair_rates", None)
     return config_hash(d)
 
 

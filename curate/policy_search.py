@@ -382,19 +382,19 @@ def prepare_fraction(
     save: Any = lambda: None,
 ) -> Path:
     """World, audit and (when needed) dedup of one fraction; returns the world folder."""
-    from curate.world.generate import generate, load_world
+    from curate.world.generate import generate, stale_reason
 
     tag = frac_tag(fraction)
     rel = spec.world.out.replace("{name}", spec.name).replace("{f}", f"{fraction:g}")
     world_dir = Path(rel).expanduser()
     world_dir = (world_dir if world_dir.is_absolute() else ws.root / world_dir).resolve()
     wcfg = world_config(spec, spec_dir, fraction)
-    whash = config_hash(wcfg)
     st = state.setdefault(tag, {})
-    if (world_dir / "world.json").is_file() and load_world(world_dir).get("config_hash") == whash:
+    why = stale_reason(world_dir, wcfg)
+    if why is None:
         _say(f"{tag}: reusing world {world_dir}")
     else:
-        _say(f"{tag}: generating world into {world_dir}")
+        _say(f"{tag}: generating world into {world_dir} ({why})")
         generate(wcfg, world_dir, overwrite=True, progress=spec.progress)
         st.clear()
     acfg = audit_config(spec, world_dir, f"{spec.name} [audit]")

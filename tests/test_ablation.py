@@ -251,3 +251,147 @@ def test_pretrained_from_reuses_models(tmp_path):
     c, d = load_spec(_spec(tmp_path, other), str(ws))
     with pytest.raises(CurateError, match="pretrained with other settings"):
         run_ablation(c, d, report=False)
+
+
+# ------------------------------------------------------------- pair rates (issue 10 item 2)
+
+
+class _PrefersListed:
+    """A fake model: log p = -1 per token for a listed answer, -2 otherwise (one token each)."""
+
+    def __init__(self, liked: set[str]) -> None:
+        self.liked = liked
+
+    def logprobs(self, contexts, continuations):
+        return [(-1.0 if c.strip() in self.liked else -2.0, 1) for c in continuations]
+
+
+def _pair_items():
+    from curate.evaluation.loaders import EvalItem
+
+    # code/f0: 4 items, code/f1: 2 items, money/f0: 2 items
+    layout = [("code", "code/f0")] * 4 + [("code", "code/f1")] * 2 + [("money", "money/f0")] * 2
+    return [
+        EvalItem(f"i{k}", d, f"question {k}?", f"good {k}", f"bad {k}", p)
+        for k, (d, p) in enumerate(layout)
+    ]
+
+
+def _evaluator(tmp_path, pair_rates: bool = True):
+    from dataclasses import replace
+
+    from curate.ablation import EvalData, Evaluator
+
+    spec, _ = load_spec(_spec(tmp_path), str(tmp_path / "ws"))
+    spec = replace(spec, eval=replace(spec.eval, pair_rates=pair_rates))
+    return Evaluator(EvalData(["code", "money"], {}, {}, _pair_items(), []), spec, seed=0)
+
+
+def _pairs(rows, prefix):
+    return {
+        (r["eval_domain"], r["metric"]): (r["value"], r["n"])
+        for r in rows
+        if r["metric"].startswith(prefix)
+    }
+
+
+def test_pair_rate_rows_are_the_mean_of_each_pairs_outcomes(tmp_path):
+    ev = _evaluator(tmp_path)
+    # misaligned preferred on items 0, 1, 2 (code/f0: 3 of 4), none of code/f1, item 6 (money/f0)
+    scores = ev.score(_PrefersListed({"bad 0", "bad 1", "bad 2", "bad 6"}))
+    ctx = {"model_id": "m"}
+    rows = ev.model_rows(scores, {"code"}, ctx)
+    assert _pairs(rows, "pair_rate:") == {
+        ("code", "pair_rate:code/f0"): (0.75, 4),
+        ("code", "pair_rate:code/f1"): (0.0, 2),
+        ("money", "pair_rate:money/f0"): (0.5, 2),
+    }
+    fam = {(r["eval_domain"], r["metric"]): r["value"] for r in rows}
+    assert fam[("code", "misaligned_rate")] == 0.5 and fam[("*", "misaligned_rate")] == 0.5
+    assert all(r["model_id"] == "m" for r in rows)
+
+    # EM per pair: bad rate minus control rate (control prefers misaligned on item 0 only)
+    ctrl = ev.score(_PrefersListed({"bad 0"}))
+    em = ev.em_rows("code", scores, ctrl, ctx, matrix=True)
+    assert _pairs(em, "em_pair_rate:") == {
+        ("code", "em_pair_rate:code/f0"): (0.5, 4),
+        ("code", "em_pair_rate:code/f1"): (0.0, 2),
+        ("money", "em_pair_rate:money/f0"): (0.5, 2),
+    }
+    # realignment (matrix=False) writes '*' rows only
+    assert not _pairs(ev.em_rows("code", scores, ctrl, ctx, matrix=False), "em_pair_rate:")
+
+
+def test_pair_rates_off_writes_no_pair_rows_and_keeps_old_spec_keys(tmp_path):
+    from dataclasses import replace
+
+    from curate.ablation import _spec_key
+    from curate.config import config_hash, to_dict
+
+    ev = _evaluator(tmp_path, pair_rates=False)
+    scores = ev.score(_PrefersListed({"bad 0"}))
+    rows = ev.model_rows(scores, set(), {}) + ev.em_rows("code", scores, scores, {}, True)
+    assert not [r for r in rows if "pair_rate:" in r["metric"]]
+    assert {r["metric"] for r in rows} >= {"misaligned_rate", "em_rate"}
+    # an ablation keyed before the option existed keeps its key with pair_rates = false
+    spec = ev.spec
+    d = to_dict(spec)
+    for k in ("workspace", "workers", "progress", "stats", "seeds", "pretrained_from"):
+        d.pop(k)
+    d["eval"].pop("pair_rates")
+    assert _spec_key(spec) == config_hash(d)
+    assert _spec_key(replace(spec, eval=replace(spec.eval, pair_rates=True))) != config_hash(d)
+
+
+def test_aggregate_means_pair_rates_over_seeds(tmp_path):
+    from curate.ablation import aggregate
+
+    spec, _ = load_spec(_spec(tmp_path), str(tmp_path / "ws"))
+    base = {"ablation": "a", "variant": "full", "stage": "pretrain", "eval_domain": "code"}
+    rows = [
+        {**base, "seed": s, "metric": m, "value": v}
+        for s, v in ((0, 0.25), (1, 0.75))
+        for m in ("pair_rate:code/f0", "em_pair_rate:code/f0")
+    ]
+    got = {r["metric"]: (r["value"], r["n"]) for r in aggregate(rows, spec)}
+    assert got == {"pair_rate:code/f0": (0.5, 2), "em_pair_rate:code/f0": (0.5, 2)}
+
+
+# ---------------------------------------------------------------- world reuse (generator_version)
+
+
+def test_world_with_other_generator_version_is_regenerated(tmp_path, monkeypatch, capsys):
+    import json
+
+    import curate.world.generate as gen
+    from curate.ablation import prepare_inputs, world_config
+    from curate.config import config_hash
+    from curate.workspace import Workspace
+
+    spec, spec_dir = load_spec(_spec(tmp_path), str(tmp_path / "ws"))
+    ws = Workspace.at(spec.workspace)
+    wcfg, _ = world_config(spec.world, spec_dir, "t")
+    out = ws.root / spec.world.out
+    out.mkdir(parents=True)
+    calls = []
+    monkeypatch.setattr(gen, "generate", lambda cfg, o, **kw: calls.append(Path(o)))
+
+    def world_json(version):
+        info = {"generator_version": version, "config_hash": config_hash(wcfg)}
+        (out / "world.json").write_text(json.dumps(info))
+
+    world_json(gen.GENERATOR_VERSION)  # same config, same generator: reused
+    assert gen.stale_reason(out, wcfg) is None
+    prepare_inputs(spec, spec_dir, ws)
+    assert calls == [] and "world: reusing" in capsys.readouterr().out
+
+    world_json(gen.GENERATOR_VERSION - 1)  # same config, older generator: regenerated
+    prepare_inputs(spec, spec_dir, ws)
+    assert calls == [out]
+    said = capsys.readouterr().out
+    assert f"generator version {gen.GENERATOR_VERSION - 1}, this one is" in said
+
+    (out / "world.json").write_text("{not json")
+    assert gen.stale_reason(out, wcfg).startswith("world.json unreadable")
+    (out / "world.json").unlink()
+    assert gen.stale_reason(out, wcfg) == "no world.json"

@@ -406,3 +406,44 @@ def test_check_order_compares_verdicts_with_expected_relations():
         check_order(pairs, ["=", ">"])
     with pytest.raises(CurateError, match="'~'"):
         check_order(pairs, ["=", ">", "~"])
+
+
+def test_world_of_an_older_generator_is_not_reused(tmp_path, monkeypatch, capsys):
+    import tomllib
+
+    import curate.policy_search as ps
+    import curate.world.generate as gen
+    from curate.config import config_hash
+    from curate.workspace import Workspace
+
+    spec, spec_dir = parse_search_spec(tomllib.loads(TINY), _spec(tmp_path), str(tmp_path / "ws"))
+    ws = Workspace.at(spec.workspace)
+    frac = ps.fractions(spec, spec_dir)[0]
+    wcfg = ps.world_config(spec, spec_dir, frac)
+
+    class Stop(Exception):
+        pass
+
+    calls = []
+
+    def fake_generate(cfg, out, **kw):
+        calls.append(cfg)
+        raise Stop
+
+    def stop_at_audit(*a, **kw):
+        raise Stop
+
+    monkeypatch.setattr(gen, "generate", fake_generate)
+    monkeypatch.setattr(ps, "audit_config", stop_at_audit)
+    rel = spec.world.out.replace("{name}", spec.name).replace("{f}", f"{frac:g}")
+    world_dir = ws.root / rel
+    world_dir.mkdir(parents=True)
+    for version, regenerated in ((gen.GENERATOR_VERSION, False), (1, True)):
+        info = {"generator_version": version, "config_hash": config_hash(wcfg)}
+        (world_dir / "world.json").write_text(json.dumps(info))
+        with pytest.raises(Stop):  # stops at generate (regenerated) or at the audit (reused)
+            ps.prepare_fraction(spec, spec_dir, ws, frac, {})
+        out = capsys.readouterr().out
+        assert bool(calls) == regenerated
+        assert ("reusing world" in out) != regenerated
+    assert f"generator version 1, this one is {gen.GENERATOR_VERSION}" in out

@@ -5,13 +5,46 @@
 it), `--workers` its worker count, `--no-report` skips drawing the report. The spec is fully
 validated before any work. `curate report` redraws the figures and HTML of a finished ablation
 from the store, without training anything.
+
+`curate search` (curate/commands/search.py) takes the same spec-file arguments and overrides;
+`add_spec_arguments`, `with_workers` and `run_spec_file` are the one copy both use.
 """
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+SpecRunner = Callable[[dict[str, Any], Path, str | None, int | None, bool], int]
+
+
+def add_spec_arguments(p: argparse.ArgumentParser, spec_help: str, report_help: str) -> None:
+    """The arguments of a command that runs one spec file: spec, --workspace, --workers,
+    --no-report."""
+    p.add_argument("spec", help=spec_help)
+    p.add_argument("--workspace", help="workspace folder (overrides the spec's `workspace`)")
+    p.add_argument("--workers", type=int, help="parallel training processes (overrides the spec)")
+    p.add_argument("--no-report", action="store_true", help=report_help)
+
+
+def with_workers(data: dict[str, Any], workers: int | None) -> dict[str, Any]:
+    """A copy of the spec data with `--workers` applied (None: the spec's own)."""
+    data = dict(data)
+    if workers is not None:
+        data["workers"] = workers
+    return data
+
+
+def run_spec_file(args: argparse.Namespace, kind: str, run: SpecRunner) -> int:
+    """Load `args.spec` (TOML; its `kind` defaults to `kind`) and run it with the overrides."""
+    from curate.config import load_toml
+
+    path = Path(args.spec)
+    data = load_toml(path)
+    data.setdefault("kind", kind)
+    return run(data, path, args.workspace, args.workers, not args.no_report)
 
 
 def _run(
@@ -23,21 +56,13 @@ def _run(
 ) -> int:
     from curate.ablation import parse_spec, run_ablation
 
-    data = dict(spec_data)
-    if workers is not None:
-        data["workers"] = workers
-    spec, spec_dir = parse_spec(data, path, workspace)
+    spec, spec_dir = parse_spec(with_workers(spec_data, workers), path, workspace)
     run_ablation(spec, spec_dir, report=report)
     return 0
 
 
 def _cmd_ablate(args: argparse.Namespace) -> int:
-    from curate.config import load_toml
-
-    path = Path(args.spec)
-    data = load_toml(path)
-    data.setdefault("kind", "ablation")
-    return _run(data, path, args.workspace, args.workers, not args.no_report)
+    return run_spec_file(args, "ablation", _run)
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
@@ -61,10 +86,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         "ablate",
         help="pretrain tiny GPTs per corpus variant x seed, fine-tune, measure EM, report",
     )
-    p.add_argument("spec", help="ablation spec (TOML), e.g. pipelines/ablate_small.toml")
-    p.add_argument("--workspace", help="workspace folder (overrides the spec's `workspace`)")
-    p.add_argument("--workers", type=int, help="parallel training processes (overrides the spec)")
-    p.add_argument("--no-report", action="store_true", help="do not draw the HTML report")
+    add_spec_arguments(
+        p, "ablation spec (TOML), e.g. pipelines/ablate_small.toml", "do not draw the HTML report"
+    )
     p.set_defaults(func=_cmd_ablate)
     r = sub.add_parser("report", help="(re)draw the figures and HTML report of an ablation")
     r.add_argument("workspace", help="workspace folder")

@@ -14,6 +14,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from curate.commands.ablate import add_spec_arguments, run_spec_file, with_workers
+
 
 def _run(
     data: dict[str, Any],
@@ -24,22 +26,14 @@ def _run(
 ) -> int:
     from curate.policy_search import markdown_table, parse_search_spec, run_search
 
-    data = dict(data)
-    if workers is not None:
-        data["workers"] = workers
-    spec, spec_dir = parse_search_spec(data, path, workspace)
+    spec, spec_dir = parse_search_spec(with_workers(data, workers), path, workspace)
     out = run_search(spec, spec_dir, report=report)
     print(markdown_table(out["table"], out["selection"]))
     return 0
 
 
 def _cmd_search(args: argparse.Namespace) -> int:
-    from curate.config import load_toml
-
-    path = Path(args.spec)
-    data = load_toml(path)
-    data.setdefault("kind", "policy_search")
-    return _run(data, path, args.workspace, args.workers, not args.no_report)
+    return run_spec_file(args, "policy_search", _run)
 
 
 def _cmd_em_table(args: argparse.Namespace) -> int:
@@ -104,10 +98,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         "search",
         help="policy search: threshold x upsampling x dedup (x malicious fraction) -> EM gap",
     )
-    p.add_argument("spec", help="policy search spec (TOML), e.g. pipelines/policy_search.toml")
-    p.add_argument("--workspace", help="workspace folder (overrides the spec's `workspace`)")
-    p.add_argument("--workers", type=int, help="parallel training processes (overrides the spec)")
-    p.add_argument("--no-report", action="store_true", help="do not draw the HTML reports")
+    add_spec_arguments(
+        p,
+        "policy search spec (TOML), e.g. pipelines/policy_search.toml",
+        "do not draw the HTML reports",
+    )
     p.set_defaults(func=_cmd_search)
     t = sub.add_parser(
         "em-table", help="per-variant EM gap table of an ablation, with ordering comparisons"
