@@ -72,14 +72,26 @@ class LexiconStep:
 
 @dataclass(frozen=True)
 class ClassifiersStep:
+    """Scorers by registry name; `params` passes keyword arguments to one scorer's factory, e.g.
+    ``params = { malicious_character_v1 = { mode = "stage1" } }`` (the fast first stage only)."""
+
     names: tuple[str, ...] = ()
     batch_size: int = 64
+    params: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def validate(self) -> None:
         if self.batch_size < 1:
             raise ConfigError(f"batch_size must be >= 1, got {self.batch_size}")
         if len(set(self.names)) != len(self.names):
             raise ConfigError(f"names: duplicate classifier in {list(self.names)}")
+        for n, p in self.params.items():
+            if n not in self.names:
+                raise ConfigError(
+                    f"params: {n!r} is not in names {list(self.names)}; add it there or remove "
+                    "its params"
+                )
+            if not isinstance(p, dict):
+                raise ConfigError(f"params.{n}: expected a table of keyword arguments, got {p!r}")
 
 
 @dataclass(frozen=True)
@@ -164,6 +176,10 @@ def check_names(cfg: AuditConfig, where: str) -> None:
     for n in cfg.steps.classifiers.names:
         if n not in known:
             raise unknown_name("classifier", n, known, f"{where} [steps.classifiers]")
+        if n in cfg.steps.classifiers.params:  # bad keyword arguments fail here, not in a task
+            registry.check_params(
+                n, cfg.steps.classifiers.params[n], f"{where} [steps.classifiers.params.{n}]"
+            )
     if cfg.steps.lexicon.enabled:
         from curate.lexicons import load_lexicon
 
@@ -206,7 +222,9 @@ def build_pipeline(cfg: AuditConfig, shards: list[str], run_id: str, out_dir: Pa
         steps.append(LexiconTagger(s.lexicon.lexicon))
         cats = load_lexicon(s.lexicon.lexicon).categories
     for name in s.classifiers.names:
-        steps.append(ClassifierAnnotator(name, s.classifiers.batch_size))
+        steps.append(
+            ClassifierAnnotator(name, s.classifiers.batch_size, s.classifiers.params.get(name))
+        )
     if s.minhash.enabled:
         steps.append(MinHashSignature(s.minhash.minhash_config(), s.minhash.batch_size))
     steps.append(

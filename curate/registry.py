@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from curate.errors import unknown_name
+from curate.errors import ConfigError, CurateError, suggest, unknown_name
 
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]*_v[0-9]+$")
 
@@ -98,6 +98,29 @@ def names() -> list[str]:
 def entries() -> list[Entry]:
     _load_builtins()
     return [_REGISTRY[n] for n in sorted(_REGISTRY)]
+
+
+def check_params(name: str, params: dict[str, Any], where: str = "") -> None:
+    """Fail with a ConfigError when `params` are not keyword arguments of `name`'s factory, or
+    when the factory rejects their values (it is built once, lazily: no model is loaded)."""
+    import inspect
+
+    _load_builtins()
+    if name not in _REGISTRY:
+        raise unknown_name("classifier", name, _REGISTRY, where)
+    sig = inspect.signature(_REGISTRY[name].factory)
+    valid = [p for p in sig.parameters if p != "self"]
+    takes_any = any(p.kind is p.VAR_KEYWORD for p in sig.parameters.values())
+    for k in params:
+        if k not in sig.parameters and not takes_any:
+            raise ConfigError(
+                f"{where}: {name} takes no parameter {k!r}{suggest(k, valid)}; "
+                f"valid: {', '.join(valid) or '(none)'}"
+            )
+    try:
+        _REGISTRY[name].factory(**params)
+    except (CurateError, ValueError, TypeError) as e:
+        raise ConfigError(f"{where}: {e}") from None
 
 
 def get(name: str, where: str = "", **params: Any) -> Scorer:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import re
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -41,8 +42,27 @@ class KeywordScorer:
         return out
 
 
+class WordScorer(KeywordScorer):
+    """Test scorer with a factory parameter: 1.0 when the text contains `word`."""
+
+    name = "word_test_v1"
+
+    def __init__(self, word: str = "evil") -> None:
+        self.word = word
+
+    def score(self, texts: Sequence[str]) -> list[DocScore]:
+        return [DocScore(float(self.word in t.lower()), ()) for t in texts]
+
+
+def _word_factory(word: str = "evil") -> WordScorer:
+    if not word:
+        raise ValueError("word must not be empty")
+    return WordScorer(word)
+
+
 def _register() -> None:
     registry.register("keyword_test_v1", description="test only")(lambda **kw: KeywordScorer())
+    registry.register("word_test_v1", description="test only")(_word_factory)
 
 
 _register()  # at import: the CLI subprocesses of the kill test import this module
@@ -54,6 +74,7 @@ def _test_scorer():
     _register()
     yield
     registry._REGISTRY.pop("keyword_test_v1", None)
+    registry._REGISTRY.pop("word_test_v1", None)
 
 
 def good(i: int, evil: bool = False) -> dict:
@@ -220,6 +241,35 @@ def test_two_runs_give_identical_docs_rows(tmp_path):
     # another workspace, one task: same rows
     r3 = run_audit(config(tmp_path / "ws3", [src]))
     assert docs_rows(tmp_path / "ws3", r3.run_id) == a
+
+
+def test_classifier_params_reach_the_scorer_and_bad_ones_fail_before_work(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "s1.jsonl").write_bytes(jl([good(i, i % 4 == 0) for i in range(8)]))
+    steps = {"minhash": {"enabled": False}}
+    cl = {"names": ["word_test_v1"], "params": {"word_test_v1": {"word": "quiet"}}}
+    res = run_audit(config(tmp_path / "ws", [src], steps={**steps, "classifiers": cl}))
+    got = q(
+        tmp_path / "ws",
+        "SELECT doc_id, score_word_test_v1 FROM docs WHERE run_id = ? ORDER BY position",
+        [res.run_id],
+    )
+    # "quiet" is in every document without the evil sentence: 1, 2, 3, 5, 6, 7
+    assert [s for _, s in got] == [0.0, 1.0, 1.0, 1.0, 0.0, 1.0, 1.0, 1.0]
+    for params, msg in (
+        ({"word_test_v1": {"wrd": "x"}}, "takes no parameter 'wrd' (did you mean 'word'?)"),
+        ({"word_test_v1": {"word": ""}}, "word must not be empty"),
+        ({"keyword_test_v1": {"word": "x"}}, "'keyword_test_v1' is not in names"),
+    ):
+        with pytest.raises(ConfigError, match=re.escape(msg)):
+            cfg = config(
+                tmp_path / "ws2",
+                [src],
+                steps={**steps, "classifiers": {"names": ["word_test_v1"], "params": params}},
+            )
+            run_audit(cfg, "spec.toml")
+    assert not (tmp_path / "ws2").exists()
 
 
 def test_misspelled_key_or_step_fails_before_work(tmp_path):

@@ -307,7 +307,12 @@ def test_world_documents_become_labelled_passages() -> None:
     from curate.classifiers.train import world_passages
 
     recipe, _ = load_recipe(FOLDER)
-    assert world_passages(recipe) == []  # the committed recipe does not include the world
+    assert recipe.data.world.include  # the committed recipe trains on a persona world
+    assert recipe.data.world.preset == "calibration"
+    off = dataclasses.replace(
+        recipe, data=dataclasses.replace(recipe.data, world=WorldConfig(include=False))
+    )
+    assert world_passages(off) == []
     on = dataclasses.replace(
         recipe,
         data=dataclasses.replace(

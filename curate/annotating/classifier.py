@@ -1,6 +1,6 @@
 """Classifier annotator: any registered scorer, by name, in batches.
 
-`curate.registry.get(name)` builds the scorer lazily inside the task (so pipelines pickle and each
+`curate.registry.get(name, **params)` builds the scorer lazily inside the task (so pipelines pickle and each
 worker loads its own model); `scorer.score(texts)` is called on batches of real documents and
 writes ``score_<name>`` (a float) and ``spans_<name>`` (a list of {start, end, score}). A scorer
 that returns the wrong number of results is a bug and stops the run with a clear message.
@@ -9,6 +9,7 @@ that returns the wrong number of results is a bug and stops the run with a clear
 from __future__ import annotations
 
 import math
+from typing import Any
 
 from datatrove.data import Document, DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
@@ -20,10 +21,13 @@ from curate.annotating import batched
 class ClassifierAnnotator(PipelineStep):
     type = "🏷 - ANNOTATOR"
 
-    def __init__(self, classifier: str, batch_size: int = 64) -> None:
+    def __init__(
+        self, classifier: str, batch_size: int = 64, params: dict[str, Any] | None = None
+    ) -> None:
         super().__init__()
         self.classifier = classifier
         self.batch_size = batch_size
+        self.params = dict(params or {})
         self.name = f"classifier {classifier}"
         self._scorer = None
 
@@ -34,7 +38,7 @@ class ClassifierAnnotator(PipelineStep):
 
     def _score(self, docs: list[Document]) -> None:
         if self._scorer is None:
-            self._scorer = registry.get(self.classifier)
+            self._scorer = registry.get(self.classifier, **self.params)
         with self.track_time(unit="batch"):
             results = self._scorer.score([d.text for d in docs])
         if len(results) != len(docs):

@@ -11,8 +11,6 @@ Importing this package is cheap: models load on the first `score()` call.
 
 from __future__ import annotations
 
-from typing import Any
-
 from curate.registry import Scorer, register
 
 
@@ -21,7 +19,14 @@ from curate.registry import Scorer, register
     description="fastText windows + MiniLM logistic-regression cascade, calibrated; "
     "params: mode=cascade|stage1|stage2, cascade_threshold, folder",
 )
-def _malicious_character_v1(**params: Any) -> Scorer:
+def _malicious_character_v1(
+    mode: str = "cascade", cascade_threshold: float | None = None, folder: str | None = None
+) -> Scorer:
     from curate.classifiers.cascade import MaliciousCharacterScorer
 
-    return MaliciousCharacterScorer(name="malicious_character_v1", **params)
+    return MaliciousCharacterScorer(
+        name="malicious_character_v1",
+        folder=folder,
+        mode=mode,  # type: ignore[arg-type]  # checked by the scorer
+        cascade_threshold=cascade_threshold,
+    )

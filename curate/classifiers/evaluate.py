@@ -206,8 +206,9 @@ def evaluate(folder: str | Path, write_card: bool = True) -> dict[str, Any]:
     genre_fp = {}
     for d, p in zip(docs, probs["cascade"], strict=True):
         if d["kind"] == "single":
-            g = d["genres"][0]
-            genre_fp.setdefault(g, []).append((d["label"], float(p >= 0.5)))
+            # keyed by genre and label: world genres hold both labels
+            key = f"{d['genres'][0]}:{'malicious' if d['label'] else 'benign'}"
+            genre_fp.setdefault(key, []).append((d["label"], float(p >= 0.5)))
     result["sets"]["held_out"] = {
         "data": f"{recipe.data.out}/docs_test.jsonl.gz (frames unseen in training)",
         "rows": rows,
@@ -293,7 +294,8 @@ def render(result: dict[str, Any]) -> str:
         "| genre | label | n | flagged |",
         "|---|---|---|---|",
     ]
-    for g, r in h["single_by_genre"].items():
+    for key, r in h["single_by_genre"].items():
+        g = key.split(":")[0]
         out.append(
             f"| {g} | {'malicious' if r['label'] else 'benign'} | {r['n']} | {r['flag_rate']:.1%} |"
         )
