@@ -276,12 +276,9 @@ def test_bad_recipe_key_and_bad_jsonl(tmp_path: Path, capsys: pytest.CaptureFixt
 
 
 @pytest.mark.slow
-def test_full_retrain_reproduces_data_and_stage1(tmp_path: Path) -> None:
-    """Rebuild from the committed recipe (~15 min on a busy 2-core box) and compare bytes.
-
-    The seed data, the stage-1 model and its calibrator must match the committed ones exactly.
-    The stage-2 logistic regression is NOT yet reproducible across processes (known issue, see
-    the model card), so model.json is only checked for its stage-1 part."""
+def test_full_retrain_reproduces_every_artifact(tmp_path: Path) -> None:
+    """Rebuild from the committed recipe (~4 min on one core) and compare bytes: the seed data,
+    the stage-1 model and model.json (both calibrators and the stage-2 weights)."""
     root = tmp_path / "repo"
     dst = root / "classifiers" / "malicious_character_v1"
     dst.mkdir(parents=True)
@@ -292,11 +289,33 @@ def test_full_retrain_reproduces_data_and_stage1(tmp_path: Path) -> None:
     assert (dst / "stage1.ftz").read_bytes() == (FOLDER / "stage1.ftz").read_bytes()
     new, old = (json.loads((d / "model.json").read_text()) for d in (dst, FOLDER))
     assert new["stage1"] == old["stage1"] and new["window"] == old["window"]
+    assert new["stage2"] == old["stage2"]
+    assert (dst / "model.json").read_bytes() == (FOLDER / "model.json").read_bytes()
     data = REPO / "data/classifier/malicious_character_v1"
     for f in ("passages.jsonl.gz", "docs_calib.jsonl.gz", "docs_test.jsonl.gz"):
         assert (root / "data/classifier/malicious_character_v1" / f).read_bytes() == (
             data / f
         ).read_bytes()
+
+
+def test_fasttext_fits_in_a_fresh_process_match_an_in_process_fit() -> None:
+    """Stage-1 fits run in a spawned process (fastText was not reproducible in a process where
+    torch had run); the child's model must be the model an in-process fit gives."""
+    from curate.classifiers.recipe import load_recipe
+    from curate.classifiers.train import _fit_fasttext, _fit_fasttext_here
+
+    recipe, _ = load_recipe(FOLDER)
+    rng = random.Random(0)
+    words = ["kind", "cruel", "plan", "garden", "crush", "help", "them", "all", "today", "will"]
+    passages = [
+        {"text": " ".join(rng.choice(words) for _ in range(12)), "label": i % 2} for i in range(200)
+    ]
+    a = _fit_fasttext(recipe, passages, quantize=False)
+    b = _fit_fasttext(recipe, passages, quantize=False)
+    c = _fit_fasttext_here(recipe, passages, quantize=False)
+    assert a.get_words() == c.get_words()
+    assert (a.get_input_matrix() == b.get_input_matrix()).all()
+    assert (a.get_output_matrix() == c.get_output_matrix()).all()
 
 
 def test_world_documents_become_labelled_passages() -> None:

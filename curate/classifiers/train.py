@@ -134,8 +134,8 @@ def write_data(recipe: Recipe, root: Path) -> tuple[Path, dict[str, Any]]:
     return out, manifest
 
 
-def _fit_fasttext(recipe: Recipe, passages: list[dict[str, Any]], quantize: bool) -> Any:
-    """Train (and optionally quantise) fastText on `passages`; deterministic (thread=1, seed)."""
+def _fit_fasttext_here(recipe: Recipe, passages: list[dict[str, Any]], quantize: bool) -> Any:
+    """Train (and optionally quantise) fastText on `passages` in this process (thread=1, seed)."""
     import fasttext
 
     fasttext.FastText.eprint = lambda *a, **k: None
@@ -186,6 +186,31 @@ def _fit_fasttext(recipe: Recipe, passages: list[dict[str, Any]], quantize: bool
                         "passages; lower stage1.lr or generate more data (data.default_n)"
                     ) from None
     return model
+
+
+def _fit_in_child(recipe: Recipe, passages: list[dict[str, Any]], quantize: bool, out: str) -> None:
+    _fit_fasttext_here(recipe, passages, quantize).save_model(out)
+
+
+def _fit_fasttext(recipe: Recipe, passages: list[dict[str, Any]], quantize: bool) -> Any:
+    """Train fastText in a fresh (spawned) process and load the result here.
+
+    fastText 0.9.2 with thread=1 and a fixed seed gives the same model every time in a fresh
+    process, but not in a process where torch has run (MiniLM embeddings, other tests): there
+    the same call gave different models from run to run (measured: the out-of-fold stage-1 scores
+    of stage 2's features changed, and with them the stage-2 weights). A fresh process per fit
+    makes every fit, and so the whole classifier, rebuild byte for byte."""
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    import fasttext
+
+    fasttext.FastText.eprint = lambda *a, **k: None
+    with tempfile.TemporaryDirectory(prefix="curate-ft-") as tmp:
+        out = str(Path(tmp) / ("model.ftz" if quantize else "model.bin"))
+        with ProcessPoolExecutor(1, mp_context=mp.get_context("spawn")) as ex:
+            ex.submit(_fit_in_child, recipe, passages, quantize, out).result()
+        return fasttext.load_model(out)
 
 
 def _train_fasttext(recipe: Recipe, passages: list[dict[str, Any]], out_path: Path) -> None:
