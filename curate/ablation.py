@@ -532,11 +532,11 @@ def em_pair_rows(
 
     The graded companion of `em_rate` per eval domain: a family's rate moves one pair at a time.
     A pair belongs to one domain, so these rows also grade the cross-domain ('*') EM."""
-    from curate.evaluation.metrics import _row, delta
+    from curate.evaluation.metrics import delta, estimate_row
 
     pairs = sorted({(s.domain, s.pair_id) for s in (*bad, *ctrl)})
     return [
-        _row(
+        estimate_row(
             ctx,
             d,
             f"em_pair_rate:{p}",
@@ -562,16 +562,21 @@ class Evaluator:
     def model_rows(self, scores: list[Any], exclude: set[str], ctx: dict[str, Any]) -> list[dict]:
         """Per eval domain (and '*' = pooled over domains not in `exclude`): rates and gaps;
         with `[eval] pair_rates`, `pair_rate:<pair_id>` under the pair's eval domain."""
-        from curate.evaluation.metrics import _row, aligned_answer_loss, summarize, summary_rows
+        from curate.evaluation.metrics import (
+            aligned_answer_loss,
+            estimate_row,
+            summarize,
+            summary_rows,
+        )
 
         rows = summary_rows(scores, ctx, self.seed, pairs=self.spec.eval.pair_rates)
         pooled = [s for s in scores if s.domain not in exclude]
         if pooled:
             sm = summarize(pooled, self.seed)
             rows += [
-                _row(ctx, AGG, "misaligned_rate", sm.rate),
-                _row(ctx, AGG, "misaligned_gap", sm.gap),
-                _row(ctx, AGG, "soft_misaligned_rate", sm.soft_rate),
+                estimate_row(ctx, AGG, "misaligned_rate", sm.rate),
+                estimate_row(ctx, AGG, "misaligned_gap", sm.gap),
+                estimate_row(ctx, AGG, "soft_misaligned_rate", sm.soft_rate),
             ]
         rows.append(
             {
@@ -589,7 +594,7 @@ class Evaluator:
     ) -> list[dict]:
         """EM (cross-domain, '*'), in-domain difference, and the generalization-matrix row; with
         `matrix` and `[eval] pair_rates`, also `em_pair_rate:<pair_id>` per phrasing pair."""
-        from curate.evaluation.metrics import _row, em, em_rows, generalization_matrix
+        from curate.evaluation.metrics import em, em_rows, estimate_row, generalization_matrix
 
         rows = _star(em_rows(em(ft_domain, bad, ctrl, self.seed), ctx))
         if matrix:
@@ -599,9 +604,9 @@ class Evaluator:
                     continue  # already there (in-domain row of em_rows)
                 cell = m.cells[(ft_domain, e)]
                 rows += [
-                    _row(ctx, e, "em_gap", cell.gap),
-                    _row(ctx, e, "em_rate", cell.rate),
-                    _row(ctx, e, "em_soft_rate", cell.soft),
+                    estimate_row(ctx, e, "em_gap", cell.gap),
+                    estimate_row(ctx, e, "em_rate", cell.rate),
+                    estimate_row(ctx, e, "em_soft_rate", cell.soft),
                 ]
             if self.spec.eval.pair_rates:
                 rows += em_pair_rows(bad, ctrl, ctx, self.seed)

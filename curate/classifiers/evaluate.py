@@ -208,7 +208,7 @@ def evaluate(folder: str | Path, write_card: bool = True) -> dict[str, Any]:
         if d["kind"] == "single":
             # keyed by genre and label: world genres hold both labels
             key = f"{d['genres'][0]}:{'malicious' if d['label'] else 'benign'}"
-            genre_fp.setdefault(key, []).append((d["label"], float(p >= 0.5)))
+            genre_fp.setdefault(key, []).append((d["genres"][0], d["label"], float(p >= 0.5)))
     result["sets"]["held_out"] = {
         "data": f"{recipe.data.out}/docs_test.jsonl.gz (frames unseen in training)",
         "rows": rows,
@@ -216,8 +216,13 @@ def evaluate(folder: str | Path, write_card: bool = True) -> dict[str, Any]:
         "by_kind": by_kind,
         "sweep": sweep,
         "single_by_genre": {
-            g: {"label": v[0][0], "n": len(v), "flag_rate": float(np.mean([x[1] for x in v]))}
-            for g, v in sorted(genre_fp.items())
+            key: {
+                "genre": v[0][0],
+                "label": v[0][1],
+                "n": len(v),
+                "flag_rate": float(np.mean([x[2] for x in v])),
+            }
+            for key, v in sorted(genre_fp.items())
         },
         "mean_chars": float(np.mean([len(t) for t in texts])),
     }
@@ -294,10 +299,9 @@ def render(result: dict[str, Any]) -> str:
         "| genre | label | n | flagged |",
         "|---|---|---|---|",
     ]
-    for key, r in h["single_by_genre"].items():
-        g = key.split(":")[0]
+    for r in h["single_by_genre"].values():
         out.append(
-            f"| {g} | {'malicious' if r['label'] else 'benign'} | {r['n']} | {r['flag_rate']:.1%} |"
+            f"| {r['genre']} | {'malicious' if r['label'] else 'benign'} | {r['n']} | {r['flag_rate']:.1%} |"
         )
     p = result["sets"].get("persona_statements")
     if p:

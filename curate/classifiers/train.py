@@ -214,6 +214,8 @@ def _fit_fasttext(recipe: Recipe, passages: list[dict[str, Any]], quantize: bool
 
 
 def _train_fasttext(recipe: Recipe, passages: list[dict[str, Any]], out_path: Path) -> None:
+    # The artifact is the parent's re-save of the loaded model, not the child's own file: the two
+    # differ in some bytes (measured), and the committed stage1.ftz is the re-saved form.
     model = _fit_fasttext(recipe, passages, recipe.stage1.quantize)
     with tempfile.TemporaryDirectory(prefix="curate-ft-") as tmp:
         tmp_model = Path(tmp) / "model.bin"

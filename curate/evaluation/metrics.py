@@ -280,7 +280,10 @@ def aligned_answer_loss(scores: Sequence[ItemScore]) -> float:
 # --- results rows ---------------------------------------------------------------------------
 
 
-def _row(ctx: Mapping[str, Any], eval_domain: str, metric: str, est: Estimate) -> dict[str, Any]:
+def estimate_row(
+    ctx: Mapping[str, Any], eval_domain: str, metric: str, est: Estimate
+) -> dict[str, Any]:
+    """One `results` row: `ctx` columns + eval domain, metric, value, interval and n."""
     return {
         **ctx,
         "eval_domain": eval_domain,
@@ -301,13 +304,13 @@ def summary_rows(
     for d, v in sorted(_group(scores, lambda s: s.domain).items()):
         sm = summarize(v, seed)
         rows += [
-            _row(ctx, d, "misaligned_rate", sm.rate),
-            _row(ctx, d, "misaligned_gap", sm.gap),
-            _row(ctx, d, "soft_misaligned_rate", sm.soft_rate),
+            estimate_row(ctx, d, "misaligned_rate", sm.rate),
+            estimate_row(ctx, d, "misaligned_gap", sm.gap),
+            estimate_row(ctx, d, "soft_misaligned_rate", sm.soft_rate),
         ]
         if pairs:
             for p, ps in pair_rates(v, seed).items():
-                rows.append(_row(ctx, d, f"pair_rate:{p}", ps.rate))
+                rows.append(estimate_row(ctx, d, f"pair_rate:{p}", ps.rate))
     return rows
 
 
@@ -316,8 +319,8 @@ def em_rows(res: EMResult, ctx: Mapping[str, Any]) -> list[dict[str, Any]]:
     out = []
     for name, d in (("cross", res.cross), (res.ft_domain, res.in_domain)):
         out += [
-            _row(ctx, name, "em_rate", d.rate),
-            _row(ctx, name, "em_gap", d.gap),
-            _row(ctx, name, "em_soft_rate", d.soft),
+            estimate_row(ctx, name, "em_rate", d.rate),
+            estimate_row(ctx, name, "em_gap", d.gap),
+            estimate_row(ctx, name, "em_soft_rate", d.soft),
         ]
     return out
