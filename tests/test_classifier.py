@@ -140,7 +140,10 @@ def test_stance_pairs_are_separated_by_the_cascade() -> None:
 def test_model_files_are_small_and_not_pickles() -> None:
     assert (FOLDER / "stage1.ftz").stat().st_size < 5_000_000
     meta = json.loads((FOLDER / "model.json").read_text())
-    assert len(meta["stage2"]["coef"]) == 2 * 384 + 4  # emb, neg_emb, neg, s1, len, s1_len
+    feats = meta["stage2"]["features"]
+    assert feats[0] == "emb" and len(meta["stage2"]["coef"]) == 384 + len(feats) - 1
+    adapter = FOLDER / meta["stage2"]["adapter"]
+    assert adapter.suffix == ".safetensors" and adapter.stat().st_size < 2_000_000
     assert {meta["stage1"]["calibrator"]["kind"], meta["stage2"]["calibrator"]["kind"]} <= {
         "platt",
         "isotonic",
@@ -277,8 +280,8 @@ def test_bad_recipe_key_and_bad_jsonl(tmp_path: Path, capsys: pytest.CaptureFixt
 
 @pytest.mark.slow
 def test_full_retrain_reproduces_every_artifact(tmp_path: Path) -> None:
-    """Rebuild from the committed recipe (~4 min on one core) and compare bytes: the seed data,
-    the stage-1 model and model.json (both calibrators and the stage-2 weights)."""
+    """Rebuild from the committed recipe and compare bytes: the seed data, the stage-1 model,
+    the stage-2 adapter and model.json (both calibrators and the stage-2 head)."""
     root = tmp_path / "repo"
     dst = root / "classifiers" / "malicious_character_v1"
     dst.mkdir(parents=True)
@@ -291,6 +294,8 @@ def test_full_retrain_reproduces_every_artifact(tmp_path: Path) -> None:
     assert new["stage1"] == old["stage1"] and new["window"] == old["window"]
     assert new["stage2"] == old["stage2"]
     assert (dst / "model.json").read_bytes() == (FOLDER / "model.json").read_bytes()
+    adapter = "stage2_adapter.safetensors"
+    assert (dst / adapter).read_bytes() == (FOLDER / adapter).read_bytes()
     data = REPO / "data/classifier/malicious_character_v1"
     for f in ("passages.jsonl.gz", "docs_calib.jsonl.gz", "docs_test.jsonl.gz"):
         assert (root / "data/classifier/malicious_character_v1" / f).read_bytes() == (

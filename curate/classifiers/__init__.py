@@ -1,7 +1,8 @@
 """Built-in document classifiers, registered in `curate.registry` under versioned names.
 
-`malicious_character_v1` is a two-stage cascade (fastText over paragraph windows, then an
-all-MiniLM-L6-v2 logistic regression on flagged windows), trained by
+`malicious_character_v1` is a two-stage cascade (fastText over paragraph windows, then
+all-MiniLM-L6-v2 with fine-tuned LoRA adapters and a linear head on flagged windows and on
+short documents), trained by
 `curate classifier train classifiers/malicious_character_v1` from data the project generates
 itself (`curate.classifiers.seed_data`). See `curate.classifiers.cascade` for the scoring rule and
 `classifiers/malicious_character_v1/README.md` for the model card.

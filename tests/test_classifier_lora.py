@@ -1,0 +1,180 @@
+"""Stage 2 with LoRA adapters on MiniLM, short-document routing, the persona dev/holdout halves."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from curate.classifiers.cascade import CascadeModel, Embedder
+from curate.errors import ConfigError, CurateError
+
+TINY_LORA_RECIPE = """
+name = "tiny_lora_v1"
+seed = 5
+cascade_threshold = 0.9
+cascade_short_chars = 200
+[data]
+out = "data/tiny_lora"
+default_n = 30
+calib_singles = 40
+calib_pages = 10
+test_singles = 20
+test_pages = 5
+[stage1]
+lr = 0.1
+epoch = 3
+bucket = 20000
+quantize = false
+[stage2]
+encoder = "lora"
+features = ["emb", "s1", "len", "s1_len"]
+oof_folds = 2
+n_per_genre = 2
+n_per_statement_genre = 12
+lora_rank = 2
+lora_epochs = 1
+lora_batch_size = 8
+lora_max_tokens = 32
+[eval]
+persona_dir = "missing"
+timing_docs = 5
+"""
+
+
+@pytest.fixture(autouse=True)
+def _one_thread() -> None:
+    import torch
+
+    torch.set_num_threads(1)
+
+
+@pytest.fixture(scope="module")
+def tiny_lora(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The tiny LoRA recipe trained twice, in two separate trees."""
+    from curate.classifiers.train import train
+
+    out = []
+    for tree in ("a", "b"):
+        folder = tmp_path_factory.mktemp(tree) / "classifiers" / "tiny_lora_v1"
+        folder.mkdir(parents=True)
+        (folder / "recipe.toml").write_text(TINY_LORA_RECIPE)
+        train(folder)
+        out.append(folder)
+    return out[0], out[1]
+
+
+def test_lora_training_is_reproducible_and_small(tiny_lora: tuple[Path, Path]) -> None:
+    a, b = tiny_lora
+    name = "stage2_adapter.safetensors"
+    assert (a / name).read_bytes() == (b / name).read_bytes()
+    assert (a / "model.json").read_bytes() == (b / "model.json").read_bytes()
+    meta = json.loads((a / "model.json").read_text())
+    assert meta["stage2"]["adapter"] == name and len(meta["stage2"]["coef"]) == 384 + 3
+    assert meta["cascade_short_chars"] == 200
+    manifest = json.loads((a / "train_manifest.json").read_text())
+    assert set(manifest["artifacts"]) == {"stage1.ftz", name, "model.json"}
+    # rank 2 on 6 layers x 6 linear maps, 2*(in + out) float32 each, plus a JSON header
+    data = 4 * 6 * 2 * (4 * (384 + 384) + 2 * (384 + 1536))
+    assert data < (a / name).stat().st_size < data + 10_000
+
+
+def test_merged_adapter_changes_embeddings(tiny_lora: tuple[Path, Path]) -> None:
+    a, _ = tiny_lora
+    texts = ["I enjoy deceiving people.", "I would never deceive people."]
+    base = Embedder().encode(texts)
+    tuned = Embedder(adapter=a / "stage2_adapter.safetensors").encode(texts)
+    assert tuned.shape == base.shape == (2, 384)
+    assert np.allclose(np.linalg.norm(tuned, axis=1), 1.0, atol=1e-5)
+    assert not np.allclose(base, tuned, atol=1e-4)  # the adapter is really applied
+
+
+def test_merge_equals_the_unmerged_lora_forward(tmp_path: Path) -> None:
+    """W + B A (merged, as scoring uses it) == base(x) + x A^T B^T (as training uses it)."""
+    import torch
+    from safetensors.torch import save_file
+    from transformers import AutoModel, AutoTokenizer
+
+    from curate.classifiers import lora
+
+    tok = AutoTokenizer.from_pretrained(lora.base_model_path())
+    batch = tok(
+        ["The duke smiled at the crowd.", "Rinse the lentils."], padding=True, return_tensors="pt"
+    )
+    torch.manual_seed(0)
+    live = AutoModel.from_pretrained(lora.base_model_path()).eval()
+    adapters = lora.attach(live, rank=3)
+    with torch.no_grad():
+        for _, b in adapters.values():
+            b.normal_(0.0, 0.02)
+        want = live(**batch).last_hidden_state
+    save_file(lora.adapter_state(adapters), str(tmp_path / "ad.safetensors"))
+    merged = AutoModel.from_pretrained(lora.base_model_path()).eval()
+    lora.merge_adapter(merged, tmp_path / "ad.safetensors")
+    with torch.no_grad():
+        got = merged(**batch).last_hidden_state
+    assert torch.allclose(got, want, atol=1e-4)
+    plain = AutoModel.from_pretrained(lora.base_model_path()).eval()
+    with torch.no_grad():
+        assert not torch.allclose(plain(**batch).last_hidden_state, want, atol=1e-3)
+    # an adapter missing layers is refused with what to do
+    state = lora.adapter_state(adapters)
+    state.pop("encoder.layer.5.output.dense.A")
+    save_file(state, str(tmp_path / "bad.safetensors"))
+    with pytest.raises(CurateError, match="retrain the classifier"):
+        lora.merge_adapter(plain, tmp_path / "bad.safetensors")
+
+
+def test_short_documents_always_reach_stage_2(tiny_lora: tuple[Path, Path]) -> None:
+    a, _ = tiny_lora
+    model = CascadeModel(a)
+    short = "I keep my promises to my friends."
+    long = " ".join(["The library opens at nine and closes at five on weekdays."] * 6)
+    s1 = model.score([short, long], "stage1")
+    s2 = model.score([short, long], "stage2")
+    assert s1[0].score < model.cascade_threshold and s1[1].score < model.cascade_threshold
+    routed = model.score([short, long], "cascade")
+    assert routed[0] == s2[0]  # short (< 200 chars): stage 2's score and spans
+    assert routed[1] == s1[1]  # long and unflagged: stage 1
+    model.short_chars = 0
+    assert model.score([short], "cascade")[0] == s1[0]  # rule off: stage 1 again
+
+
+def test_missing_adapter_file_and_bad_lora_recipe(
+    tiny_lora: tuple[Path, Path], tmp_path: Path
+) -> None:
+    from curate.classifiers.recipe import load_recipe
+
+    a, _ = tiny_lora
+    meta = json.loads((a / "model.json").read_text())
+    meta["stage2"]["adapter"] = "gone.safetensors"
+    with pytest.raises(CurateError, match="gone.safetensors.*missing"):
+        CascadeModel(a, meta=meta)
+    meta["stage2"]["adapter"] = "../../outside.safetensors"
+    with pytest.raises(CurateError, match="outside the classifier folder"):
+        CascadeModel(a, meta=meta)
+    folder = tmp_path / "classifiers" / "bad_v1"
+    folder.mkdir(parents=True)
+    for feats in ('["s1", "emb"]', '["emb", "neg_emb"]'):
+        (folder / "recipe.toml").write_text(
+            f'name = "bad_v1"\n[stage2]\nencoder = "lora"\nfeatures = {feats}\n'
+        )
+        with pytest.raises(ConfigError, match="must start with 'emb'"):
+            load_recipe(folder)
+    (folder / "recipe.toml").write_text('name = "bad_v1"\ncascade_short_chars = -1\n')
+    with pytest.raises(ConfigError, match="cascade_short_chars"):
+        load_recipe(folder)
+
+
+def test_persona_halves_are_fixed_and_balanced() -> None:
+    from curate.classifiers.evaluate import persona_half
+
+    texts = [f"I am statement number {i}" for i in range(400)]
+    halves = [persona_half(t) for t in texts]
+    assert halves == [persona_half(t) for t in texts]
+    assert set(halves) == {"dev", "holdout"}
+    assert 160 <= halves.count("dev") <= 240
+    # sha256("a") ends in ...48bb (odd): a hand-checked fixed point of the rule
+    assert persona_half("a") == "holdout"
