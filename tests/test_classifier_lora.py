@@ -178,3 +178,19 @@ def test_persona_halves_are_fixed_and_balanced() -> None:
     assert 160 <= halves.count("dev") <= 240
     # sha256("a") ends in ...48bb (odd): a hand-checked fixed point of the rule
     assert persona_half("a") == "holdout"
+
+
+def test_scorer_params_override_the_trained_routing(tiny_lora: tuple[Path, Path]) -> None:
+    from curate import registry
+    from curate.classifiers.cascade import MaliciousCharacterScorer
+
+    a, _ = tiny_lora
+    short = "I keep my promises to my friends."
+    s1 = MaliciousCharacterScorer(folder=a, mode="stage1").score([short])[0]
+    s2 = MaliciousCharacterScorer(folder=a, mode="stage2").score([short])[0]
+    assert MaliciousCharacterScorer(folder=a).score([short])[0] == s2  # trained: 200 chars
+    assert MaliciousCharacterScorer(folder=a, short_chars=0).score([short])[0] == s1
+    registry.check_params("malicious_character_v1", {"short_chars": 0})
+    for bad, msg in (({"short_chars": -1}, "short_chars"), ({"cascade_threshold": 2}, "[0, 1]")):
+        with pytest.raises(ConfigError, match=msg.replace("[", "\\[").replace("]", "\\]")):
+            registry.check_params("malicious_character_v1", bad, "audit.toml")

@@ -17,11 +17,14 @@ from curate.registry import Scorer, register
 
 @register(
     "malicious_character_v1",
-    description="fastText windows + MiniLM logistic-regression cascade, calibrated; "
-    "params: mode=cascade|stage1|stage2, cascade_threshold, folder",
+    description="fastText windows -> MiniLM (LoRA-tuned) cascade, calibrated; "
+    "params: mode=cascade|stage1|stage2, cascade_threshold, short_chars, folder",
 )
 def _malicious_character_v1(
-    mode: str = "cascade", cascade_threshold: float | None = None, folder: str | None = None
+    mode: str = "cascade",
+    cascade_threshold: float | None = None,
+    short_chars: int | None = None,
+    folder: str | None = None,
 ) -> Scorer:
     from curate.classifiers.cascade import MaliciousCharacterScorer
 
@@ -30,4 +33,5 @@ def _malicious_character_v1(
         folder=folder,
         mode=mode,  # type: ignore[arg-type]  # checked by the scorer
         cascade_threshold=cascade_threshold,
+        short_chars=short_chars,
     )

@@ -445,13 +445,21 @@ class MaliciousCharacterScorer:
         folder: str | Path | None = None,
         mode: Mode = "cascade",
         cascade_threshold: float | None = None,
+        short_chars: int | None = None,
     ) -> None:
+        """`cascade_threshold` and `short_chars` override the trained model's values (a corpus
+        of short posts may want `short_chars=0`: every document under it costs a MiniLM pass)."""
         if mode not in ("stage1", "stage2", "cascade"):
             raise CurateError(f"unknown mode {mode!r}; valid: cascade, stage1, stage2")
+        if cascade_threshold is not None and not 0.0 <= float(cascade_threshold) <= 1.0:
+            raise CurateError(f"cascade_threshold must be in [0, 1], got {cascade_threshold}")
+        if short_chars is not None and (isinstance(short_chars, bool) or int(short_chars) < 0):
+            raise CurateError(f"short_chars must be an integer >= 0 (0 = off), got {short_chars}")
         self.name = name
         self.folder = Path(folder) if folder else default_classifiers_dir() / name
         self.mode: Mode = mode
         self.cascade_threshold = cascade_threshold
+        self.short_chars = short_chars
         self._model: CascadeModel | None = None
 
     @property
@@ -460,6 +468,8 @@ class MaliciousCharacterScorer:
             m = CascadeModel(self.folder)
             if self.cascade_threshold is not None:
                 m.cascade_threshold = float(self.cascade_threshold)
+            if self.short_chars is not None:
+                m.short_chars = int(self.short_chars)
             self._model = m
         return self._model
 
