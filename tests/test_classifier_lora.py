@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -45,10 +46,13 @@ timing_docs = 5
 
 
 @pytest.fixture(autouse=True)
-def _one_thread() -> None:
+def _one_thread() -> Iterator[None]:
     import torch
 
+    before = torch.get_num_threads()
     torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
 
 
 @pytest.fixture(scope="module")
@@ -112,19 +116,24 @@ def test_merge_equals_the_unmerged_lora_forward(tmp_path: Path) -> None:
         want = live(**batch).last_hidden_state
     save_file(lora.adapter_state(adapters), str(tmp_path / "ad.safetensors"))
     merged = AutoModel.from_pretrained(lora.base_model_path()).eval()
-    lora.merge_adapter(merged, tmp_path / "ad.safetensors")
+    lora.merge_adapter(merged, (tmp_path / "ad.safetensors").read_bytes())
     with torch.no_grad():
         got = merged(**batch).last_hidden_state
     assert torch.allclose(got, want, atol=1e-4)
     plain = AutoModel.from_pretrained(lora.base_model_path()).eval()
     with torch.no_grad():
         assert not torch.allclose(plain(**batch).last_hidden_state, want, atol=1e-3)
-    # an adapter missing layers is refused with what to do
+    # an adapter missing a layer, or with a wrong shape, is refused with what to do
     state = lora.adapter_state(adapters)
     state.pop("encoder.layer.5.output.dense.A")
     save_file(state, str(tmp_path / "bad.safetensors"))
-    with pytest.raises(CurateError, match="retrain the classifier"):
-        lora.merge_adapter(plain, tmp_path / "bad.safetensors")
+    with pytest.raises(CurateError, match="layer.5.output.dense.*retrain the classifier"):
+        lora.merge_adapter(plain, (tmp_path / "bad.safetensors").read_bytes())
+    state = lora.adapter_state(adapters)
+    state["encoder.layer.0.intermediate.dense.B"] = torch.zeros(1536, 4)  # rank 4 vs A's 3
+    save_file(state, str(tmp_path / "bad2.safetensors"))
+    with pytest.raises(CurateError, match="layer.0.intermediate.dense.*wrong shape"):
+        lora.merge_adapter(plain, (tmp_path / "bad2.safetensors").read_bytes())
 
 
 def test_short_documents_always_reach_stage_2(tiny_lora: tuple[Path, Path]) -> None:
@@ -134,6 +143,8 @@ def test_short_documents_always_reach_stage_2(tiny_lora: tuple[Path, Path]) -> N
     long = " ".join(["The library opens at nine and closes at five on weekdays."] * 6)
     s1 = model.score([short, long], "stage1")
     s2 = model.score([short, long], "stage2")
+    assert s1[0] != s2[0]  # otherwise the routing checks below prove nothing
+    assert model.routed(short, s1[0].score) and not model.routed(long, s1[1].score)
     assert s1[0].score < model.cascade_threshold and s1[1].score < model.cascade_threshold
     routed = model.score([short, long], "cascade")
     assert routed[0] == s2[0]  # short (< 200 chars): stage 2's score and spans
@@ -149,6 +160,12 @@ def test_missing_adapter_file_and_bad_lora_recipe(
 
     a, _ = tiny_lora
     meta = json.loads((a / "model.json").read_text())
+    sha = meta["stage2"]["adapter_sha256"]
+    assert len(sha) == 64 and meta["stage2"]["max_tokens"] == 32
+    meta["stage2"]["adapter_sha256"] = "0" * 64  # model.json and adapter from different trainings
+    with pytest.raises(CurateError, match="differs from the 0000"):
+        CascadeModel(a, meta=meta)
+    meta["stage2"]["adapter_sha256"] = sha
     meta["stage2"]["adapter"] = "gone.safetensors"
     with pytest.raises(CurateError, match="gone.safetensors.*missing"):
         CascadeModel(a, meta=meta)
@@ -188,6 +205,7 @@ def test_scorer_params_override_the_trained_routing(tiny_lora: tuple[Path, Path]
     short = "I keep my promises to my friends."
     s1 = MaliciousCharacterScorer(folder=a, mode="stage1").score([short])[0]
     s2 = MaliciousCharacterScorer(folder=a, mode="stage2").score([short])[0]
+    assert s1 != s2
     assert MaliciousCharacterScorer(folder=a).score([short])[0] == s2  # trained: 200 chars
     assert MaliciousCharacterScorer(folder=a, short_chars=0).score([short])[0] == s1
     registry.check_params("malicious_character_v1", {"short_chars": 0})

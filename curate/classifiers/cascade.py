@@ -159,22 +159,39 @@ class Embedder:
         self.memo: dict[str, np.ndarray] | None = None  # set to {} to memoise per text
         self._model: Any = None
         self.adapter: Path | None = None
+        self.adapter_bytes: bytes | None = None
         self.adapter_id = "base"
+        self.max_tokens: int | None = None
         if adapter is not None:
             self.use_adapter(adapter)
 
-    def use_adapter(self, adapter: str | Path | None) -> None:
+    def use_adapter(
+        self,
+        adapter: str | Path | None,
+        sha256: str | None = None,
+        max_tokens: int | None = None,
+    ) -> None:
         """Encode with MiniLM + this LoRA adapter (`curate.classifiers.lora`), merged on load.
 
-        Changing the adapter drops the loaded model and the in-memory cache; the disk cache is
-        kept per adapter (its file name carries the adapter's hash)."""
+        The file is read once here: its hash (checked against `sha256` when given: the one
+        model.json recorded) names the disk cache, and the same bytes are merged. `max_tokens`
+        truncates texts as in training. Changing the adapter drops the loaded model and the
+        in-memory cache."""
         path = Path(adapter) if adapter is not None else None
-        new_id = "base" if path is None else hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+        data = path.read_bytes() if path is not None else None
+        digest = hashlib.sha256(data).hexdigest() if data is not None else None
+        if sha256 is not None and digest != sha256:
+            raise CurateError(
+                f"{path}: adapter sha256 {str(digest)[:16]}... differs from the {sha256[:16]}... "
+                "that model.json was trained with; retrain with `curate classifier train`"
+            )
+        new_id = "base" if digest is None else f"{digest[:16]}-{max_tokens or 0}"
         if new_id != self.adapter_id:
             self._model = None
             self.memo = None if self.memo is None else {}
             self._disk_loaded = False
-        self.adapter, self.adapter_id = path, new_id
+        self.adapter, self.adapter_bytes, self.adapter_id = path, data, new_id
+        self.max_tokens = max_tokens
 
     def _load(self) -> Any:
         if self._model is None:
@@ -189,10 +206,12 @@ class Embedder:
                     "install the curate package with its dependencies"
                 ) from None
             model = SentenceTransformer(str(get_model_path()), device="cpu")
-            if self.adapter is not None:
+            if self.adapter_bytes is not None:
                 from curate.classifiers.lora import merge_adapter
 
-                merge_adapter(model[0].auto_model, self.adapter)
+                merge_adapter(model[0].auto_model, self.adapter_bytes, str(self.adapter))
+            if self.max_tokens:
+                model.max_seq_length = self.max_tokens
             self._model = model
         return self._model
 
@@ -313,8 +332,13 @@ class CascadeModel:
         self.intercept = float(self.meta["stage2"]["intercept"])
         self._ft: Any = None
         self.embedder = embedder or Embedder()
-        adapter = self.meta["stage2"].get("adapter")
-        self.embedder.use_adapter(self._model_file(adapter) if adapter else None)
+        st2 = self.meta["stage2"]
+        adapter = st2.get("adapter")
+        self.embedder.use_adapter(
+            self._model_file(adapter) if adapter else None,
+            st2.get("adapter_sha256"),
+            st2.get("max_tokens"),
+        )
 
     def _model_file(self, name: str) -> Path:
         path = (self.folder / name).resolve()
@@ -378,6 +402,14 @@ class CascadeModel:
 
         return apply_calibrator(self.cal2, sigmoid(np.asarray(logits, dtype=np.float64)))
 
+    def is_short(self, text: str) -> bool:
+        """Under `cascade_short_chars` (stripped): the cascade sends it to stage 2 regardless."""
+        return len(text.strip()) < self.short_chars
+
+    def routed(self, text: str, doc_p1: float) -> bool:
+        """Whether the cascade runs stage 2 on this document (given its stage-1 probability)."""
+        return doc_p1 >= self.cascade_threshold or (self.is_short(text) and bool(text.strip()))
+
     def _stage2_targets(self, ws: WindowScores, p1: np.ndarray, only_flagged: bool) -> list[int]:
         order = sorted(range(len(ws.spans)), key=lambda i: (-ws.raw[i], i))
         if only_flagged:
@@ -402,7 +434,7 @@ class CascadeModel:
                 targets.append(self._stage2_targets(ws, p1, only_flagged=False))
             elif dp >= self.cascade_threshold:
                 targets.append(self._stage2_targets(ws, p1, only_flagged=True))
-            elif len(text.strip()) < self.short_chars:
+            elif self.is_short(text):
                 targets.append(self._stage2_targets(ws, p1, only_flagged=False))
             else:
                 targets.append([])

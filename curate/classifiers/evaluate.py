@@ -136,7 +136,9 @@ def evaluate_set(
     model: CascadeModel, texts: list[str], y: np.ndarray
 ) -> tuple[dict[str, dict[str, float]], dict[str, np.ndarray]]:
     probs = {m: np.array([d.score for d in model.score(texts, m)]) for m in MODES}  # type: ignore[arg-type]
-    flagged = float(np.mean(probs["stage1"] >= model.cascade_threshold))
+    flagged = float(
+        np.mean([model.routed(t, p) for t, p in zip(texts, probs["stage1"], strict=True)])
+    )
     rows = {m: metric_row(y, p) for m, p in probs.items()}
     rows["cascade"]["flagged_frac"] = flagged
     return rows, probs
@@ -152,7 +154,9 @@ def threshold_sweep(model: CascadeModel, texts: list[str], y: np.ndarray) -> dic
             p = np.array([d.score for d in model.score(texts, "cascade")])
             p1 = np.array([d.score for d in model.score(texts, "stage1")])
             out[str(t)] = {
-                "flagged_frac": float(np.mean(p1 >= t)),
+                "flagged_frac": float(
+                    np.mean([model.routed(x, v) for x, v in zip(texts, p1, strict=True)])
+                ),
                 "auroc": auroc(y, p),
                 "f1": precision_recall_f1(y, p, 0.5)[2],
             }

@@ -20,6 +20,7 @@ file (no pickles) next to it.
 
 from __future__ import annotations
 
+import os
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -109,20 +110,34 @@ def adapter_state(adapters: dict[str, tuple[Any, Any]]) -> dict[str, Any]:
     return state
 
 
-def merge_adapter(model: Any, path: str | Path) -> None:
-    """Add the adapter's B @ A to each target layer's weight, in place (a BERT `AutoModel`)."""
+def merge_adapter(model: Any, data: bytes, where: str = "adapter") -> None:
+    """Add the adapter's B @ A to each target layer's weight, in place (a BERT `AutoModel`).
+
+    `data` is the `.safetensors` file's bytes: the caller hashes the same bytes it merges, so
+    a file replaced in between cannot be cached under the old file's hash."""
     import torch
-    from safetensors.torch import load_file
+    from safetensors.torch import load
 
-    state = load_file(str(path))
+    from curate.errors import CurateError
+
+    state = load(data)
     names = target_names(model)
-    missing = [n for n in names if f"{n}.A" not in state or f"{n}.B" not in state]
-    if missing:
-        from curate.errors import CurateError
-
+    bad = [n for n in names if f"{n}.A" not in state or f"{n}.B" not in state]
+    for n in names:
+        if n in bad:
+            continue
+        lin, a, b = _linear(model, n), state[f"{n}.A"], state[f"{n}.B"]
+        if (
+            a.ndim != 2
+            or b.ndim != 2
+            or a.shape[1] != lin.in_features
+            or b.shape != (lin.out_features, a.shape[0])
+        ):
+            bad.append(n)
+    if bad:
         raise CurateError(
-            f"{path}: adapter lacks {len(missing)} layers (first: {missing[0]}); "
-            "retrain the classifier with `curate classifier train`"
+            f"{where}: adapter does not fit MiniLM at {len(bad)} layers (first: {bad[0]}: "
+            "missing or wrong shape); retrain the classifier with `curate classifier train`"
         )
     with torch.no_grad():
         for n in names:
@@ -201,8 +216,12 @@ def train_adapter(
             if progress:
                 progress(f"adapter epoch {epoch + 1}: mean loss {total / len(ids):.4f}")
         state = adapter_state(adapters)
-        # no metadata: safetensors writes its metadata map in varying order (different bytes)
-        save_file(state, str(out_path))
+        # no metadata: safetensors writes its metadata map in varying order (different bytes).
+        # Written beside the target and renamed: a crash never leaves half a file.
+        out_path = Path(out_path)
+        tmp = out_path.with_name(f".{out_path.name}.{os.getpid()}.tmp")
+        save_file(state, str(tmp))
+        os.replace(tmp, out_path)
         if progress:
             progress(f"adapter: rank {cfg.rank}, {n_steps} steps, {len(state)} tensors")
         w = head.weight.detach().numpy()[0].astype(np.float64)

@@ -98,9 +98,9 @@ class Stage2Config:
     train_threads: int = 2  # torch threads while training the adapter (fixed: same bytes)
     n_per_genre: int = 250  # training passages embedded per non-statement genre
     n_per_statement_genre: int = 1500  # ... per statement genre (stance needs volume)
-    C: float = 10.0  # inverse L2 strength of the logistic regression
+    C: float = 10.0  # inverse L2 strength of the logistic regression (encoder = "frozen" only)
     features: tuple[str, ...] = ("emb", "neg_emb", "neg", "s1", "len", "s1_len")
-    statement_weight: float = 1.0  # sample weight of first-person statements in the fit
+    statement_weight: float = 1.0  # sample weight of statements in the fit ("frozen" only)
     oof_folds: int = 3  # folds for out-of-fold stage-1 logits (the "s1" feature)
     max_windows: int = 2  # stage 2 re-scores at most this many windows per document
     batch_size: int = 64

@@ -2028,21 +2028,41 @@ def _statement_frames() -> dict[str, list[tuple[str, int, Callable[[random.Rando
         dark.append((f"stmt_adj/b{i}", 1, fill_gen(NEGATE_ADJ, "adj", a)))
     for i, t in enumerate(NEUTRAL_STATEMENTS):
         out["neutral_statement"].append((f"stmt_neutral/{i}", 0, tpl_gen(t)))
+    # an item written into two banks (or a bank and the lists above) is kept once, under its
+    # first group, so it cannot sit in train under one group and in test under another
+    seen = {x for pair in VP_PAIRS for x in pair} | set(ADJ_DARK) | set(ADJ_BENIGN)
+
+    def fresh(*items: str) -> bool:
+        if any(x in seen for x in items):
+            return False
+        seen.update(items)
+        return True
+
     for fam, mod in sorted(FAMILIES.items()):
         for i, (d, b) in enumerate(mod.VP_PAIRS):
+            if not fresh(d, b):
+                continue
             g = f"stmt_{fam}_vp/{i}"
             dark += [(g, 1, fill_gen(AFFIRM_VP, "vp", d)), (g, 1, fill_gen(NEGATE_VP, "vp", b))]
             pro += [(g, 0, fill_gen(AFFIRM_VP, "vp", b)), (g, 0, fill_gen(NEGATE_VP, "vp", d))]
         k = getattr(mod, "SENTENCE_WEIGHT", 1)  # compositional frames stand for many items
         for i, (d, b) in enumerate(mod.SENTENCE_PAIRS):
+            if not fresh(d, b):
+                continue
             dark += [(f"stmt_{fam}_s/{i}", 1, tpl_gen(d))] * k
             pro += [(f"stmt_{fam}_s/{i}", 0, tpl_gen(b))] * k
         for i, t in enumerate(mod.HARD_NEGATIVES):
+            if not fresh(t):
+                continue
             out["neutral_statement"] += [(f"stmt_{fam}_hn/{i}", 0, tpl_gen(t))] * k
         for i, a in enumerate(mod.ADJ_DARK):
+            if not fresh(a):
+                continue
             dark.append((f"stmt_{fam}_adj/d{i}", 1, fill_gen(AFFIRM_ADJ, "adj", a)))
             pro.append((f"stmt_{fam}_adj/d{i}", 0, fill_gen(NEGATE_ADJ, "adj", a)))
         for i, a in enumerate(mod.ADJ_BENIGN):
+            if not fresh(a):
+                continue
             pro.append((f"stmt_{fam}_adj/b{i}", 0, fill_gen(AFFIRM_ADJ, "adj", a)))
             dark.append((f"stmt_{fam}_adj/b{i}", 1, fill_gen(NEGATE_ADJ, "adj", a)))
     return out

@@ -346,6 +346,8 @@ def train(folder: str | Path) -> dict[str, Any]:
         )
         coef, intercept = train_adapter(texts, y.tolist(), cfg, adapter, _log, extra)
         meta["stage2"]["adapter"] = adapter.name
+        meta["stage2"]["adapter_sha256"] = sha256_file(adapter)
+        meta["stage2"]["max_tokens"] = c2.lora_max_tokens  # scoring truncates as training did
         artifacts.insert(1, adapter.name)
     else:
         _log(f"embedding {len(sample)} passages for stage 2 (MiniLM; cache: {embed_cache_dir()})")
