@@ -303,9 +303,11 @@ def test_full_retrain_reproduces_every_artifact(tmp_path: Path) -> None:
         ).read_bytes()
 
 
-def test_fasttext_fits_in_a_fresh_process_match_an_in_process_fit() -> None:
-    """Stage-1 fits run in a spawned process (fastText was not reproducible in a process where
-    torch had run); the child's model must be the model an in-process fit gives."""
+def test_fasttext_fits_in_fresh_processes_are_identical() -> None:
+    """Stage-1 fits run in a spawned process because fastText is not reproducible in a process
+    where torch has run: two spawned fits must give the same model, bit for bit. (An in-process
+    fit here is *not* a valid reference: earlier tests ran torch in this process, and comparing
+    its weights made this test fail depending on test order. Its vocabulary still matches.)"""
     from curate.classifiers.recipe import load_recipe
     from curate.classifiers.train import _fit_fasttext, _fit_fasttext_here
 
@@ -318,9 +320,9 @@ def test_fasttext_fits_in_a_fresh_process_match_an_in_process_fit() -> None:
     a = _fit_fasttext(recipe, passages, quantize=False)
     b = _fit_fasttext(recipe, passages, quantize=False)
     c = _fit_fasttext_here(recipe, passages, quantize=False)
-    assert a.get_words() == c.get_words()
+    assert a.get_words() == b.get_words() == c.get_words()
     assert (a.get_input_matrix() == b.get_input_matrix()).all()
-    assert (a.get_output_matrix() == c.get_output_matrix()).all()
+    assert (a.get_output_matrix() == b.get_output_matrix()).all()
 
 
 def test_world_documents_become_labelled_passages() -> None:
