@@ -147,12 +147,12 @@ def evaluate_set(
 def threshold_sweep(model: CascadeModel, texts: list[str], y: np.ndarray) -> dict[str, Any]:
     """Cascade AUROC / F1 / flagged fraction at other thresholds (stage-2 vectors are memoised)."""
     keep = model.cascade_threshold
+    p1 = np.array([d.score for d in model.score(texts, "stage1")])  # threshold-free
     out = {}
     try:
         for t in SWEEP:
             model.cascade_threshold = t
             p = np.array([d.score for d in model.score(texts, "cascade")])
-            p1 = np.array([d.score for d in model.score(texts, "stage1")])
             out[str(t)] = {
                 "flagged_frac": float(
                     np.mean([model.routed(x, v) for x, v in zip(texts, p1, strict=True)])
