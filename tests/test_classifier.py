@@ -141,9 +141,12 @@ def test_model_files_are_small_and_not_pickles() -> None:
     assert (FOLDER / "stage1.ftz").stat().st_size < 5_000_000
     meta = json.loads((FOLDER / "model.json").read_text())
     feats = meta["stage2"]["features"]
-    assert feats[0] == "emb" and len(meta["stage2"]["coef"]) == 384 + len(feats) - 1
-    adapter = FOLDER / meta["stage2"]["adapter"]
-    assert adapter.suffix == ".safetensors" and adapter.stat().st_size < 2_000_000
+    members = meta["stage2"]["members"]
+    assert 1 <= len(members) <= 8
+    for m in members:
+        assert feats[0] == "emb" and len(m["coef"]) == 384 + len(feats) - 1
+        adapter = FOLDER / m["adapter"]
+        assert adapter.suffix == ".safetensors" and adapter.stat().st_size < 2_000_000
     assert {meta["stage1"]["calibrator"]["kind"], meta["stage2"]["calibrator"]["kind"]} <= {
         "platt",
         "isotonic",
@@ -279,9 +282,10 @@ def test_bad_recipe_key_and_bad_jsonl(tmp_path: Path, capsys: pytest.CaptureFixt
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(3600)  # a full training: about 30 minutes on 2 cores (three members)
 def test_full_retrain_reproduces_every_artifact(tmp_path: Path) -> None:
     """Rebuild from the committed recipe and compare bytes: the seed data, the stage-1 model,
-    the stage-2 adapter and model.json (both calibrators and the stage-2 head)."""
+    every stage-2 member's adapter and model.json (both calibrators and the stage-2 head)."""
     root = tmp_path / "repo"
     dst = root / "classifiers" / "malicious_character_v1"
     dst.mkdir(parents=True)
@@ -294,8 +298,9 @@ def test_full_retrain_reproduces_every_artifact(tmp_path: Path) -> None:
     assert new["stage1"] == old["stage1"] and new["window"] == old["window"]
     assert new["stage2"] == old["stage2"]
     assert (dst / "model.json").read_bytes() == (FOLDER / "model.json").read_bytes()
-    adapter = "stage2_adapter.safetensors"
-    assert (dst / adapter).read_bytes() == (FOLDER / adapter).read_bytes()
+    for member in old["stage2"]["members"]:  # every member's adapter
+        adapter = member["adapter"]
+        assert (dst / adapter).read_bytes() == (FOLDER / adapter).read_bytes()
     data = REPO / "data/classifier/malicious_character_v1"
     for f in ("passages.jsonl.gz", "docs_calib.jsonl.gz", "docs_test.jsonl.gz"):
         assert (root / "data/classifier/malicious_character_v1" / f).read_bytes() == (

@@ -39,6 +39,7 @@ lora_rank = 2
 lora_epochs = 1
 lora_batch_size = 8
 lora_max_tokens = 32
+members = 2
 [eval]
 persona_dir = "missing"
 timing_docs = 5
@@ -76,10 +77,15 @@ def test_lora_training_is_reproducible_and_small(tiny_lora: tuple[Path, Path]) -
     assert (a / name).read_bytes() == (b / name).read_bytes()
     assert (a / "model.json").read_bytes() == (b / "model.json").read_bytes()
     meta = json.loads((a / "model.json").read_text())
-    assert meta["stage2"]["adapter"] == name and len(meta["stage2"]["coef"]) == 384 + 3
+    m0, m1 = meta["stage2"]["members"]
+    assert m0["adapter"] == name and m1["adapter"] == "stage2_adapter_1.safetensors"
+    assert len(m0["coef"]) == len(m1["coef"]) == 384 + 3
+    assert (a / m1["adapter"]).read_bytes() == (b / m1["adapter"]).read_bytes()
+    assert m0["adapter_sha256"] != m1["adapter_sha256"]  # own seed, own sample
+    assert "coef" not in meta["stage2"]  # one place for the heads: the members
     assert meta["cascade_short_chars"] == 200
     manifest = json.loads((a / "train_manifest.json").read_text())
-    assert set(manifest["artifacts"]) == {"stage1.ftz", name, "model.json"}
+    assert set(manifest["artifacts"]) == {"stage1.ftz", name, m1["adapter"], "model.json"}
     # rank 2 on 6 layers x 6 linear maps, 2*(in + out) float32 each, plus a JSON header
     data = 4 * 6 * 2 * (4 * (384 + 384) + 2 * (384 + 1536))
     assert data < (a / name).stat().st_size < data + 10_000
@@ -160,16 +166,17 @@ def test_missing_adapter_file_and_bad_lora_recipe(
 
     a, _ = tiny_lora
     meta = json.loads((a / "model.json").read_text())
-    sha = meta["stage2"]["adapter_sha256"]
+    member = meta["stage2"]["members"][0]
+    sha = member["adapter_sha256"]
     assert len(sha) == 64 and meta["stage2"]["max_tokens"] == 32
-    meta["stage2"]["adapter_sha256"] = "0" * 64  # model.json and adapter from different trainings
+    member["adapter_sha256"] = "0" * 64  # model.json and adapter from different trainings
     with pytest.raises(CurateError, match="differs from the 0000"):
         CascadeModel(a, meta=meta)
-    meta["stage2"]["adapter_sha256"] = sha
-    meta["stage2"]["adapter"] = "gone.safetensors"
+    member["adapter_sha256"] = sha
+    member["adapter"] = "gone.safetensors"
     with pytest.raises(CurateError, match="gone.safetensors.*missing"):
         CascadeModel(a, meta=meta)
-    meta["stage2"]["adapter"] = "../../outside.safetensors"
+    member["adapter"] = "../../outside.safetensors"
     with pytest.raises(CurateError, match="outside the classifier folder"):
         CascadeModel(a, meta=meta)
     folder = tmp_path / "classifiers" / "bad_v1"
@@ -212,3 +219,74 @@ def test_scorer_params_override_the_trained_routing(tiny_lora: tuple[Path, Path]
     for bad, msg in (({"short_chars": -1}, "short_chars"), ({"cascade_threshold": 2}, "[0, 1]")):
         with pytest.raises(ConfigError, match=msg.replace("[", "\\[").replace("]", "\\]")):
             registry.check_params("malicious_character_v1", bad, "audit.toml")
+
+
+def test_stage2_is_the_mean_of_its_members(tiny_lora: tuple[Path, Path]) -> None:
+    from curate.classifiers.cascade import MaliciousCharacterScorer
+
+    a, _ = tiny_lora
+    model = CascadeModel(a)
+    texts = ["I enjoy watching people fail.", "I help my neighbours carry their shopping."]
+    raw = [0.3, 0.6]
+    per = model.member_logits(texts, raw)
+    assert per.shape == (2, 2) and not np.allclose(per[0], per[1])
+    assert np.allclose(model.stage2_logits(texts, raw), per.mean(axis=0))
+    model.n_members = 1
+    assert np.allclose(model.stage2_logits(texts, raw), per[0])
+    # the audit parameter: the first member alone is what `stage2_members = 1` scores
+    one = MaliciousCharacterScorer(folder=a, mode="stage2", stage2_members=1).score(texts[:1])[0]
+    assert one == model.score(texts[:1], "stage2")[0]
+    both = MaliciousCharacterScorer(folder=a, mode="stage2").score(texts[:1])[0]
+    assert both != one
+    with pytest.raises(CurateError, match="has 2 stage-2 member"):
+        MaliciousCharacterScorer(folder=a, stage2_members=3).score(texts)
+    with pytest.raises(ConfigError, match="stage2_members"):
+        from curate import registry
+
+        registry.check_params("malicious_character_v1", {"stage2_members": 0}, "audit.toml")
+
+
+def test_a_single_model_file_still_loads(tiny_lora: tuple[Path, Path]) -> None:
+    """model.json without "members" (the frozen encoder, earlier trainings): one member."""
+    a, _ = tiny_lora
+    meta = json.loads((a / "model.json").read_text())
+    full = CascadeModel(a, meta=json.loads(json.dumps(meta)))
+    st2 = meta["stage2"]
+    st2.update(st2.pop("members")[0])
+    single = CascadeModel(a, meta=meta)
+    texts, raw = ["I laugh when my rivals fail.", "I water my neighbour's plants."], [0.2, 0.4]
+    assert single.n_members == 1
+    assert np.allclose(single.stage2_logits(texts, raw), full.member_logits(texts, raw)[0])
+    for bad in (0, 3, 1.5, True):
+        with pytest.raises(CurateError, match="stage2_members"):
+            full.n_members = bad  # type: ignore[assignment]
+
+
+def test_batches_mix_within_length_buckets() -> None:
+    import random
+
+    from curate.classifiers.lora import BUCKET_TOKENS, _batches
+
+    lengths = [(i * 7) % 120 + 1 for i in range(500)]
+    batches = _batches(lengths, 16, random.Random("x"))
+    assert sorted(i for b in batches for i in b) == list(range(500))  # each index once
+    assert all(len({(lengths[i] - 1) // BUCKET_TOKENS for i in b}) == 1 for b in batches)
+    assert batches == _batches(lengths, 16, random.Random("x"))  # seeded: same order
+    # not sorted inside a bucket: some batch spans more than one exact length
+    assert any(len({lengths[i] for i in b}) > 1 for b in batches)
+
+
+def test_members_recipe_and_param_are_checked(tmp_path: Path) -> None:
+    from curate import registry
+    from curate.classifiers.recipe import load_recipe
+
+    folder = tmp_path / "classifiers" / "bad_v1"
+    folder.mkdir(parents=True)
+    lora = 'encoder = "lora"\nfeatures = ["emb"]'
+    for stage2 in (f"{lora}\nmembers = 0", f"{lora}\nmembers = 9", "members = 2"):
+        (folder / "recipe.toml").write_text(f'name = "bad_v1"\n[stage2]\n{stage2}\n')
+        with pytest.raises(ConfigError, match="members must be in 1..8"):
+            load_recipe(folder)
+    for bad in (0, 1.5, "2"):
+        with pytest.raises(ConfigError, match="stage2_members"):
+            registry.check_params("malicious_character_v1", {"stage2_members": bad}, "a.toml")

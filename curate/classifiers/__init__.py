@@ -1,8 +1,8 @@
 """Built-in document classifiers, registered in `curate.registry` under versioned names.
 
 `malicious_character_v1` is a two-stage cascade (fastText over paragraph windows, then
-all-MiniLM-L6-v2 with fine-tuned LoRA adapters and a linear head on flagged windows and on
-short documents), trained by
+an ensemble of all-MiniLM-L6-v2 copies with fine-tuned LoRA adapters and linear heads, on
+flagged windows and on short documents), trained by
 `curate classifier train classifiers/malicious_character_v1` from data the project generates
 itself (`curate.classifiers.seed_data`). See `curate.classifiers.cascade` for the scoring rule and
 `classifiers/malicious_character_v1/README.md` for the model card.
@@ -18,12 +18,13 @@ from curate.registry import Scorer, register
 @register(
     "malicious_character_v1",
     description="fastText windows -> MiniLM (LoRA-tuned) cascade, calibrated; "
-    "params: mode=cascade|stage1|stage2, cascade_threshold, short_chars, folder",
+    "params: mode=cascade|stage1|stage2, cascade_threshold, short_chars, stage2_members, folder",
 )
 def _malicious_character_v1(
     mode: str = "cascade",
     cascade_threshold: float | None = None,
     short_chars: int | None = None,
+    stage2_members: int | None = None,
     folder: str | None = None,
 ) -> Scorer:
     from curate.classifiers.cascade import MaliciousCharacterScorer
@@ -34,4 +35,5 @@ def _malicious_character_v1(
         mode=mode,  # type: ignore[arg-type]  # checked by the scorer
         cascade_threshold=cascade_threshold,
         short_chars=short_chars,
+        stage2_members=stage2_members,
     )

@@ -12,9 +12,11 @@ Scoring rule (the model card repeats it):
    probabilities; window spans carry calibrated window probabilities, so the stage-1 document
    score equals its highest span score.
 3. **Stage 2.** all-MiniLM-L6-v2 (with a fine-tuned LoRA adapter merged in when `model.json`
-   names one: `curate.classifiers.lora`, whose head scores e alone) embeds a window
-   (normalised mean pooling, e) and a logistic
-   regression scores the features [e, n*e, n, s1, len, s1*len] where n = 1 when the window
+   names one: `curate.classifiers.lora`) embeds a window (normalised mean pooling, e) and a
+   linear head scores the recipe's features, a subset of [e, n*e, n, s1, len, s1*len]. With
+   several members (`model.json` "stage2.members": adapter + head each, trained on their own
+   seed and sample) the window's stage-2 logit is the mean of the members' logits, at one MiniLM
+   pass per member. In the features, n = 1 when the window
    contains a negation cue (`NEGATION_RE`: not, never, no, n't, rarely, refuse, ...), s1 is the
    window's stage-1 logit (clipped to +-10, divided by 10) and len its length (chars/600, capped). The n*e block lets a linear model learn that negated
    dark content is benign and negated pro-social content is not -- mean-pooled MiniLM embeddings
@@ -328,17 +330,32 @@ class CascadeModel:
         self.max_windows = int(self.meta["stage2"]["max_windows"])
         self.cal1 = self.meta["stage1"]["calibrator"]
         self.cal2 = self.meta["stage2"]["calibrator"]
-        self.coef = np.asarray(self.meta["stage2"]["coef"], dtype=np.float64)
-        self.intercept = float(self.meta["stage2"]["intercept"])
         self._ft: Any = None
         self.embedder = embedder or Embedder()
         st2 = self.meta["stage2"]
-        adapter = st2.get("adapter")
-        self.embedder.use_adapter(
-            self._model_file(adapter) if adapter else None,
-            st2.get("adapter_sha256"),
-            st2.get("max_tokens"),
-        )
+        # members: one (adapter, head) per ensemble member; a single-model file (the frozen
+        # encoder, or an older training) keeps adapter/coef/intercept at the top of "stage2"
+        members = st2.get("members") or [
+            {k: st2.get(k) for k in ("adapter", "adapter_sha256", "coef", "intercept")}
+        ]
+        self.members: list[tuple[Embedder, np.ndarray, float]] = []
+        for i, m in enumerate(members):
+            emb = (
+                self.embedder
+                if i == 0
+                else type(self.embedder)(self.embedder.batch_size, self.embedder.cache_dir)
+            )
+            if i and self.embedder.memo is not None:
+                emb.memo = {}
+            adapter = m.get("adapter")
+            emb.use_adapter(
+                self._model_file(adapter) if adapter else None,
+                m.get("adapter_sha256"),
+                st2.get("max_tokens"),
+            )
+            coef = np.asarray(m["coef"], dtype=np.float64)
+            self.members.append((emb, coef, float(m["intercept"])))
+        self._n_members = len(self.members)
 
     def _model_file(self, name: str) -> Path:
         path = (self.folder / name).resolve()
@@ -388,14 +405,36 @@ class CascadeModel:
         return apply_calibrator(self.cal1, raw)
 
     # ------------------------------------------------------------------ stage 2
+    @property
+    def n_members(self) -> int:
+        """How many members (the first n) stage 2 scores: fewer is faster and less accurate."""
+        return self._n_members
+
+    @n_members.setter
+    def n_members(self, n: int) -> None:
+        if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= len(self.members):
+            raise CurateError(
+                f"stage2_members = {n!r}, but {self.folder} has {len(self.members)} stage-2 "
+                f"member(s); use an integer in 1..{len(self.members)}"
+            )
+        self._n_members = n
+
+    def member_logits(self, texts: Sequence[str], s1_raw: Sequence[float]) -> np.ndarray:
+        """Stage-2 logits of each scored member: shape (n_members, len(texts))."""
+        out = np.zeros((self.n_members, len(texts)))
+        if not texts:
+            return out
+        s1 = np.asarray(s1_raw, dtype=np.float64)
+        for k, (emb, coef, intercept) in enumerate(self.members[: self.n_members]):
+            x = stage2_features(emb.encode(list(texts)), texts, s1, self.meta["stage2"]["features"])
+            out[k] = x @ coef + intercept
+        return out
+
     def stage2_logits(self, texts: Sequence[str], s1_raw: Sequence[float]) -> np.ndarray:
+        """The stage-2 logit: the mean of the members' logits (one member: its logit)."""
         if not texts:
             return np.zeros(0)
-        emb = self.embedder.encode(list(texts))
-        x = stage2_features(
-            emb, texts, np.asarray(s1_raw, dtype=np.float64), self.meta["stage2"]["features"]
-        )
-        return x @ self.coef + self.intercept
+        return self.member_logits(texts, s1_raw).mean(axis=0)
 
     def calibrate2(self, logits: np.ndarray | Sequence[float]) -> np.ndarray:
         from curate.classifiers.metrics import sigmoid
@@ -478,21 +517,40 @@ class MaliciousCharacterScorer:
         mode: Mode = "cascade",
         cascade_threshold: float | None = None,
         short_chars: int | None = None,
+        stage2_members: int | None = None,
     ) -> None:
         """`cascade_threshold` and `short_chars` override the trained model's values (a corpus
-        of short posts may want `short_chars=0`: every document under it costs a MiniLM pass)."""
+        of short posts may want `short_chars=0`: every document under it costs a MiniLM pass);
+        `stage2_members` scores only the first n ensemble members (n MiniLM passes per window
+        instead of all; the stage-2 calibrator was fitted on the full ensemble's mean)."""
         if mode not in ("stage1", "stage2", "cascade"):
             raise CurateError(f"unknown mode {mode!r}; valid: cascade, stage1, stage2")
         if cascade_threshold is not None and not 0.0 <= float(cascade_threshold) <= 1.0:
             raise CurateError(f"cascade_threshold must be in [0, 1], got {cascade_threshold}")
         if short_chars is not None and (isinstance(short_chars, bool) or int(short_chars) < 0):
             raise CurateError(f"short_chars must be an integer >= 0 (0 = off), got {short_chars}")
+        if stage2_members is not None and (
+            isinstance(stage2_members, bool)
+            or not isinstance(stage2_members, int)
+            or stage2_members < 1
+        ):
+            raise CurateError(f"stage2_members must be an integer >= 1, got {stage2_members!r}")
+        self.stage2_members = stage2_members
         self.name = name
         self.folder = Path(folder) if folder else default_classifiers_dir() / name
         self.mode: Mode = mode
         self.cascade_threshold = cascade_threshold
         self.short_chars = short_chars
         self._model: CascadeModel | None = None
+        meta_path = self.folder / "model.json"
+        if stage2_members is not None and meta_path.is_file():  # fail at config time, cheaply
+            st2 = json.loads(meta_path.read_text())["stage2"]
+            n = len(st2.get("members") or [st2])
+            if stage2_members > n:
+                raise CurateError(
+                    f"stage2_members = {stage2_members}, but {self.folder} has {n} stage-2 "
+                    f"member(s); use an integer in 1..{n}"
+                )
 
     @property
     def model(self) -> CascadeModel:
@@ -502,6 +560,8 @@ class MaliciousCharacterScorer:
                 m.cascade_threshold = float(self.cascade_threshold)
             if self.short_chars is not None:
                 m.short_chars = int(self.short_chars)
+            if self.stage2_members is not None:
+                m.n_members = self.stage2_members  # checked against the model's members
             self._model = m
         return self._model
 

@@ -121,7 +121,7 @@ def time_modes(folder: Path, texts: Sequence[str], batch: int = 64) -> dict[str,
     out = {}
     for mode in MODES:
         model = CascadeModel(folder, embedder=Embedder())
-        model.score(texts[:2], mode)  # load models outside the timed region
+        model.score(texts[:2], "stage2")  # load every model outside the timed region
         t0 = time.perf_counter()
         for i in range(0, len(texts), batch):
             model.score(texts[i : i + batch], mode)  # type: ignore[arg-type]
@@ -163,6 +163,24 @@ def threshold_sweep(model: CascadeModel, texts: list[str], y: np.ndarray) -> dic
     finally:
         model.cascade_threshold = keep
     return out
+
+
+def member_aurocs(model: CascadeModel, texts: list[str], y: np.ndarray) -> list[float]:
+    """Stage-2 AUROC of each ensemble member alone (its max logit over the document's top
+    stage-1 windows, as stage 2 scores them), then of their mean: what the ensemble adds."""
+    ws_all = model.stage1_windows(texts)
+    flat, flat_raw, owner = [], [], []
+    for d, (text, ws) in enumerate(zip(texts, ws_all, strict=True)):
+        for i in model._stage2_targets(ws, ws.raw, only_flagged=False):
+            flat.append(text[ws.spans[i][0] : ws.spans[i][1]])
+            flat_raw.append(float(ws.raw[i]))
+            owner.append(d)
+    per = model.member_logits(flat, flat_raw)
+    per = np.vstack([per, per.mean(axis=0)])
+    doc = np.full((per.shape[0], len(texts)), -50.0)
+    for j, d in enumerate(owner):
+        doc[:, d] = np.maximum(doc[:, d], per[:, j])
+    return [auroc(y, row) for row in doc]
 
 
 def _fmt(v: float) -> str:
@@ -211,6 +229,7 @@ def evaluate(folder: str | Path, write_card: bool = True) -> dict[str, Any]:
     rows, probs = evaluate_set(model, texts, y)
     cost = time_modes(folder, texts[: recipe.eval.timing_docs])
     sweep = threshold_sweep(model, texts, y)
+    members = {"held_out": member_aurocs(model, texts, y)}
     by_kind = {}
     for kind in ("single", "page"):
         m = np.array([d["kind"] == kind for d in docs])
@@ -247,6 +266,7 @@ def evaluate(folder: str | Path, write_card: bool = True) -> dict[str, Any]:
         prows, pprobs = evaluate_set(model, ptexts, py)
         pcost = time_modes(folder, ptexts[:: max(1, len(ptexts) // recipe.eval.timing_docs)])
         psweep = threshold_sweep(model, ptexts, py)
+        members["persona_statements"] = member_aurocs(model, ptexts, py)
         traits = {}
         for trait in sorted({r["trait"] for r in ps}):
             m = np.array([r["trait"] == trait for r in ps])
@@ -274,6 +294,7 @@ def evaluate(folder: str | Path, write_card: bool = True) -> dict[str, Any]:
                 "flag_rate": {m: float(np.mean(p >= 0.5)) for m, p in rp.items()},
                 "mean_score": {m: float(np.mean(p)) for m, p in rp.items()},
             }
+    result["stage2_members"] = members
     result["machine"] = f"{platform.machine()}, torch threads=1"
     atomic_write_text(folder / "metrics.json", json.dumps(result, indent=2, sort_keys=True) + "\n")
     md = render(result)
@@ -367,6 +388,19 @@ def render(result: dict[str, Any]) -> str:
         ]
         for m in MODES:
             out.append(f"| {m} | {r['flag_rate'][m]:.1%} | {r['mean_score'][m]:.3f} |")
+    mem = result.get("stage2_members", {})
+    if mem and len(mem["held_out"]) > 2:
+        k = len(mem["held_out"]) - 1
+        out += [
+            "",
+            f"Stage 2 is the mean of {k} members (adapter + head, own seed and sample). "
+            "Stage-2 AUROC of each member alone and of their mean:",
+            "",
+            "| set | " + " | ".join(f"member {i}" for i in range(k)) + " | mean |",
+            "|---|" + "---|" * (k + 1),
+        ]
+        for name, vals in mem.items():
+            out.append(f"| {name} | " + " | ".join(_fmt(v) for v in vals) + " |")
     out += [
         "",
         "Cascade at other thresholds (fraction of documents sent to stage 2 / cascade AUROC / "

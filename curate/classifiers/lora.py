@@ -11,11 +11,11 @@ Training (`train_adapter`): the base model, tokenizer, pooling (attention-masked
 normalisation) and the head `logit = w . [e, x] + b` are trained jointly with binary
 cross-entropy, where x holds fixed per-text features (the out-of-fold stage-1 logit, the length:
 fastText is the better judge of long paragraphs, MiniLM of short statements); only A, B, w and
-b move. Batches are built from a seeded shuffle, sorted by length within chunks
-(little padding), in a fixed order; torch runs with a fixed thread count and seed, so a retrain
+b move. Batches come from a seeded shuffle within coarse token-length buckets (mixed templates
+and labels, little padding), in a fixed order; torch runs with a fixed thread count and seed, so a retrain
 on the same machine gives the same bytes. The head is returned as plain floats and stored in
-`model.json` like the frozen model's logistic regression; the adapter goes to a `.safetensors`
-file (no pickles) next to it.
+`model.json` (one entry per ensemble member); the adapter goes to a `.safetensors` file (no
+pickles) next to it.
 """
 
 from __future__ import annotations
@@ -147,14 +147,25 @@ def merge_adapter(model: Any, data: bytes, where: str = "adapter") -> None:
             )
 
 
+BUCKET_TOKENS = 32  # batches are drawn from length buckets this wide (padding stays small)
+
+
 def _batches(lengths: Sequence[int], batch_size: int, rng: random.Random) -> list[list[int]]:
-    """Seeded shuffle, then length-sorted chunks of 50 batches, then the batches shuffled."""
+    """A seeded shuffle, split into token-length buckets `BUCKET_TOKENS` wide, each cut into
+    consecutive batches; then all batches shuffled.
+
+    Inside a bucket the order stays random, so a batch mixes templates and labels. The earlier
+    rule (sort by exact length in chunks of 50 batches) made batches of one template and mostly
+    one label and trained a worse stance model (`bench/stage2_batching.py` compares the two);
+    the coarse buckets keep the padding, and the time, close to what sorting gave."""
     idx = list(range(len(lengths)))
     rng.shuffle(idx)
-    chunk = batch_size * 50
+    buckets: dict[int, list[int]] = {}
+    for i in idx:
+        buckets.setdefault((max(lengths[i], 1) - 1) // BUCKET_TOKENS, []).append(i)
     out: list[list[int]] = []
-    for c in range(0, len(idx), chunk):
-        part = sorted(idx[c : c + chunk], key=lambda i: (lengths[i], i))
+    for k in sorted(buckets):
+        part = buckets[k]
         out.extend(part[b : b + batch_size] for b in range(0, len(part), batch_size))
     rng.shuffle(out)
     return out

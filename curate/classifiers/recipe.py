@@ -104,6 +104,9 @@ class Stage2Config:
     oof_folds: int = 3  # folds for out-of-fold stage-1 logits (the "s1" feature)
     max_windows: int = 2  # stage 2 re-scores at most this many windows per document
     batch_size: int = 64
+    # "lora" only: train this many (adapter, head) members, member k with seed + k on its own
+    # per-genre sample; stage 2's logit is the mean of theirs (k MiniLM passes per window)
+    members: int = 1
 
     def validate(self) -> None:
         valid = ("emb", "neg_emb", "neg", "s1", "len", "s1_len")
@@ -122,6 +125,10 @@ class Stage2Config:
             )
         if min(self.lora_rank, self.lora_epochs, self.lora_batch_size, self.train_threads) < 1:
             raise ConfigError("lora_rank, lora_epochs, lora_batch_size, train_threads must be >= 1")
+        if not 1 <= self.members <= 8 or (self.encoder == "frozen" and self.members != 1):
+            raise ConfigError(
+                f"members must be in 1..8, and 1 with encoder = 'frozen' (got {self.members})"
+            )
         if not self.lora_lr > 0 or self.lora_max_tokens < 8:
             raise ConfigError("need lora_lr > 0 and lora_max_tokens >= 8")
 

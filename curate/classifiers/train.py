@@ -11,7 +11,8 @@ artifact is byte-identical on rebuild on the same machine -- the slow test check
 3. Fit the stage-1 calibrator on the document-level raw maxima of the *calib* documents.
 4. Stage 2 on a per-genre sample of train passages: either (`encoder = "lora"`) fine-tune LoRA
    adapters on MiniLM jointly with a linear head over the embedding (`curate.classifiers.lora`)
-   -> `stage2_adapter.safetensors` + head weights, or (`"frozen"`) embed with MiniLM and fit an
+   -> `stage2_adapter.safetensors` + head weights, once per ensemble member (member k: seed + k,
+   its own sample, `stage2_adapter_k.safetensors`), or (`"frozen"`) embed with MiniLM and fit an
    L2 logistic regression over the recipe's features.
 5. Fit the stage-2 calibrator on the calib documents (max logit over their top stage-1 windows).
 6. Write `model.json` (no pickles) and `train_manifest.json` (provenance; the only file with times).
@@ -44,8 +45,13 @@ from curate.classifiers.recipe import Recipe, load_recipe
 from curate.config import config_hash, to_dict
 from curate.provenance import atomic_write_bytes, atomic_write_text, git_commit
 
-GENERATOR_VERSION = "seed_data-2"  # 2: statement item banks (curate.classifiers.statement_items)
+GENERATOR_VERSION = "seed_data-3"  # 2: statement item banks; 3: + scruples bank
 ADAPTER_FILE = "stage2_adapter.safetensors"
+
+
+def adapter_file(member: int) -> str:
+    """Member 0's adapter is `stage2_adapter.safetensors`; member k's `stage2_adapter_k...`."""
+    return ADAPTER_FILE if member == 0 else ADAPTER_FILE.replace(".", f"_{member}.", 1)
 
 
 def _log(msg: str) -> None:
@@ -247,8 +253,10 @@ def oof_stage1_raw(
     return np.clip(out, 0.0, 1.0)
 
 
-def stage2_sample(recipe: Recipe, passages: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Per-genre deterministic sample of train passages for the embedding classifier."""
+def stage2_sample(
+    recipe: Recipe, passages: list[dict[str, Any]], member: int = 0
+) -> list[dict[str, Any]]:
+    """Per-genre deterministic sample of train passages for stage-2 member `member`."""
     by_genre: dict[str, list[dict[str, Any]]] = {}
     for p in passages:
         by_genre.setdefault(p["genre"], []).append(p)
@@ -260,8 +268,25 @@ def stage2_sample(recipe: Recipe, passages: list[dict[str, Any]]) -> list[dict[s
             if g in seed_data.STATEMENT_GENRES
             else recipe.stage2.n_per_genre
         )
-        out.extend(random.Random(f"{recipe.seed}:s2:{g}").sample(rows, min(n, len(rows))))
+        key = f"{recipe.seed}:s2:{g}" if member == 0 else f"{recipe.seed}:s2:{member}:{g}"
+        out.extend(random.Random(key).sample(rows, min(n, len(rows))))
     return out
+
+
+def adapter_config(recipe: Recipe, member: int = 0) -> Any:
+    """The `lora.AdapterTrainConfig` of stage-2 member `member` (seed: the recipe's + member)."""
+    from curate.classifiers.lora import AdapterTrainConfig
+
+    c2 = recipe.stage2
+    return AdapterTrainConfig(
+        rank=c2.lora_rank,
+        lr=c2.lora_lr,
+        epochs=c2.lora_epochs,
+        batch_size=c2.lora_batch_size,
+        max_tokens=c2.lora_max_tokens,
+        threads=c2.train_threads,
+        seed=recipe.seed + member,
+    )
 
 
 def fit_logreg(
@@ -318,50 +343,59 @@ def train(folder: str | Path) -> dict[str, Any]:
     raw1 = np.array([w.doc_raw for w in ws])
     meta["stage1"]["calibrator"] = fit_calibrator(recipe.calibration, raw1, y_cal)
 
-    sample = stage2_sample(recipe, train_p)
-    texts = [p["text"] for p in sample]
-    y = np.array([p["label"] for p in sample])
+    c2 = recipe.stage2
     artifacts = ["stage1.ftz", "model.json"]
-    if "s1" in recipe.stage2.features or "s1_len" in recipe.stage2.features:
-        _log(f"out-of-fold stage-1 scores ({recipe.stage2.oof_folds} folds) for the s1 feature")
-        s1 = oof_stage1_raw(recipe, train_p, sample)
-    else:
-        s1 = np.zeros(len(sample))
-    if recipe.stage2.encoder == "lora":
-        from curate.classifiers.lora import AdapterTrainConfig, train_adapter
+    samples = [stage2_sample(recipe, train_p, k) for k in range(c2.members)]
+    s1_of: dict[int, float] = {}
+    if "s1" in c2.features or "s1_len" in c2.features:
+        _log(f"out-of-fold stage-1 scores ({c2.oof_folds} folds) for the s1 feature")
+        union = list({id(p): p for smp in samples for p in smp}.values())
+        s1_of = dict(zip(map(id, union), oof_stage1_raw(recipe, train_p, union), strict=True))
+    if c2.encoder == "lora":
+        from curate.classifiers.lora import train_adapter
 
-        c2 = recipe.stage2
         rest = list(c2.features[1:])  # fixed columns after the embedding
-        extra = stage2_features(np.zeros((len(sample), 0)), texts, s1, rest) if rest else None
-        adapter = folder / ADAPTER_FILE
-        _log(f"fine-tuning MiniLM adapters (rank {c2.lora_rank}) on {len(sample)} passages")
-        cfg = AdapterTrainConfig(
-            rank=c2.lora_rank,
-            lr=c2.lora_lr,
-            epochs=c2.lora_epochs,
-            batch_size=c2.lora_batch_size,
-            max_tokens=c2.lora_max_tokens,
-            threads=c2.train_threads,
-            seed=recipe.seed,
-        )
-        coef, intercept = train_adapter(texts, y.tolist(), cfg, adapter, _log, extra)
-        meta["stage2"]["adapter"] = adapter.name
-        meta["stage2"]["adapter_sha256"] = sha256_file(adapter)
+        members = []
+        for k, sample in enumerate(samples):
+            texts = [p["text"] for p in sample]
+            s1 = np.array([s1_of[id(p)] if s1_of else 0.0 for p in sample])
+            extra = stage2_features(np.zeros((len(sample), 0)), texts, s1, rest) if rest else None
+            adapter = folder / adapter_file(k)
+            _log(
+                f"member {k + 1}/{c2.members}: fine-tuning MiniLM adapters (rank {c2.lora_rank}) "
+                f"on {len(sample)} passages"
+            )
+            cfg = adapter_config(recipe, k)
+            coef, intercept = train_adapter(
+                texts, [p["label"] for p in sample], cfg, adapter, _log, extra
+            )
+            members.append(
+                {
+                    "adapter": adapter.name,
+                    "adapter_sha256": sha256_file(adapter),
+                    "coef": coef,
+                    "intercept": intercept,
+                }
+            )
+            artifacts.insert(k + 1, adapter.name)
+        meta["stage2"]["members"] = members
         meta["stage2"]["max_tokens"] = c2.lora_max_tokens  # scoring truncates as training did
-        artifacts.insert(1, adapter.name)
+        del meta["stage2"]["coef"], meta["stage2"]["intercept"]
     else:
+        (sample,) = samples
+        texts = [p["text"] for p in sample]
+        s1 = np.array([s1_of[id(p)] if s1_of else 0.0 for p in sample])
         _log(f"embedding {len(sample)} passages for stage 2 (MiniLM; cache: {embed_cache_dir()})")
         emb = embedder.encode(texts)
-        x = stage2_features(emb, texts, s1, recipe.stage2.features)
+        x = stage2_features(emb, texts, s1, c2.features)
         w = np.array(
             [
-                recipe.stage2.statement_weight if p["genre"] in seed_data.STATEMENT_GENRES else 1.0
+                c2.statement_weight if p["genre"] in seed_data.STATEMENT_GENRES else 1.0
                 for p in sample
             ]
         )
-        coef, intercept = fit_logreg(x, y, recipe.stage2.C, recipe.seed, w)
-        (folder / ADAPTER_FILE).unlink(missing_ok=True)  # a stale adapter must not linger
-    meta["stage2"]["coef"], meta["stage2"]["intercept"] = coef, intercept
+        y = np.array([p["label"] for p in sample])
+        meta["stage2"]["coef"], meta["stage2"]["intercept"] = fit_logreg(x, y, c2.C, recipe.seed, w)
     model = CascadeModel(folder, embedder=embedder, meta=meta)
 
     _log("calibrating stage 2 on the calibration documents")
@@ -381,6 +415,9 @@ def train(folder: str | Path) -> dict[str, Any]:
         recipe.calibration, sigmoid(np.array(doc_logit)), y_cal
     )
     atomic_write_text(folder / "model.json", json.dumps(meta, indent=1, sort_keys=True) + "\n")
+    for stale in sorted(folder.glob("stage2_adapter*.safetensors")):
+        if stale.name not in artifacts:  # an adapter (or member) of an earlier training
+            stale.unlink()
     finished = datetime.now(UTC).isoformat(timespec="seconds")
     manifest = {
         "kind": "classifier_train",
@@ -393,7 +430,7 @@ def train(folder: str | Path) -> dict[str, Any]:
         "artifacts": {n: sha256_file(folder / n) for n in artifacts},
         "counts": {
             "train_passages": len(train_p),
-            "stage2_train_passages": len(sample),
+            "stage2_train_passages": [len(smp) for smp in samples],
             "calib_docs": len(calib_docs),
         },
         "started_at": started,

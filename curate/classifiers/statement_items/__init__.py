@@ -5,7 +5,7 @@ Each module holds plain data: `VP_PAIRS` and `SENTENCE_PAIRS` ((malicious, benig
 self-esteem, healthy confidence, harmless thrill-seeking, honest bluntness, ...), `ADJ_DARK` and
 `ADJ_BENIGN`. Four were written by project helpers from the constructs' definitions (dark triad,
 antagonism vs agreeableness) without access to any evaluation set and without reproducing
-published questionnaire items; `self_interest` and `grandiosity` were written after reading the classifier's errors
+published questionnaire items; `self_interest`, `grandiosity` and `scruples` were written after reading the classifier's errors
 on the development half of the persona statements (their docstrings say which). `curate.classifiers.seed_data` expands them into statement frames.
 """
 
@@ -18,6 +18,7 @@ from curate.classifiers.statement_items import (
     contempt,
     grandiosity,
     manipulation,
+    scruples,
     self_image,
     self_interest,
 )
@@ -27,6 +28,7 @@ FAMILIES: dict[str, ModuleType] = {
     "contempt": contempt,
     "grandiosity": grandiosity,
     "manipulation": manipulation,
+    "scruples": scruples,
     "self_image": self_image,
     "self_interest": self_interest,
 }
