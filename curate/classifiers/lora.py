@@ -12,10 +12,10 @@ normalisation) and the head `logit = w . [e, x] + b` are trained jointly with bi
 cross-entropy, where x holds fixed per-text features (the out-of-fold stage-1 logit, the length:
 fastText is the better judge of long paragraphs, MiniLM of short statements); only A, B, w and
 b move. Batches come from a seeded shuffle within coarse token-length buckets (mixed templates
-and labels, little padding), in a fixed order; torch runs with a fixed thread count and seed, so a retrain
-on the same machine gives the same bytes. The head is returned as plain floats and stored in
-`model.json` (one entry per ensemble member); the adapter goes to a `.safetensors` file (no
-pickles) next to it.
+and labels, little padding), in a fixed order; torch runs with a fixed thread count and seed,
+so a retrain on the same machine gives the same bytes. The head is returned as plain floats and
+stored in `model.json` (one entry per ensemble member); the adapter goes to a `.safetensors`
+file (no pickles) next to it.
 """
 
 from __future__ import annotations
