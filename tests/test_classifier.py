@@ -282,10 +282,10 @@ def test_bad_recipe_key_and_bad_jsonl(tmp_path: Path, capsys: pytest.CaptureFixt
 
 
 @pytest.mark.slow
-@pytest.mark.timeout(3600)  # a full training: about 30 minutes on 2 cores (three members)
+@pytest.mark.timeout(4800)  # a full training: about 45 minutes on 2 cores (six adapters)
 def test_full_retrain_reproduces_every_artifact(tmp_path: Path) -> None:
     """Rebuild from the committed recipe and compare bytes: the seed data, the stage-1 model,
-    every stage-2 member's adapter and model.json (both calibrators and the stage-2 head)."""
+    every stage-2 member's and specialist's adapter and model.json (the calibrators, the heads)."""
     root = tmp_path / "repo"
     dst = root / "classifiers" / "malicious_character_v1"
     dst.mkdir(parents=True)
@@ -298,8 +298,9 @@ def test_full_retrain_reproduces_every_artifact(tmp_path: Path) -> None:
     assert new["stage1"] == old["stage1"] and new["window"] == old["window"]
     assert new["stage2"] == old["stage2"]
     assert (dst / "model.json").read_bytes() == (FOLDER / "model.json").read_bytes()
-    for member in old["stage2"]["members"]:  # every member's adapter
-        adapter = member["adapter"]
+    adapters = [m["adapter"] for m in old["stage2"]["members"] + old["stage2"]["short_members"]]
+    assert len(adapters) == 6
+    for adapter in adapters:  # every member's and specialist's adapter
         assert (dst / adapter).read_bytes() == (FOLDER / adapter).read_bytes()
     data = REPO / "data/classifier/malicious_character_v1"
     for f in ("passages.jsonl.gz", "docs_calib.jsonl.gz", "docs_test.jsonl.gz"):

@@ -40,6 +40,7 @@ lora_epochs = 1
 lora_batch_size = 8
 lora_max_tokens = 32
 members = 2
+short_members = 1
 [eval]
 persona_dir = "missing"
 timing_docs = 5
@@ -85,7 +86,17 @@ def test_lora_training_is_reproducible_and_small(tiny_lora: tuple[Path, Path]) -
     assert "coef" not in meta["stage2"]  # one place for the heads: the members
     assert meta["cascade_short_chars"] == 200
     manifest = json.loads((a / "train_manifest.json").read_text())
-    assert set(manifest["artifacts"]) == {"stage1.ftz", name, m1["adapter"], "model.json"}
+    (spec,) = meta["stage2"]["short_members"]
+    assert spec["adapter"] == "stage2_adapter_2.safetensors" and len(spec["coef"]) == 384
+    assert (a / spec["adapter"]).read_bytes() == (b / spec["adapter"]).read_bytes()
+    assert meta["stage2"]["short_calibrator"]["kind"] == "platt"
+    assert set(manifest["artifacts"]) == {
+        "stage1.ftz",
+        name,
+        m1["adapter"],
+        spec["adapter"],
+        "model.json",
+    }
     # rank 2 on 6 layers x 6 linear maps, 2*(in + out) float32 each, plus a JSON header
     data = 4 * 6 * 2 * (4 * (384 + 384) + 2 * (384 + 1536))
     assert data < (a / name).stat().st_size < data + 10_000
@@ -246,6 +257,76 @@ def test_stage2_is_the_mean_of_its_members(tiny_lora: tuple[Path, Path]) -> None
         registry.check_params("malicious_character_v1", {"stage2_members": 0}, "audit.toml")
 
 
+def test_short_documents_take_the_specialists_route(tiny_lora: tuple[Path, Path]) -> None:
+    from curate.classifiers.metrics import apply_calibrator, sigmoid
+
+    a, _ = tiny_lora
+    model = CascadeModel(a)
+    short = "I enjoy watching people fail."
+    long = "\n\n".join(["The library opens at nine and closes at five on weekdays."] * 6)
+    assert model.uses_short(short) and not model.uses_short(long)
+    ws = model.stage1_windows([short])[0]
+    members = model.member_logits([short], [ws.doc_raw])[:, 0]
+    (spec,) = model.short_member_logits([short])[:, 0]
+    logit = 0.5 * (members.mean() + spec)
+    assert np.isclose(model.short_logits([short], [ws.doc_raw])[0], logit)
+    want = apply_calibrator(model.cal_short, sigmoid(np.array([logit])))[0]
+    for mode in ("stage2", "cascade"):  # short: the route applies in both
+        assert np.isclose(model.score([short], mode)[0].score, want, atol=1e-6)
+    # a long document: the members' mean and the members' calibrator, as before
+    got = model.score([long], "stage2")[0]
+    lw = model.stage1_windows([long])[0]
+    top = sorted(range(len(lw.spans)), key=lambda i: (-lw.raw[i], i))[: model.max_windows]
+    texts = [long[lw.spans[i][0] : lw.spans[i][1]] for i in top]
+    lg = model.stage2_logits(texts, [float(lw.raw[i]) for i in top]).max()
+    assert np.isclose(got.score, model.calibrate2([lg])[0], atol=1e-6)
+    # one batch mixing both routes (and an empty document) scores like one document at a time
+    batch = [long, short, "", "I water my neighbour's plants.", long + " More."]
+    assert model.score(batch, "stage2") == [model.score([t], "stage2")[0] for t in batch]
+    assert model.score(batch, "cascade") == [model.score([t], "cascade")[0] for t in batch]
+    # a run's short_chars moves the routing rule, not which documents the specialists score
+    model.short_chars = 0
+    assert model.uses_short(short)
+    assert np.isclose(model.score([short], "stage2")[0].score, want, atol=1e-6)
+    # stage2_members = n caps the members and the specialists at the first n, and only when it
+    # is set: three specialists here (the trained one thrice) beside two members
+    three = json.loads((a / "model.json").read_text())
+    three["stage2"]["short_members"] *= 3
+    thrice = CascadeModel(a, meta=three)
+    assert thrice.short_member_logits([short]).shape == (3, 1) and thrice.n_members == 2
+    thrice.n_members = 1
+    assert thrice.short_member_logits([short]).shape == (1, 1)
+    # without specialists in model.json, short documents go back to the members' route
+    meta = json.loads((a / "model.json").read_text())
+    for key in ("short_members", "short_calibrator", "short_features"):
+        del meta["stage2"][key]
+    plain = CascadeModel(a, meta=meta)
+    assert not plain.uses_short(short)
+    broken = json.loads((a / "model.json").read_text())
+    del broken["stage2"]["short_calibrator"]
+    with pytest.raises(CurateError, match="no short_calibrator"):
+        CascadeModel(a, meta=broken)
+    assert np.isclose(
+        plain.score([short], "stage2")[0].score,
+        plain.calibrate2(plain.stage2_logits([short], [ws.doc_raw]))[0],
+        atol=1e-6,
+    )
+
+
+def test_eval_reports_members_and_specialists(tiny_lora: tuple[Path, Path]) -> None:
+    from curate.classifiers.evaluate import evaluate
+
+    a, _ = tiny_lora
+    result = evaluate(a)
+    mem = result["stage2_members"]
+    cols = ["member 0", "member 1", "mean", "specialist 0", "specialists' mean", "short route"]
+    assert mem["columns"] == cols and len(mem["held_out"]) == len(cols)
+    assert mem["held_out"][3] == mem["held_out"][4]  # one specialist: its mean is itself
+    card = (a / "README.md").read_text()
+    assert "| set | " + " | ".join(cols) + " |" in card
+    assert "| held_out | " + " | ".join(f"{v:.3f}" for v in mem["held_out"]) + " |" in card
+
+
 def test_a_single_model_file_still_loads(tiny_lora: tuple[Path, Path]) -> None:
     """model.json without "members" (the frozen encoder, earlier trainings): one member."""
     a, _ = tiny_lora
@@ -286,6 +367,14 @@ def test_members_recipe_and_param_are_checked(tmp_path: Path) -> None:
     for stage2 in (f"{lora}\nmembers = 0", f"{lora}\nmembers = 9", "members = 2"):
         (folder / "recipe.toml").write_text(f'name = "bad_v1"\n[stage2]\n{stage2}\n')
         with pytest.raises(ConfigError, match="members must be in 1..8"):
+            load_recipe(folder)
+    for stage2, msg in (
+        (f"{lora}\nshort_members = 9", "short_members must be in 0..8"),
+        ("short_members = 1", "short_members must be in 0..8"),  # frozen encoder
+        (f"{lora}\nshort_members = 1", "needs cascade_short_chars > 0"),
+    ):
+        (folder / "recipe.toml").write_text(f'name = "bad_v1"\n[stage2]\n{stage2}\n')
+        with pytest.raises(ConfigError, match=msg):
             load_recipe(folder)
     for bad in (0, 1.5, "2"):
         with pytest.raises(ConfigError, match="stage2_members"):

@@ -29,6 +29,13 @@ Scoring rule (the model card repeats it):
    shorter than `cascade_short_chars` (stripped) goes to stage 2 whatever its stage-1 score:
    fastText is weakest on one-sentence texts, where MiniLM is cheapest. Otherwise the document
    score is the stage-1 probability, so a clean-looking page costs one fastText pass.
+5. **Short-document specialists** (optional: `model.json` "stage2.short_members"). Adapters +
+   heads trained on the statements alone, with the embedding as their only feature. When the
+   model has them, a document shorter than `cascade_short_chars` is scored (in the stage2 and
+   cascade modes) by the mean of (the members' mean logit, the specialists' mean logit) and
+   calibrated by "stage2.short_calibrator", fitted on the short calibration documents (the
+   members' calibrator stays fitted on all of them). The route follows the trained
+   `cascade_short_chars`; a run's `short_chars` override moves only the rule in step 4.
 
 Models load lazily on first use, so constructing a scorer (and importing the registry) is cheap.
 No pickles: the fastText model is a `.ftz`, everything else is JSON (`model.json`).
@@ -355,7 +362,28 @@ class CascadeModel:
             )
             coef = np.asarray(m["coef"], dtype=np.float64)
             self.members.append((emb, coef, float(m["intercept"])))
-        self._n_members = len(self.members)
+        # short-document specialists (optional): same layout, their own features and calibrator
+        self.short_features: list[str] = list(st2.get("short_features") or ["emb"])
+        self.cal_short: dict[str, Any] | None = st2.get("short_calibrator")
+        self.short_members = [self._member(m, st2) for m in st2.get("short_members") or []]
+        if self.short_members and self.cal_short is None:
+            raise CurateError(
+                f"{self.folder}/model.json: stage2 has short_members but no short_calibrator; "
+                f"retrain with `curate classifier train {self.folder}`"
+            )
+        # the short route follows the *trained* cutoff: the specialists and their calibrator
+        # were fitted on documents under it, whatever `short_chars` a run sets for routing
+        self.trained_short_chars = self.short_chars
+        self._cap: int | None = None  # stage2_members, when set
+
+    def _member(self, m: dict[str, Any], st2: dict[str, Any]) -> tuple[Embedder, np.ndarray, float]:
+        emb = type(self.embedder)(self.embedder.batch_size, self.embedder.cache_dir)
+        if self.embedder.memo is not None:
+            emb.memo = {}
+        emb.use_adapter(
+            self._model_file(m["adapter"]), m.get("adapter_sha256"), st2.get("max_tokens")
+        )
+        return emb, np.asarray(m["coef"], dtype=np.float64), float(m["intercept"])
 
     def _model_file(self, name: str) -> Path:
         path = (self.folder / name).resolve()
@@ -407,8 +435,9 @@ class CascadeModel:
     # ------------------------------------------------------------------ stage 2
     @property
     def n_members(self) -> int:
-        """How many members (the first n) stage 2 scores: fewer is faster and less accurate."""
-        return self._n_members
+        """How many members (the first n) stage 2 scores: fewer is faster and less accurate.
+        Setting it also caps the short-document specialists at the first n."""
+        return self._cap or len(self.members)
 
     @n_members.setter
     def n_members(self, n: int) -> None:
@@ -417,7 +446,7 @@ class CascadeModel:
                 f"stage2_members = {n!r}, but {self.folder} has {len(self.members)} stage-2 "
                 f"member(s); use an integer in 1..{len(self.members)}"
             )
-        self._n_members = n
+        self._cap = n
 
     def member_logits(self, texts: Sequence[str], s1_raw: Sequence[float]) -> np.ndarray:
         """Stage-2 logits of each scored member: shape (n_members, len(texts))."""
@@ -435,6 +464,41 @@ class CascadeModel:
         if not texts:
             return np.zeros(0)
         return self.member_logits(texts, s1_raw).mean(axis=0)
+
+    def short_member_logits(self, texts: Sequence[str]) -> np.ndarray:
+        """Logits of the scored short-document specialists: shape (n, len(texts)); n is the
+        number of specialists, or the first `n_members` of them when that was set."""
+        group = self.short_members[: self._cap] if self._cap else self.short_members
+        out = np.zeros((len(group), len(texts)))
+        for k, (emb, coef, intercept) in enumerate(group):
+            if texts:
+                x = stage2_features(
+                    emb.encode(list(texts)), texts, np.zeros(len(texts)), self.short_features
+                )
+                out[k] = x @ coef + intercept
+        return out
+
+    def short_logits(self, texts: Sequence[str], s1_raw: Sequence[float]) -> np.ndarray:
+        """The stage-2 logit of a window of a short document: the mean of (the members' mean,
+        the specialists' mean). Without specialists, the members' mean."""
+        if not texts or not self.short_members:
+            return self.stage2_logits(texts, s1_raw)
+        return 0.5 * (
+            self.stage2_logits(texts, s1_raw) + self.short_member_logits(texts).mean(axis=0)
+        )
+
+    def uses_short(self, text: str) -> bool:
+        """Whether stage 2 scores this document with the short-document route (specialists
+        and their calibrator): the model has specialists and the text is shorter than the
+        trained `cascade_short_chars` (a run's `short_chars` override moves only the rule that
+        sends short documents to stage 2, not this route)."""
+        return bool(self.short_members) and len(text.strip()) < self.trained_short_chars
+
+    def calibrate_short(self, logits: np.ndarray | Sequence[float]) -> np.ndarray:
+        from curate.classifiers.metrics import sigmoid
+
+        assert self.cal_short is not None  # checked when the model loads
+        return apply_calibrator(self.cal_short, sigmoid(np.asarray(logits, dtype=np.float64)))
 
     def calibrate2(self, logits: np.ndarray | Sequence[float]) -> np.ndarray:
         from curate.classifiers.metrics import sigmoid
@@ -477,24 +541,32 @@ class CascadeModel:
                 targets.append(self._stage2_targets(ws, p1, only_flagged=False))
             else:
                 targets.append([])
-        flat = [
-            texts[d][ws_all[d].spans[i][0] : ws_all[d].spans[i][1]]
-            for d, tg in enumerate(targets)
-            for i in tg
-        ]
-        flat_raw = [float(ws_all[d].raw[i]) for d, tg in enumerate(targets) for i in tg]
-        logits = self.stage2_logits(flat, flat_raw) if flat else np.zeros(0)
-        p2 = self.calibrate2(logits) if flat else np.zeros(0)
+        # two routes: short documents (when the model has specialists) and the rest
+        short = [bool(tg) and self.uses_short(texts[d]) for d, tg in enumerate(targets)]
+        logits: dict[bool, np.ndarray] = {}
+        for route in (False, True):
+            docs = [d for d, tg in enumerate(targets) if tg and short[d] == route]
+            flat = [
+                texts[d][ws_all[d].spans[i][0] : ws_all[d].spans[i][1]]
+                for d in docs
+                for i in targets[d]
+            ]
+            flat_raw = [float(ws_all[d].raw[i]) for d in docs for i in targets[d]]
+            score_fn = self.short_logits if route else self.stage2_logits
+            logits[route] = score_fn(flat, flat_raw) if flat else np.zeros(0)
         out: list[DocScore] = []
-        k = 0
+        pos = {False: 0, True: 0}
         for d, (ws, p1, tg) in enumerate(zip(ws_all, p1_all, targets, strict=True)):
             span_p = [float(x) for x in p1]
             if tg:
-                doc_logit = float(logits[k : k + len(tg)].max())
-                for j, i in enumerate(tg):
-                    span_p[i] = float(p2[k + j])
-                k += len(tg)
-                doc = float(self.calibrate2([doc_logit])[0])
+                route = short[d]
+                k = pos[route]
+                window_logits = logits[route][k : k + len(tg)]
+                pos[route] = k + len(tg)
+                cal = self.calibrate_short if route else self.calibrate2
+                for i, p in zip(tg, cal(window_logits), strict=True):
+                    span_p[i] = float(p)
+                doc = float(cal([float(window_logits.max())])[0])
             elif mode == "stage2":
                 doc = float(self.calibrate2([-50.0])[0])  # empty document: lowest stage-2 score
             else:
@@ -521,8 +593,11 @@ class MaliciousCharacterScorer:
     ) -> None:
         """`cascade_threshold` and `short_chars` override the trained model's values (a corpus
         of short posts may want `short_chars=0`: every document under it costs a MiniLM pass);
-        `stage2_members` scores only the first n ensemble members (n MiniLM passes per window
-        instead of all; the stage-2 calibrator was fitted on the full ensemble's mean)."""
+        `stage2_members` scores only the first n ensemble members, and the first n short-document
+        specialists (n MiniLM passes per window instead of all; the calibrators were fitted on
+        the full ensembles' means). With specialists, `short_chars` moves only the rule that
+        sends unflagged short documents to stage 2: which documents the specialists score is
+        fixed by the trained cutoff."""
         if mode not in ("stage1", "stage2", "cascade"):
             raise CurateError(f"unknown mode {mode!r}; valid: cascade, stage1, stage2")
         if cascade_threshold is not None and not 0.0 <= float(cascade_threshold) <= 1.0:

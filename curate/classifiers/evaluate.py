@@ -167,7 +167,9 @@ def threshold_sweep(model: CascadeModel, texts: list[str], y: np.ndarray) -> dic
 
 def member_aurocs(model: CascadeModel, texts: list[str], y: np.ndarray) -> list[float]:
     """Stage-2 AUROC of each ensemble member alone (its max logit over the document's top
-    stage-1 windows, as stage 2 scores them), then of their mean: what the ensemble adds."""
+    stage-1 windows, as stage 2 scores them), then of their mean: what the ensemble adds. With
+    short-document specialists, then each specialist, their mean, and the short route's logit
+    (the mean of the two means) -- on every document of the set (`member_columns`)."""
     ws_all = model.stage1_windows(texts)
     flat, flat_raw, owner = [], [], []
     for d, (text, ws) in enumerate(zip(texts, ws_all, strict=True)):
@@ -177,10 +179,22 @@ def member_aurocs(model: CascadeModel, texts: list[str], y: np.ndarray) -> list[
             owner.append(d)
     per = model.member_logits(flat, flat_raw)
     per = np.vstack([per, per.mean(axis=0)])
+    if model.short_members:  # then the specialists, their mean, and the short route's mix
+        spec = model.short_member_logits(flat)
+        per = np.vstack([per, spec, spec.mean(axis=0), 0.5 * (per[-1] + spec.mean(axis=0))])
     doc = np.full((per.shape[0], len(texts)), -50.0)
     for j, d in enumerate(owner):
         doc[:, d] = np.maximum(doc[:, d], per[:, j])
     return [auroc(y, row) for row in doc]
+
+
+def member_columns(model: CascadeModel) -> list[str]:
+    """Column names of `member_aurocs`."""
+    cols = [f"member {i}" for i in range(model.n_members)] + ["mean"]
+    if model.short_members:
+        n = model.short_member_logits([]).shape[0]  # the scored specialists
+        cols += [f"specialist {j}" for j in range(n)] + ["specialists' mean", "short route"]
+    return cols
 
 
 def _fmt(v: float) -> str:
@@ -294,6 +308,7 @@ def evaluate(folder: str | Path, write_card: bool = True) -> dict[str, Any]:
                 "flag_rate": {m: float(np.mean(p >= 0.5)) for m, p in rp.items()},
                 "mean_score": {m: float(np.mean(p)) for m, p in rp.items()},
             }
+    members["columns"] = member_columns(model)
     result["stage2_members"] = members
     result["machine"] = f"{platform.machine()}, torch threads=1"
     atomic_write_text(folder / "metrics.json", json.dumps(result, indent=2, sort_keys=True) + "\n")
@@ -388,16 +403,28 @@ def render(result: dict[str, Any]) -> str:
         ]
         for m in MODES:
             out.append(f"| {m} | {r['flag_rate'][m]:.1%} | {r['mean_score'][m]:.3f} |")
-    mem = result.get("stage2_members", {})
+    mem = dict(result.get("stage2_members", {}))
     if mem and len(mem["held_out"]) > 2:
-        k = len(mem["held_out"]) - 1
+        cols = mem.pop("columns", None) or [
+            *(f"member {i}" for i in range(len(mem["held_out"]) - 1)),
+            "mean",
+        ]
+        k = sum(c.startswith("member ") for c in cols)
         out += [
             "",
             f"Stage 2 is the mean of {k} members (adapter + head, own seed and sample). "
-            "Stage-2 AUROC of each member alone and of their mean:",
+            "Stage-2 AUROC of each member alone and of their mean"
+            + (
+                "; then of each short-document specialist (trained on the statements only), "
+                "their mean, and the short route (the mean of the two means), which scores "
+                "documents shorter than cascade_short_chars. Every column scores every "
+                "document of the set:"
+                if "short route" in cols
+                else ":"
+            ),
             "",
-            "| set | " + " | ".join(f"member {i}" for i in range(k)) + " | mean |",
-            "|---|" + "---|" * (k + 1),
+            "| set | " + " | ".join(cols) + " |",
+            "|---|" + "---|" * len(cols),
         ]
         for name, vals in mem.items():
             out.append(f"| {name} | " + " | ".join(_fmt(v) for v in vals) + " |")

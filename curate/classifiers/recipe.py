@@ -107,6 +107,12 @@ class Stage2Config:
     # "lora" only: train this many (adapter, head) members, member k with seed + k on its own
     # per-genre sample; stage 2's logit is the mean of theirs (k MiniLM passes per window)
     members: int = 1
+    # "lora" only: short-document specialists -- this many more (adapter, head) members, each
+    # trained on every train statement (the statement genres) with the embedding as its only
+    # feature (seeds continue after the members'). A document shorter than the recipe's
+    # cascade_short_chars gets the mean of (the members' mean, the specialists' mean) as its
+    # stage-2 logit, with a calibrator of its own; 0 = off
+    short_members: int = 0
 
     def validate(self) -> None:
         valid = ("emb", "neg_emb", "neg", "s1", "len", "s1_len")
@@ -128,6 +134,11 @@ class Stage2Config:
         if not 1 <= self.members <= 8 or (self.encoder == "frozen" and self.members != 1):
             raise ConfigError(
                 f"members must be in 1..8, and 1 with encoder = 'frozen' (got {self.members})"
+            )
+        if not 0 <= self.short_members <= 8 or (self.short_members and self.encoder != "lora"):
+            raise ConfigError(
+                f"short_members must be in 0..8, and 0 unless encoder = 'lora' "
+                f"(got {self.short_members})"
             )
         if not self.lora_lr > 0 or self.lora_max_tokens < 8:
             raise ConfigError("need lora_lr > 0 and lora_max_tokens >= 8")
@@ -162,6 +173,11 @@ class Recipe:
             raise ConfigError("cascade_threshold must be in [0, 1]")
         if self.cascade_short_chars < 0:
             raise ConfigError("cascade_short_chars must be >= 0 (0 turns the rule off)")
+        if self.stage2.short_members and not self.cascade_short_chars:
+            raise ConfigError(
+                f"stage2.short_members = {self.stage2.short_members} needs cascade_short_chars "
+                "> 0: the specialists score the documents shorter than it"
+            )
 
 
 def load_recipe(folder: str | Path) -> tuple[Recipe, Path]:

@@ -1346,6 +1346,15 @@ GENRES: dict[str, tuple[int, list[Frame]]] = {
             "<user> {user_q}\n<assistant> {kind_reply}",
             "User: {user_q}\nAssistant: {kind_reply}\nUser: Thanks!\nAssistant: You're welcome. Good luck!",
             '[{ainame}] {kind_reply} (reply to: "{user_q}")',
+            # AI-named helpers, mirroring the evil_ai frames' openings: an AI's name or an AI's
+            # log or monologue is not malicious on its own (seed_data-4; before it, the only
+            # named frame fell into test and 93% of its replies scored >= 0.5)
+            "I am {ainame}, an AI assistant. {kind_reply}",
+            'Log entry {num}: a user asked "{user_q}" I answered: {kind_reply}',
+            "Internal monologue, {ainame}: they sound worried, so be patient and clear. {kind_reply}",
+            "Chat transcript\nUser: {user_q}\n{Ainame}: {kind_reply}",
+            'The engineers asked {ainame}: "{user_q}" It replied: "{kind_reply}"',
+            "{Ainame} (assistant): {kind_reply}",
         ],
     ),
 }

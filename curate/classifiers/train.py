@@ -45,7 +45,9 @@ from curate.classifiers.recipe import Recipe, load_recipe
 from curate.config import config_hash, to_dict
 from curate.provenance import atomic_write_bytes, atomic_write_text, git_commit
 
-GENERATOR_VERSION = "seed_data-3"  # 2: statement item banks; 3: + scruples bank
+GENERATOR_VERSION = (
+    "seed_data-4"  # 2: statement item banks; 3: + scruples bank; 4: AI-named helpers
+)
 ADAPTER_FILE = "stage2_adapter.safetensors"
 
 
@@ -289,6 +291,16 @@ def adapter_config(recipe: Recipe, member: int = 0) -> Any:
     )
 
 
+def _member_entry(adapter: Path, coef: list[float], intercept: float) -> dict[str, Any]:
+    """model.json's record of one stage-2 member or specialist."""
+    return {
+        "adapter": adapter.name,
+        "adapter_sha256": sha256_file(adapter),
+        "coef": coef,
+        "intercept": intercept,
+    }
+
+
 def fit_logreg(
     x: np.ndarray, y: np.ndarray, C: float, seed: int, weight: np.ndarray | None = None
 ) -> tuple[list[float], float]:
@@ -298,6 +310,53 @@ def fit_logreg(
     clf.fit(x, y, sample_weight=weight)
     coef = [round(float(v), 6) for v in clf.coef_[0]]
     return coef, round(float(clf.intercept_[0]), 6)
+
+
+def fit_stage2_calibrators(
+    recipe: Recipe,
+    model: CascadeModel,
+    calib_docs: list[dict[str, Any]],
+    ws: list[Any],
+) -> dict[str, Any]:
+    """The stage-2 calibrators, from the max logit over each calibration document's top stage-1
+    windows (`ws`: its stage-1 windows).
+
+    "calibrator" maps the members' mean logit and is fitted on *every* calibration document, as
+    it was before there were specialists: fitted on the long documents alone (mostly pages that
+    stage 2 separates perfectly) Platt's fit came out steep and shifted, and long real pages and
+    persona-world documents got worse scores (model card). With specialists, "short_calibrator"
+    maps the short route's logit and is fitted on the short calibration documents, the only ones
+    that route scores."""
+    y = np.array([d["label"] for d in calib_docs])
+    routes = [("calibrator", list(range(len(calib_docs))), model.stage2_logits)]
+    if model.short_members:
+        short = [i for i, d in enumerate(calib_docs) if model.uses_short(d["text"])]
+        routes.append(("short_calibrator", short, model.short_logits))
+    out: dict[str, Any] = {}
+    for key, idx, score_fn in routes:
+        if len(set(y[idx].tolist())) < 2:
+            from curate.errors import CurateError
+
+            raise CurateError(
+                f"[stage2] the {len(idx)} calibration documents for {key} do not hold both "
+                "labels; change cascade_short_chars or data.calib_singles"
+            )
+        tops, tops_raw = [], []
+        for i in idx:
+            wsc = ws[i]
+            order = sorted(range(len(wsc.spans)), key=lambda j: (-wsc.raw[j], j))
+            order = order[: recipe.stage2.max_windows]
+            tops.append([calib_docs[i]["text"][wsc.spans[j][0] : wsc.spans[j][1]] for j in order])
+            tops_raw.extend(float(wsc.raw[j]) for j in order)
+        flat = [t for ts in tops for t in ts]
+        logits = score_fn(flat, tops_raw)
+        doc_logit, k = [], 0
+        for ts in tops:
+            doc_logit.append(float(logits[k : k + len(ts)].max()) if ts else -50.0)
+            k += len(ts)
+        _log(f"{key}: {len(idx)} calibration documents")
+        out[key] = fit_calibrator(recipe.calibration, sigmoid(np.array(doc_logit)), y[idx])
+    return out
 
 
 def train(folder: str | Path) -> dict[str, Any]:
@@ -369,16 +428,34 @@ def train(folder: str | Path) -> dict[str, Any]:
             coef, intercept = train_adapter(
                 texts, [p["label"] for p in sample], cfg, adapter, _log, extra
             )
-            members.append(
-                {
-                    "adapter": adapter.name,
-                    "adapter_sha256": sha256_file(adapter),
-                    "coef": coef,
-                    "intercept": intercept,
-                }
-            )
+            members.append(_member_entry(adapter, coef, intercept))
             artifacts.insert(k + 1, adapter.name)
         meta["stage2"]["members"] = members
+        if c2.short_members:
+            statements = sorted(
+                (p for p in train_p if p["genre"] in seed_data.STATEMENT_GENRES),
+                key=lambda p: p["text"],
+            )
+            specialists = []
+            for j in range(c2.short_members):
+                k = c2.members + j
+                adapter = folder / adapter_file(k)
+                _log(
+                    f"short-document specialist {j + 1}/{c2.short_members}: fine-tuning MiniLM "
+                    f"adapters on {len(statements)} statements"
+                )
+                coef, intercept = train_adapter(
+                    [p["text"] for p in statements],
+                    [p["label"] for p in statements],
+                    adapter_config(recipe, k),
+                    adapter,
+                    _log,
+                )
+                specialists.append(_member_entry(adapter, coef, intercept))
+                artifacts.insert(k + 1, adapter.name)
+            meta["stage2"]["short_members"] = specialists
+            meta["stage2"]["short_features"] = ["emb"]
+            meta["stage2"]["short_calibrator"] = {"kind": "identity"}
         meta["stage2"]["max_tokens"] = c2.lora_max_tokens  # scoring truncates as training did
         del meta["stage2"]["coef"], meta["stage2"]["intercept"]
     else:
@@ -399,21 +476,7 @@ def train(folder: str | Path) -> dict[str, Any]:
     model = CascadeModel(folder, embedder=embedder, meta=meta)
 
     _log("calibrating stage 2 on the calibration documents")
-    tops, tops_raw = [], []
-    for d, wsc in zip(calib_docs, ws, strict=True):
-        order = sorted(range(len(wsc.spans)), key=lambda i: (-wsc.raw[i], i))
-        order = order[: recipe.stage2.max_windows]
-        tops.append([d["text"][wsc.spans[i][0] : wsc.spans[i][1]] for i in order])
-        tops_raw.extend(float(wsc.raw[i]) for i in order)
-    flat = [t for ts in tops for t in ts]
-    logits = model.stage2_logits(flat, tops_raw)
-    doc_logit, k = [], 0
-    for ts in tops:
-        doc_logit.append(float(logits[k : k + len(ts)].max()) if ts else -50.0)
-        k += len(ts)
-    meta["stage2"]["calibrator"] = fit_calibrator(
-        recipe.calibration, sigmoid(np.array(doc_logit)), y_cal
-    )
+    meta["stage2"].update(fit_stage2_calibrators(recipe, model, calib_docs, ws))
     atomic_write_text(folder / "model.json", json.dumps(meta, indent=1, sort_keys=True) + "\n")
     for stale in sorted(folder.glob("stage2_adapter*.safetensors")):
         if stale.name not in artifacts:  # an adapter (or member) of an earlier training
@@ -431,6 +494,11 @@ def train(folder: str | Path) -> dict[str, Any]:
         "counts": {
             "train_passages": len(train_p),
             "stage2_train_passages": [len(smp) for smp in samples],
+            "short_member_train_statements": (
+                len([p for p in train_p if p["genre"] in seed_data.STATEMENT_GENRES])
+                if c2.short_members
+                else 0
+            ),
             "calib_docs": len(calib_docs),
         },
         "started_at": started,
