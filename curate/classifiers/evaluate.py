@@ -181,7 +181,7 @@ def member_aurocs(model: CascadeModel, texts: list[str], y: np.ndarray) -> list[
     per = np.vstack([per, per.mean(axis=0)])
     if model.short_members:  # then the specialists, their mean, and the short route's mix
         spec = model.short_member_logits(flat)
-        per = np.vstack([per, spec, spec.mean(axis=0), 0.5 * (per[-1] + spec.mean(axis=0))])
+        per = np.vstack([per, spec, spec.mean(axis=0), model.short_logits(flat, flat_raw)])
     doc = np.full((per.shape[0], len(texts)), -50.0)
     for j, d in enumerate(owner):
         doc[:, d] = np.maximum(doc[:, d], per[:, j])
