@@ -345,23 +345,10 @@ class CascadeModel:
         members = st2.get("members") or [
             {k: st2.get(k) for k in ("adapter", "adapter_sha256", "coef", "intercept")}
         ]
-        self.members: list[tuple[Embedder, np.ndarray, float]] = []
-        for i, m in enumerate(members):
-            emb = (
-                self.embedder
-                if i == 0
-                else type(self.embedder)(self.embedder.batch_size, self.embedder.cache_dir)
-            )
-            if i and self.embedder.memo is not None:
-                emb.memo = {}
-            adapter = m.get("adapter")
-            emb.use_adapter(
-                self._model_file(adapter) if adapter else None,
-                m.get("adapter_sha256"),
-                st2.get("max_tokens"),
-            )
-            coef = np.asarray(m["coef"], dtype=np.float64)
-            self.members.append((emb, coef, float(m["intercept"])))
+        # member 0 scores with the embedder passed in; every other member gets its own copy
+        self.members = [
+            self._member(m, st2, self.embedder if i == 0 else None) for i, m in enumerate(members)
+        ]
         # short-document specialists (optional): same layout, their own features and calibrator
         self.short_features: list[str] = list(st2.get("short_features") or ["emb"])
         self.cal_short: dict[str, Any] | None = st2.get("short_calibrator")
@@ -376,12 +363,20 @@ class CascadeModel:
         self.trained_short_chars = self.short_chars
         self._cap: int | None = None  # stage2_members, when set
 
-    def _member(self, m: dict[str, Any], st2: dict[str, Any]) -> tuple[Embedder, np.ndarray, float]:
-        emb = type(self.embedder)(self.embedder.batch_size, self.embedder.cache_dir)
-        if self.embedder.memo is not None:
-            emb.memo = {}
+    def _member(
+        self, m: dict[str, Any], st2: dict[str, Any], emb: Embedder | None = None
+    ) -> tuple[Embedder, np.ndarray, float]:
+        """(embedder with the member's adapter merged, head coef, intercept) of one member or
+        specialist record; a new embedder like `self.embedder` unless `emb` is given."""
+        if emb is None:
+            emb = type(self.embedder)(self.embedder.batch_size, self.embedder.cache_dir)
+            if self.embedder.memo is not None:
+                emb.memo = {}
+        adapter = m.get("adapter")
         emb.use_adapter(
-            self._model_file(m["adapter"]), m.get("adapter_sha256"), st2.get("max_tokens")
+            self._model_file(adapter) if adapter else None,
+            m.get("adapter_sha256"),
+            st2.get("max_tokens"),
         )
         return emb, np.asarray(m["coef"], dtype=np.float64), float(m["intercept"])
 
