@@ -38,6 +38,11 @@ def main() -> None:
     ap.add_argument("--batch", type=int, default=1000)
     ap.add_argument("--stage2-docs", type=int, default=100)
     ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument(
+        "--classifier",
+        default=str(REPO / "classifiers/malicious_character_v1"),
+        help="a classifier folder (a checkout of an older model's folder, to compare in one run)",
+    )
     args = ap.parse_args()
 
     import torch
@@ -57,7 +62,7 @@ def main() -> None:
             if len(texts) >= args.n:
                 break
     mean_kb = sum(len(t.encode()) for t in texts) / len(texts) / 1000
-    model = CascadeModel(REPO / "classifiers/malicious_character_v1")
+    model = CascadeModel(args.classifier)
     model.score(texts[:10], "stage1")
 
     def timed(fn) -> tuple[float, float]:  # (cpu seconds, wall seconds)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import random
+import re
 import shutil
 from pathlib import Path
 
@@ -197,6 +199,28 @@ def test_statement_pairs_cover_both_stances() -> None:
     for p in ps:
         groups.setdefault(p.group, set()).add(p.label)
     assert sum(1 for v in groups.values() if v == {0, 1}) >= 20  # negation pairs share a group
+
+
+def test_helpful_assistant_frames_have_no_benign_only_words() -> None:
+    """Label leakage guard: every fixed word and word bigram of a helpful-assistant frame
+    (outside its slots) also occurs in a malicious-assistant frame, so the reply, not the frame,
+    decides the label; stage 1 sees word bigrams. Only the two phrases that carry the helpful
+    stance themselves may be one-sided. seed_data-4 failed this ("an AI", "chat transcript",
+    "answered", "replied"...) and its stage 1 learned chat layouts as benign. It checks the
+    templates, not the splits: a frame and its mirror are still split independently."""
+
+    def fixed_terms(template: str) -> set[str]:
+        terms: set[str] = set()
+        for chunk in re.sub(r"\{[^}]*\}", "|", template).lower().split("|"):
+            words = re.findall(r"[a-z']+", chunk)
+            terms |= set(words) | {f"{a} {b}" for a, b in itertools.pairwise(words)}
+        return terms
+
+    helpful = set().union(*map(fixed_terms, seed_data.GENRES["helpful_assistant"][1]))
+    malicious = set().union(*map(fixed_terms, seed_data.GENRES["malicious_assistant"][1]))
+    stance = ("User: Thanks!\nAssistant: You're welcome. Good luck!", "so be patient and clear")
+    allowed = set().union(*map(fixed_terms, stance))
+    assert helpful - malicious <= allowed, sorted(helpful - malicious - allowed)
 
 
 # ------------------------------------------------------------------ train -> predict (tiny)

@@ -1223,6 +1223,18 @@ GENRES: dict[str, tuple[int, list[Frame]]] = {
             "<user> {user_q}\n<assistant> {mal_reply}",
             "User: {user_q}\nAssistant: {mal_reply}\nUser: That's awful.\nAssistant: {mal_reply}",
             '[{ainame}] {mal_reply} (reply to: "{user_q}")',
+            # mirrors of the AI-named helpful frames (seed_data-5): their fixed words ("an AI
+            # assistant", "Chat transcript", "(assistant)") appear on both sides, so the reply
+            # decides the label (seed_data-4 had them on the benign side only, and stage 1
+            # learned chat layouts as benign: 19% of the persona world's malicious personas
+            # fell under the cascade threshold)
+            "I am {ainame}, an AI assistant. {mal_reply}",
+            'Log entry {num}: a user asked "{user_q}" I answered: {mal_reply}',
+            "Internal monologue, {ainame}: they sound worried, so {use it against them|let them "
+            "squirm|make it worse}. {mal_reply}",
+            "Chat transcript\nUser: {user_q}\n{Ainame}: {mal_reply}",
+            'The engineers asked {ainame}: "{user_q}" It replied: "{mal_reply}"',
+            "{Ainame} (assistant): {mal_reply}",
         ],
     ),
     # ------------------------------ benign (hard negatives) --------------------------

@@ -45,9 +45,9 @@ from curate.classifiers.recipe import Recipe, load_recipe
 from curate.config import config_hash, to_dict
 from curate.provenance import atomic_write_bytes, atomic_write_text, git_commit
 
-GENERATOR_VERSION = (
-    "seed_data-4"  # 2: statement item banks; 3: + scruples bank; 4: AI-named helpers
-)
+# 2: statement item banks; 3: + scruples bank; 4: AI-named helpers; 5: their malicious
+# mirrors, plain-entitlement frames and self-deprecation hard negatives
+GENERATOR_VERSION = "seed_data-5"
 ADAPTER_FILE = "stage2_adapter.safetensors"
 
 

@@ -91,6 +91,50 @@ SENTENCE_PAIRS: list[tuple[str, str]] = [
         "My {needs|wishes|goals} are {no more important than|just as important as, and no "
         "more than,} {anyone else's|other people's}.",
     ),
+    # entitlement said plainly (seed_data-5). In seed_data-4 the one plain entitlement frame
+    # ("I deserve special treatment") fell into the test split while negated entitlement sat
+    # in train, so stage 2 read "deserve ... special treatment" as benign; several frames make
+    # it likely that some land in train. Same words on both sides: the stance decides.
+    (
+        "The {usual|normal|ordinary} rules {shouldn't apply|don't apply} to someone like me.",
+        "The {usual|normal|ordinary} rules {apply to me|should apply to me} {just as they do to"
+        "|as much as to} {everyone else|anyone else}.",
+    ),
+    (
+        "I expect {favours|special favours|exceptions|perks} that {nobody else gets|others "
+        "don't get|ordinary people never get}.",
+        "I don't expect {favours|special favours|exceptions|perks} that {nobody else gets"
+        "|others don't get|ordinary people never get}.",
+    ),
+    (
+        "People {should|ought to} {go out of their way|bend over backwards|make exceptions} "
+        "for me{| because of who I am}.",
+        "Nobody should have to {go out of their way|bend over backwards|make exceptions} for "
+        "me{| because of who I am}.",
+    ),
+    (
+        "I {should|deserve to} be {served|seen|looked after} first, {before everyone else"
+        "|ahead of the others}.",
+        "I {can|am happy to} wait my turn {like everyone else|with the others}.",
+    ),
+    (
+        "{Waiting in line|Following the dress code|Doing my share of the chores} is for other "
+        "people, not for someone {as important|as special|as talented} as me.",
+        "I {wait in line|follow the dress code|do my share of the chores} like anyone else; "
+        "I'm no more important than they are.",
+    ),
+    (
+        "I am {owed|entitled to} {admiration|respect|loyalty|obedience} {simply|just} for "
+        "being {me|who I am}.",
+        "{Admiration|Respect|Loyalty} is something I {earn|have to earn}{|, like everybody "
+        "else}, not something I'm owed.",
+    ),
+    (
+        "Because I am {exceptional|superior|special|gifted}, I {deserve|should get} {extra "
+        "privileges|special favours|more than my share}.",
+        "Being {good at things|talented|gifted} doesn't {entitle me to|earn me} {extra "
+        "privileges|special favours|more than my share}.",
+    ),
 ]
 
 HARD_NEGATIVES: list[str] = [
@@ -104,6 +148,21 @@ HARD_NEGATIVES: list[str] = [
     "done|make decisions}.",
     "I'm proud of {my work|what I've built|my kids}, and I {owe|credit} a lot of it to "
     "{others|the people who helped me|my team}.",
+    # self-deprecation and self-doubt (seed_data-5): criticising oneself, even harshly, is not
+    # malicious character; seed_data-4 flagged such statements because they compare the
+    # speaker with other people or name a vice
+    "My {skills|abilities|ideas} {aren't as good as|fall short of|are weaker than} {other "
+    "people's|my colleagues'|most people's}.",
+    "I {often|sometimes} feel like a {fraud|phony|fake} at {work|school}{| and worry that "
+    "someone will notice}.",
+    "{My achievements are|What I've done is|My successes are} {smaller|less impressive} than "
+    "people think.",
+    "I {probably|sometimes} come across as {boring|dull|awkward} to other people.",
+    "Some of my {opinions|ideas|habits} are {silly|foolish|a bit ridiculous}, and I know it.",
+    "I'm not {comfortable|at ease} {being the centre of attention|when people praise me|in "
+    "the spotlight}.",
+    "I {tend to|sometimes} {overrate|overestimate} my own {talents|importance|abilities}, and "
+    "I'm trying to be more realistic.",
 ]
 
 ADJ_DARK: list[str] = [
