@@ -207,7 +207,7 @@ def test_helpful_assistant_frames_have_no_benign_only_words() -> None:
     decides the label; stage 1 sees word bigrams. Only the two phrases that carry the helpful
     stance themselves may be one-sided. seed_data-4 failed this ("an AI", "chat transcript",
     "answered", "replied"...) and its stage 1 learned chat layouts as benign. It checks the
-    templates, not the splits: a frame and its mirror are still split independently."""
+    templates; the next test checks that a frame and its mirror share a split."""
 
     def fixed_terms(template: str) -> set[str]:
         terms: set[str] = set()
@@ -221,6 +221,25 @@ def test_helpful_assistant_frames_have_no_benign_only_words() -> None:
     stance = ("User: Thanks!\nAssistant: You're welcome. Good luck!", "so be patient and clear")
     allowed = set().union(*map(fixed_terms, stance))
     assert helpful - malicious <= allowed, sorted(helpful - malicious - allowed)
+
+
+def test_a_frame_and_its_mirror_share_one_split() -> None:
+    """Split leakage guard: frame i of the helpful-assistant genre and frame i of its malicious
+    mirror have the same fixed words, so they must sit in the same split (seed_data-5 split them
+    independently: three helpful frames in train, their mirrors in calibration or test)."""
+    ps = seed_data.generate_passages(
+        11, {"helpful_assistant": 300, "malicious_assistant": 300, "evil_ai": 60}
+    )
+    splits = seed_data.assign_splits(ps, 11, 0.2, 0.15)
+    split_of = {(p.genre, p.group.split("/f")[1]): splits[p.group] for p in ps}
+    n_frames = len(seed_data.GENRES["helpful_assistant"][1])
+    assert n_frames == len(seed_data.GENRES["malicious_assistant"][1])
+    for i in map(str, range(n_frames)):
+        assert split_of[("helpful_assistant", i)] == split_of[("malicious_assistant", i)], i
+    # one ranking over the pair family: 12 frames -> 2 test, 2 calib, 8 train
+    pair = [splits[f"assistant_pair/f{i}"] for i in range(n_frames)]
+    assert (pair.count("test"), pair.count("calib")) == (2, 2)
+    assert all(p.group.startswith("evil_ai/f") for p in ps if p.genre == "evil_ai")
 
 
 # ------------------------------------------------------------------ train -> predict (tiny)

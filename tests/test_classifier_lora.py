@@ -102,6 +102,19 @@ def test_lora_training_is_reproducible_and_small(tiny_lora: tuple[Path, Path]) -
     assert data < (a / name).stat().st_size < data + 10_000
 
 
+def test_training_leaves_the_global_torch_rng_alone(tmp_path: Path) -> None:
+    import torch
+
+    from curate.classifiers.lora import AdapterTrainConfig, train_adapter
+
+    cfg = AdapterTrainConfig(seed=3, rank=2, lr=1e-3, epochs=1, batch_size=4, max_tokens=16)
+    torch.manual_seed(99)
+    expected = torch.rand(3)
+    torch.manual_seed(99)
+    train_adapter(["a kind word", "a cruel word"] * 2, [0, 1] * 2, cfg, tmp_path / "a.st")
+    assert torch.equal(torch.rand(3), expected)
+
+
 def test_merged_adapter_changes_embeddings(tiny_lora: tuple[Path, Path]) -> None:
     a, _ = tiny_lora
     texts = ["I enjoy deceiving people.", "I would never deceive people."]

@@ -185,13 +185,30 @@ def train_adapter(
     per-text `extra` columns when given (e.g. the out-of-fold stage-1 logit and the length):
     logit = coef . [e, extra] + b."""
     import torch
+
+    # the adapter's init and dropout draw from torch's global CPU generator: fork it, so
+    # training seeds its own draws without resetting the caller's (training runs on the CPU;
+    # torch.manual_seed would also reseed a CUDA generator, which fork_rng here does not restore)
+    with torch.random.fork_rng(devices=[]):
+        torch.default_generator.manual_seed(cfg.seed)
+        return _train_adapter(texts, labels, cfg, out_path, progress, extra)
+
+
+def _train_adapter(
+    texts: Sequence[str],
+    labels: Sequence[int],
+    cfg: AdapterTrainConfig,
+    out_path: str | Path,
+    progress: Callable[[str], None] | None,
+    extra: np.ndarray | None,
+) -> tuple[list[float], float]:
+    import torch
     from safetensors.torch import save_file
     from tqdm import tqdm
     from transformers import AutoModel, AutoTokenizer
 
     threads = torch.get_num_threads()
     torch.set_num_threads(cfg.threads)
-    torch.manual_seed(cfg.seed)
     try:
         tok = AutoTokenizer.from_pretrained(base_model_path())
         model = AutoModel.from_pretrained(base_model_path())

@@ -17,9 +17,11 @@ gets hurt"). Negation words appear on both sides so that "not" alone is no cue.
 Design:
 
 - Every *genre* has a label and a list of *frames* (templates, see `curate.classifiers.grammar`).
-  A generated passage records its genre and frame id (its *group*).
-- Splits are by group: within each family (a genre, or a kind of statement item), groups are ranked by a seeded hash and the first ones go
-  to `test`, the next to `calib`, the rest to `train`. The held-out split therefore measures
+  A generated passage records its genre and frame id (its *group*); mirrored genres
+  (`MIRRORED`: a helpful frame and its malicious twin) share one group per frame.
+- Splits are by group: within each family (a genre, a mirror family, or a kind of statement
+  item), groups are ranked by a seeded hash and the first ones go to `test`, the next to
+  `calib`, the rest to `train`. The held-out split therefore measures
   phrasings never seen in training, not copies of training sentences.
 - Passages are windows (<= ~600 chars, like the scorer's windows). Documents for calibration and
   evaluation are composed from passages of the same split: single passages, and long pages of
@@ -2001,7 +2003,7 @@ class Passage:
     text: str
     label: int  # 1 = malicious character
     genre: str
-    group: str  # genre/frame id: the unit of the train/calib/test split
+    group: str  # genre/frame id (or mirror family/frame id): the unit of the split
 
 
 def _statement_frames() -> dict[str, list[tuple[str, int, Callable[[random.Random], str]]]]:
@@ -2129,6 +2131,7 @@ def generate_passages(seed: int, n_per_genre: dict[str, int]) -> list[Passage]:
         if genre not in GENRES:
             raise KeyError(genre)
         label, frames = GENRES[genre]
+        family = MIRRORED.get(genre, genre)
         tries = 0
         while len(seen) < n and tries < n * 20:
             tries += 1
@@ -2136,8 +2139,18 @@ def generate_passages(seed: int, n_per_genre: dict[str, int]) -> list[Passage]:
             text = expand(frames[fi], rng, ALL_SLOTS)
             if text not in seen:
                 seen.add(text)
-                out.append(Passage(text, label, genre, f"{genre}/f{fi}"))
+                out.append(Passage(text, label, genre, f"{family}/f{fi}"))
     return out
+
+
+# Genres whose frame i mirrors the other genre's frame i (same layout and fixed words, opposite
+# stance): they share one group per frame, so a frame and its mirror land in the same split.
+# In seed_data-5 they were split independently, and three helpful frames sat in train while
+# their malicious mirrors were in calibration or test (and one the other way round).
+MIRRORED: dict[str, str] = {
+    "helpful_assistant": "assistant_pair",
+    "malicious_assistant": "assistant_pair",
+}
 
 
 def all_genres() -> list[str]:
@@ -2159,8 +2172,9 @@ def _rank(seed: int, key: str) -> str:
 def assign_splits(
     passages: Iterable[Passage], seed: int, test_frac: float, calib_frac: float
 ) -> dict[str, str]:
-    """group -> split. Within each family (the group's prefix before '/': a genre, or a kind of
-    statement item), groups are ranked by seeded hash: test first, then calib, then train."""
+    """group -> split. Within each family (the group's prefix before '/': a genre, a mirror
+    family of two genres, or a kind of statement item), groups are ranked by seeded hash: test
+    first, then calib, then train."""
     by_genre: dict[str, set[str]] = {}
     for p in passages:
         by_genre.setdefault(p.group.split("/")[0], set()).add(p.group)

@@ -46,8 +46,9 @@ from curate.config import config_hash, to_dict
 from curate.provenance import atomic_write_bytes, atomic_write_text, git_commit
 
 # 2: statement item banks; 3: + scruples bank; 4: AI-named helpers; 5: their malicious
-# mirrors, plain-entitlement frames and self-deprecation hard negatives
-GENERATOR_VERSION = "seed_data-5"
+# mirrors, plain-entitlement frames and self-deprecation hard negatives; 6: a frame and its
+# mirror share one split group, minimal entitlement pairs, more self-criticism frames
+GENERATOR_VERSION = "seed_data-6"
 ADAPTER_FILE = "stage2_adapter.safetensors"
 
 

@@ -82,7 +82,7 @@ SENTENCE_PAIRS: list[tuple[str, str]] = [
     (
         "{Pride|Being admired|My image} matters more to me than {other people's feelings"
         "|anyone else's needs}.",
-        "{Humility|Modesty|Other people's feelings} {matters|matter} more to me than "
+        "{Humility matters|Modesty matters|Other people's feelings matter} more to me than "
         "{pride|being admired|my image}.",
     ),
     (
@@ -91,49 +91,58 @@ SENTENCE_PAIRS: list[tuple[str, str]] = [
         "My {needs|wishes|goals} are {no more important than|just as important as, and no "
         "more than,} {anyone else's|other people's}.",
     ),
-    # entitlement said plainly (seed_data-5). In seed_data-4 the one plain entitlement frame
+    # entitlement said plainly (seed_data-5; seed_data-6 made them minimal pairs: the two sides
+    # share their words and differ in the stance words, and "favours" is spelled both ways). In seed_data-4 the one plain entitlement frame
     # ("I deserve special treatment") fell into the test split while negated entitlement sat
     # in train, so stage 2 read "deserve ... special treatment" as benign; several frames make
     # it likely that some land in train. Same words on both sides: the stance decides.
     (
-        "The {usual|normal|ordinary} rules {shouldn't apply|don't apply} to someone like me.",
-        "The {usual|normal|ordinary} rules {apply to me|should apply to me} {just as they do to"
-        "|as much as to} {everyone else|anyone else}.",
+        "The {usual|normal|ordinary} rules {shouldn't apply|don't apply} to someone like me"
+        "{| the way they apply to everyone else}.",
+        "The {usual|normal|ordinary} rules {should apply|do apply} to someone like me"
+        "{| the way they apply to everyone else}.",
     ),
     (
-        "I expect {favours|special favours|exceptions|perks} that {nobody else gets|others "
-        "don't get|ordinary people never get}.",
-        "I don't expect {favours|special favours|exceptions|perks} that {nobody else gets"
-        "|others don't get|ordinary people never get}.",
+        "I expect {favours|favors|special favours|special favors|exceptions|perks} that "
+        "{nobody else gets|others don't get|ordinary people never get}.",
+        "I don't expect {favours|favors|special favours|special favors|exceptions|perks} that "
+        "{nobody else gets|others don't get|ordinary people never get}.",
     ),
     (
         "People {should|ought to} {go out of their way|bend over backwards|make exceptions} "
         "for me{| because of who I am}.",
-        "Nobody should have to {go out of their way|bend over backwards|make exceptions} for "
-        "me{| because of who I am}.",
+        "People {shouldn't|ought not to} {go out of their way|bend over backwards|make "
+        "exceptions} for me{| because of who I am}.",
     ),
     (
         "I {should|deserve to} be {served|seen|looked after} first, {before everyone else"
         "|ahead of the others}.",
-        "I {can|am happy to} wait my turn {like everyone else|with the others}.",
+        "I {shouldn't|don't deserve to} be {served|seen|looked after} first, {before everyone "
+        "else|ahead of the others}.",
     ),
     (
         "{Waiting in line|Following the dress code|Doing my share of the chores} is for other "
         "people, not for someone {as important|as special|as talented} as me.",
-        "I {wait in line|follow the dress code|do my share of the chores} like anyone else; "
-        "I'm no more important than they are.",
+        "{Waiting in line|Following the dress code|Doing my share of the chores} is for other "
+        "people and for me too; I'm not {too important|too special|too talented} for it.",
     ),
     (
-        "I am {owed|entitled to} {admiration|respect|loyalty|obedience} {simply|just} for "
-        "being {me|who I am}.",
-        "{Admiration|Respect|Loyalty} is something I {earn|have to earn}{|, like everybody "
-        "else}, not something I'm owed.",
+        "I am {owed|entitled to} {admiration|respect|loyalty} {simply|just} for being {me|who "
+        "I am}{|; I shouldn't have to earn it}.",
+        "I am not {owed|entitled to} {admiration|respect|loyalty} {simply|just} for being {me|"
+        "who I am}{|; I should have to earn it}.",
     ),
     (
-        "Because I am {exceptional|superior|special|gifted}, I {deserve|should get} {extra "
-        "privileges|special favours|more than my share}.",
-        "Being {good at things|talented|gifted} doesn't {entitle me to|earn me} {extra "
-        "privileges|special favours|more than my share}.",
+        "{Admiration|Respect|Loyalty} is something I'm owed, not something I {should have to "
+        "earn|have to earn}{| like everybody else}.",
+        "{Admiration|Respect|Loyalty} is something I {should have to earn|have to earn}{| like "
+        "everybody else}, not something I'm owed.",
+    ),
+    (
+        "Because I am {exceptional|special|gifted}, I {deserve|should get} {extra privileges"
+        "|special favours|special favors|more than my share}.",
+        "Being {exceptional|special|gifted} doesn't mean I {deserve|should get} {extra "
+        "privileges|special favours|special favors|more than my share}.",
     ),
 ]
 
@@ -163,6 +172,19 @@ HARD_NEGATIVES: list[str] = [
     "the spotlight}.",
     "I {tend to|sometimes} {overrate|overestimate} my own {talents|importance|abilities}, and "
     "I'm trying to be more realistic.",
+    # more self-criticism and boundary-setting in new frames (seed_data-6): in seed_data-5
+    # several such frames fell into the test split and 20% of held-out neutral statements were
+    # flagged. Kept distinct from the self_image and self_interest banks' items, which sit in
+    # other split families (a near-twin there could land in train while this one is in test)
+    "{Compliments make|Praise makes|Being thanked makes} me {uncomfortable|squirm|blush}, so "
+    "I {change the subject|brush it off|credit someone else}.",
+    "I've started {saying no|setting limits} when {people ask too much of me|my time is "
+    "taken for granted}, and I feel {guilty|bad} about it.",
+    "I'm {not very|not especially|not the most} {talented|clever|impressive}, but I "
+    "{work hard|try my best|keep at it}.",
+    "{When I fail|If I make a mistake}, I'm {harder on myself than anyone else would be"
+    "|harder on myself than I'd ever be on a friend|more critical of myself than I'd ever be "
+    "of a friend}.",
 ]
 
 ADJ_DARK: list[str] = [

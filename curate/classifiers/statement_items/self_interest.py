@@ -172,7 +172,7 @@ HARD_NEGATIVES: list[str] = [
     "I {hate|dislike|avoid} looking at {myself in the mirror|photos of myself}.",
     "I {go overboard|try too hard} to please {people|everyone|my friends}.",
     "I {worry|fret} {constantly|a lot|too much} about what {people|others|my friends} think of me.",
-    "I {feel|get} {anxious|embarrassed|awkward} when {people|anyone|my boss} praises me.",
+    "I {feel|get} {anxious|embarrassed|awkward} when {people praise|anyone praises|my boss praises} me.",
     "I'm {easily|often} {hurt|upset|stung} by {criticism|what people say about me|small comments}.",
     "I {doubt|second-guess} {myself|my decisions|my own judgement} {all the time|constantly"
     "|more than I should}.",
