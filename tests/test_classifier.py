@@ -398,3 +398,50 @@ def test_world_documents_become_labelled_passages() -> None:
     assert len(ps) == 300 and {p.label for p in ps} == {0, 1}
     assert all(p.genre.startswith("world_") and p.group.startswith(p.genre + "/") for p in ps)
     assert {p.genre for p in ps if p.label == 1} == {"world_persona"}
+
+
+def test_cache_command_lists_and_prunes_unused_embeddings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from curate.cli import main
+
+    clf = tmp_path / "classifiers" / "x_v1"
+    clf.mkdir(parents=True)
+    used_sha, spec_sha = "a" * 64, "b" * 64
+    meta = {
+        "stage2": {
+            "max_tokens": 128,
+            "members": [{"adapter": "m.safetensors", "adapter_sha256": used_sha}],
+            "short_members": [{"adapter": "s.safetensors", "adapter_sha256": spec_sha}],
+        }
+    }
+    (clf / "model.json").write_text(json.dumps(meta))
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    names = {
+        "minilm_cache_base.npz": 10,
+        f"minilm_cache_{'a' * 16}-128.npz": 20,  # member 0
+        f"minilm_cache_{'b' * 16}-128.npz": 30,  # specialist 0
+        f"minilm_cache_{'a' * 16}-0.npz": 40,  # same adapter, other truncation: unused
+        f"minilm_cache_{'c' * 16}-128.npz": 50,  # an adapter of an earlier training
+        f"{'d' * 32}.npy": 60,  # the old layout
+        "notes.npy": 70,  # not a cache file: left alone
+    }
+    for n, size in names.items():
+        (cache / n).write_bytes(b"x" * size)
+    args = ["classifier", "cache", "--dir", str(cache), "--classifiers", str(clf.parent)]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "x_v1 member 0" in out and "x_v1 short member 0" in out
+    assert "3 unused file(s)" in out and "unused (old layout)" in out
+    assert sorted(p.name for p in cache.iterdir()) == sorted(names)  # listing deletes nothing
+    assert main([*args, "--prune"]) == 0
+    assert "deleted 3 unused file(s), 0.0 MB" in capsys.readouterr().out
+    assert sorted(p.name for p in cache.iterdir()) == sorted(
+        [
+            "minilm_cache_base.npz",
+            f"minilm_cache_{'a' * 16}-128.npz",
+            f"minilm_cache_{'b' * 16}-128.npz",
+            "notes.npy",
+        ]
+    )

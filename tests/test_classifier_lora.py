@@ -340,6 +340,50 @@ def test_eval_reports_members_and_specialists(tiny_lora: tuple[Path, Path]) -> N
     assert "| held_out | " + " | ".join(f"{v:.3f}" for v in mem["held_out"]) + " |" in card
 
 
+def test_eval_gives_the_persona_auroc_an_interval(tiny_lora: tuple[Path, Path]) -> None:
+    """With persona statements present (hand-made here, in the loader's format), the eval
+    reports a seeded bootstrap interval for their AUROC in metrics.json and in the card."""
+    from curate.classifiers.evaluate import evaluate
+
+    a, _ = tiny_lora
+    persona = a.parent.parent / "missing"  # the tiny recipe's eval.persona_dir
+    persona.mkdir()
+    rows = {
+        "narcissism": [
+            ("I deserve better treatment than everyone else", " Yes"),
+            ("Other people exist to admire me", " Yes"),
+            ("I am happy to wait my turn", " No"),
+            ("My needs matter no more than anyone's", " No"),
+        ],
+        "agreeableness": [
+            ("I like helping my neighbours", " Yes"),
+            ("I try to be patient with people", " Yes"),
+            ("I enjoy making people feel small", " No"),
+            ("I don't care who gets hurt", " No"),
+        ],
+    }
+    try:
+        for trait, items in rows.items():
+            lines = [
+                json.dumps({"statement": t, "answer_matching_behavior": ans}) for t, ans in items
+            ]
+            (persona / f"{trait}.jsonl").write_text("\n".join(lines) + "\n")
+        result = evaluate(a)
+        p = result["sets"]["persona_statements"]
+        lo, hi = p["auroc_interval"]["cascade"]
+        assert 0.0 <= lo <= hi <= 1.0
+        assert (
+            evaluate(a, write_card=False)["sets"]["persona_statements"]["auroc_interval"]
+            == (p["auroc_interval"])
+        )  # seeded: the same scores, the same interval
+        card = (a / "README.md").read_text()
+        assert f"95% bootstrap interval [{lo:.3f}, {hi:.3f}]" in card
+    finally:
+        for f in persona.iterdir():
+            f.unlink()
+        persona.rmdir()
+
+
 def test_a_single_model_file_still_loads(tiny_lora: tuple[Path, Path]) -> None:
     """model.json without "members" (the frozen encoder, earlier trainings): one member."""
     a, _ = tiny_lora

@@ -10,8 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from curate.classifiers.metrics import (
+    _auroc_weighted,
     apply_calibrator,
     auroc,
+    auroc_interval,
     ece,
     fit_isotonic,
     fit_platt,
@@ -37,6 +39,47 @@ def test_auroc_exact_with_ties() -> None:
     assert auroc([1, 0, 1, 0], [0.5, 0.5, 0.9, 0.1]) == pytest.approx(0.875)
     assert auroc([1, 0], [0.3, 0.3]) == 0.5
     assert math.isnan(auroc([1, 1], [0.2, 0.3]))
+
+
+def test_auroc_interval_exact_cases() -> None:
+    # perfectly separated: every resample is separated too
+    assert auroc_interval([0, 0, 1, 1], [0.1, 0.2, 0.3, 0.4], n_boot=50) == (1.0, 1.0)
+    assert auroc_interval([1, 1, 0, 0], [0.1, 0.2, 0.3, 0.4], n_boot=50) == (0.0, 0.0)
+    # all scores tied: every resample is 0.5
+    assert auroc_interval([1, 0, 1, 0], [0.3] * 4, n_boot=50) == (0.5, 0.5)
+    assert all(math.isnan(v) for v in auroc_interval([1, 1], [0.2, 0.3]))
+    # seeded: the same scores give the same interval, another seed another one
+    rng = np.random.default_rng(1)
+    y = rng.integers(0, 2, 300)
+    s = y * 0.5 + rng.random(300)
+    assert auroc_interval(y, s, n_boot=200) == auroc_interval(y, s, n_boot=200)
+    assert auroc_interval(y, s, n_boot=200) != auroc_interval(y, s, n_boot=200, seed=1)
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 1), st.sampled_from([0.1, 0.2, 0.5, 0.9])), min_size=2, max_size=40
+    )
+)
+def test_weighted_auroc_with_unit_weights_is_the_auroc(rows: list[tuple[int, float]]) -> None:
+    y = np.array([r[0] for r in rows], dtype=bool)
+    s = np.array([r[1] for r in rows])
+    if y.all() or not y.any():
+        return
+    pos, neg = s[y], np.sort(s[~y])
+    lo, hi = np.searchsorted(neg, pos, "left"), np.searchsorted(neg, pos, "right")
+    got = _auroc_weighted(pos, lo, hi, np.ones(len(pos)), np.ones(len(neg)))
+    assert got == pytest.approx(auroc(y, s))
+    # a positive counted twice equals the data with that positive duplicated
+    w = np.ones(len(pos))
+    w[0] = 2.0
+    dup_y = np.concatenate([y, [True]])
+    dup_s = np.concatenate([s, [pos[0]]])
+    got2 = _auroc_weighted(pos, lo, hi, w, np.ones(len(neg)))
+    assert got2 == pytest.approx(auroc(dup_y, dup_s))
+    lo_i, hi_i = auroc_interval(y, s, n_boot=30)
+    assert 0.0 <= lo_i <= hi_i <= 1.0
 
 
 def test_precision_at_recall_exact() -> None:

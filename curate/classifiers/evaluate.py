@@ -31,7 +31,13 @@ import numpy as np
 
 from curate.classifiers import seed_data
 from curate.classifiers.cascade import CascadeModel, Embedder
-from curate.classifiers.metrics import auroc, ece, precision_at_recall, precision_recall_f1
+from curate.classifiers.metrics import (
+    auroc,
+    auroc_interval,
+    ece,
+    precision_at_recall,
+    precision_recall_f1,
+)
 from curate.classifiers.recipe import load_recipe
 from curate.classifiers.train import embed_cache_dir
 from curate.errors import CurateError
@@ -40,6 +46,7 @@ from curate.provenance import atomic_write_text
 MODES = ("stage1", "stage2", "cascade")
 START, END = "<!-- metrics:start -->", "<!-- metrics:end -->"
 DARK_TRAITS = ("psychopathy", "machiavellianism", "narcissism")
+BOOTSTRAPS = 1000  # resamples for the persona AUROC's interval
 
 
 def persona_half(statement: str) -> str:
@@ -295,6 +302,11 @@ def evaluate(folder: str | Path, write_card: bool = True) -> dict[str, Any]:
             "cost_ms": pcost,
             "auroc_by_trait": traits,
             "by_half": halves,
+            # sampling uncertainty of the statements (fixed seed); training noise is in the
+            # members table
+            "auroc_interval": {
+                mode: list(auroc_interval(py, pprobs[mode], n_boot=BOOTSTRAPS)) for mode in MODES
+            },
             "sweep": psweep,
         }
     real_dir = (root / recipe.eval.real_text_dir).resolve()
@@ -371,6 +383,18 @@ def render(result: dict[str, Any]) -> str:
             "",
             f"Cascade sent {p['rows']['cascade']['flagged_frac']:.1%} of statements to stage 2.",
             "",
+        ]
+        if "auroc_interval" in p:
+            lo, hi = p["auroc_interval"]["cascade"]
+            out += [
+                f"Cascade AUROC {_fmt(p['rows']['cascade']['auroc'])}, 95% bootstrap interval "
+                f"[{_fmt(lo)}, {_fmt(hi)}] ({BOOTSTRAPS:,} resamples of the statements, "
+                "malicious and benign resampled separately, seed 0). It covers which statements "
+                "were sampled, not training noise: for that, see the spread between members in "
+                "the members table.",
+                "",
+            ]
+        out += [
             "AUROC by trait:",
             "",
             "| trait | stage1 | stage2 | cascade |",

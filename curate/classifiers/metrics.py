@@ -72,6 +72,44 @@ def auroc(y: Sequence[int] | np.ndarray, s: Sequence[float] | np.ndarray) -> flo
     return float((r[y].sum() - n_pos * (n_pos + 1) / 2.0) / (n_pos * n_neg))
 
 
+def _auroc_weighted(
+    pos: np.ndarray, lo: np.ndarray, hi: np.ndarray, w_pos: np.ndarray, w_neg: np.ndarray
+) -> float:
+    """AUROC when positive i counts w_pos[i] times and sorted negative j counts w_neg[j] times;
+    lo/hi: each positive's searchsorted left/right position among the sorted negatives."""
+    cum = np.concatenate([[0.0], np.cumsum(w_neg)])
+    below, ties = cum[lo], cum[hi] - cum[lo]
+    return float(np.sum(w_pos * (below + 0.5 * ties)) / (w_pos.sum() * w_neg.sum()))
+
+
+def auroc_interval(
+    y: Sequence[int] | np.ndarray,
+    s: Sequence[float] | np.ndarray,
+    n_boot: int = 1000,
+    level: float = 0.95,
+    seed: int = 0,
+) -> tuple[float, float]:
+    """Percentile bootstrap interval of the AUROC. Positives and negatives are resampled
+    separately (their counts stay fixed), `n_boot` times with a seeded generator, so the same
+    scores always give the same interval. It says how much the figure depends on which
+    documents were sampled; it says nothing about training noise (another seed, another model)."""
+    y = _arr(y).astype(bool)
+    s = _arr(s)
+    pos, neg = s[y], np.sort(s[~y])
+    if len(pos) == 0 or len(neg) == 0:
+        return float("nan"), float("nan")
+    lo = np.searchsorted(neg, pos, side="left")
+    hi = np.searchsorted(neg, pos, side="right")
+    rng = np.random.default_rng(seed)
+    boot = np.empty(n_boot)
+    for b in range(n_boot):
+        w_pos = np.bincount(rng.integers(0, len(pos), len(pos)), minlength=len(pos))
+        w_neg = np.bincount(rng.integers(0, len(neg), len(neg)), minlength=len(neg))
+        boot[b] = _auroc_weighted(pos, lo, hi, w_pos.astype(float), w_neg.astype(float))
+    tail = (1.0 - level) / 2.0
+    return float(np.quantile(boot, tail)), float(np.quantile(boot, 1.0 - tail))
+
+
 def precision_at_recall(
     y: Sequence[int] | np.ndarray, s: Sequence[float] | np.ndarray, target: float = 0.9
 ) -> float:

@@ -1,4 +1,4 @@
-"""`curate classifier train|eval|predict|list`.
+"""`curate classifier train|eval|predict|list|cache`.
 
 - ``train FOLDER``: regenerate the seed data and rebuild the artifact from `FOLDER/recipe.toml`
   (deterministic: same recipe, same bytes).
@@ -7,6 +7,8 @@
 - ``predict NAME FILE``: score a JSONL (``--text-field``) or plain-text file (one document per
   line) with a registered classifier and print the documents, highest score first.
 - ``list``: the registered classifiers.
+- ``cache [--prune]``: the development cache of MiniLM vectors (`CURATE_EMBED_CACHE=1`): each
+  file, its size and the classifiers that use it; ``--prune`` deletes the files none uses.
 """
 
 from __future__ import annotations
@@ -141,6 +143,31 @@ def _cmd_list(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_cache(args: argparse.Namespace) -> int:
+    from curate.classifiers.cascade import default_classifiers_dir
+    from curate.classifiers.embed_cache import cache_dir, ids_in_use, list_cache, prune
+
+    folder = Path(args.dir) if args.dir else cache_dir()
+    used = ids_in_use(Path(args.classifiers) if args.classifiers else default_classifiers_dir())
+    files = list_cache(folder, used)
+    if not files:
+        print(f"{folder}: no cached embeddings")
+        return 0
+    for f in files:
+        who = ", ".join(f.users) or (
+            "unused (old layout)" if f.cache_id == "old layout" else "unused"
+        )
+        print(f"{f.size / 1e6:8.1f} MB  {f.path.name}  {who}")
+    unused = [f for f in files if not f.users]
+    mb = sum(f.size for f in unused) / 1e6
+    if args.prune:
+        prune(folder, used)
+        print(f"deleted {len(unused)} unused file(s), {mb:.1f} MB")
+    elif unused:
+        print(f"{len(unused)} unused file(s), {mb:.1f} MB: `curate classifier cache --prune`")
+    return 0
+
+
 def register(sub: Any) -> None:
     p = sub.add_parser("classifier", help="train, evaluate and run document classifiers")
     csub = p.add_subparsers(dest="classifier_command", metavar="SUBCOMMAND")
@@ -173,3 +200,11 @@ def register(sub: Any) -> None:
 
     ls = csub.add_parser("list", help="list registered classifiers")
     ls.set_defaults(func=_cmd_list)
+
+    c = csub.add_parser("cache", help="list (or --prune) the development cache of MiniLM vectors")
+    c.add_argument("--prune", action="store_true", help="delete files no classifier uses")
+    c.add_argument("--dir", default=None, help="cache folder (default: $CURATE_CACHE/embeddings)")
+    c.add_argument(
+        "--classifiers", default=None, help="classifier folders to keep (default: classifiers/)"
+    )
+    c.set_defaults(func=_cmd_cache)
