@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import json
 import random
@@ -407,41 +408,59 @@ def test_cache_command_lists_and_prunes_unused_embeddings(
 
     clf = tmp_path / "classifiers" / "x_v1"
     clf.mkdir(parents=True)
-    used_sha, spec_sha = "a" * 64, "b" * 64
     meta = {
         "stage2": {
             "max_tokens": 128,
-            "members": [{"adapter": "m.safetensors", "adapter_sha256": used_sha}],
-            "short_members": [{"adapter": "s.safetensors", "adapter_sha256": spec_sha}],
+            "members": [{"adapter": "m.safetensors", "adapter_sha256": "a" * 64}],
+            "short_members": [{"adapter": "s.safetensors", "adapter_sha256": "b" * 64}],
         }
     }
     (clf / "model.json").write_text(json.dumps(meta))
+    # a single-model file keeps its adapter at the top of "stage2", with no sha256 recorded:
+    # the adapter file is hashed, as the Embedder does
+    old = tmp_path / "classifiers" / "y_v1"
+    old.mkdir()
+    (old / "model.json").write_text(json.dumps({"stage2": {"adapter": "a.safetensors"}}))
+    (old / "a.safetensors").write_bytes(b"adapter bytes")
+    old_id = hashlib.sha256(b"adapter bytes").hexdigest()[:16] + "-0"
     cache = tmp_path / "cache"
     cache.mkdir()
     names = {
         "minilm_cache_base.npz": 10,
         f"minilm_cache_{'a' * 16}-128.npz": 20,  # member 0
         f"minilm_cache_{'b' * 16}-128.npz": 30,  # specialist 0
+        f"minilm_cache_{old_id}.npz": 35,  # y_v1's single model
         f"minilm_cache_{'a' * 16}-0.npz": 40,  # same adapter, other truncation: unused
         f"minilm_cache_{'c' * 16}-128.npz": 50,  # an adapter of an earlier training
-        f"{'d' * 32}.npy": 60,  # the old layout
+        f"{'d' * 32}.npy": 60,  # an old layout
+        "minilm_cache.npz": 65,  # the oldest layout
         "notes.npy": 70,  # not a cache file: left alone
+        "minilm_cache_mine.npz": 80,  # not a cache id: left alone
     }
     for n, size in names.items():
         (cache / n).write_bytes(b"x" * size)
     args = ["classifier", "cache", "--dir", str(cache), "--classifiers", str(clf.parent)]
     assert main(args) == 0
     out = capsys.readouterr().out
-    assert "x_v1 member 0" in out and "x_v1 short member 0" in out
-    assert "3 unused file(s)" in out and "unused (old layout)" in out
+    assert "x_v1 member 0" in out and "x_v1 short member 0" in out and "y_v1 member 0" in out
+    assert "4 unused file(s)" in out and "unused (old layout)" in out
     assert sorted(p.name for p in cache.iterdir()) == sorted(names)  # listing deletes nothing
-    assert main([*args, "--prune"]) == 0
-    assert "deleted 3 unused file(s), 0.0 MB" in capsys.readouterr().out
-    assert sorted(p.name for p in cache.iterdir()) == sorted(
-        [
-            "minilm_cache_base.npz",
-            f"minilm_cache_{'a' * 16}-128.npz",
-            f"minilm_cache_{'b' * 16}-128.npz",
-            "notes.npy",
-        ]
+    # a mistyped or empty --classifiers would make every adapter cache look unused: refused
+    empty = tmp_path / "nothing"
+    empty.mkdir()
+    assert (
+        main(["classifier", "cache", "--dir", str(cache), "--classifiers", str(empty), "--prune"])
+        == 2
     )
+    assert "--prune would delete every adapter's cache" in capsys.readouterr().err
+    assert sorted(p.name for p in cache.iterdir()) == sorted(names)
+    # one classifier folder itself is accepted: y_v1 only keeps its own cache and base
+    only_y = ["classifier", "cache", "--dir", str(cache), "--classifiers", str(old)]
+    assert main(only_y) == 0
+    assert "6 unused file(s)" in capsys.readouterr().out
+    assert main([*args, "--prune"]) == 0
+    assert "deleted 4 unused file(s), 0.0 MB (kept for: x_v1, y_v1)" in capsys.readouterr().out
+    kept = ["minilm_cache_base.npz", f"minilm_cache_{'a' * 16}-128.npz"]
+    kept += [f"minilm_cache_{'b' * 16}-128.npz", f"minilm_cache_{old_id}.npz"]
+    kept += ["notes.npy", "minilm_cache_mine.npz"]
+    assert sorted(p.name for p in cache.iterdir()) == sorted(kept)

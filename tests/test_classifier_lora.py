@@ -343,7 +343,7 @@ def test_eval_reports_members_and_specialists(tiny_lora: tuple[Path, Path]) -> N
 def test_eval_gives_the_persona_auroc_an_interval(tiny_lora: tuple[Path, Path]) -> None:
     """With persona statements present (hand-made here, in the loader's format), the eval
     reports a seeded bootstrap interval for their AUROC in metrics.json and in the card."""
-    from curate.classifiers.evaluate import evaluate
+    from curate.classifiers.evaluate import MODES, evaluate
 
     a, _ = tiny_lora
     persona = a.parent.parent / "missing"  # the tiny recipe's eval.persona_dir
@@ -370,18 +370,35 @@ def test_eval_gives_the_persona_auroc_an_interval(tiny_lora: tuple[Path, Path]) 
             (persona / f"{trait}.jsonl").write_text("\n".join(lines) + "\n")
         result = evaluate(a)
         p = result["sets"]["persona_statements"]
-        lo, hi = p["auroc_interval"]["cascade"]
-        assert 0.0 <= lo <= hi <= 1.0
+        ci = p["auroc_interval"]
+        lo, hi = ci["all"]["cascade"]
+        assert 0.0 <= lo <= hi <= 1.0 and ci["n_boot"] == 1000
+        assert set(ci) == {"n_boot", "all", "dev", "holdout"} and set(ci["all"]) == set(MODES)
         assert (
             evaluate(a, write_card=False)["sets"]["persona_statements"]["auroc_interval"]
             == (p["auroc_interval"])
         )  # seeded: the same scores, the same interval
         card = (a / "README.md").read_text()
-        assert f"95% bootstrap interval [{lo:.3f}, {hi:.3f}]" in card
+        hlo, hhi = ci["holdout"]["cascade"]
+        assert f"95% bootstrap interval [{lo:.3f}, {hi:.3f}]; holdout half" in card
+        assert f" [{hlo:.3f}, {hhi:.3f}] (1,000 resamples" in card
     finally:
         for f in persona.iterdir():
             f.unlink()
         persona.rmdir()
+
+
+def test_cache_ids_in_use_are_the_embedders_ids(tiny_lora: tuple[Path, Path]) -> None:
+    """`curate classifier cache --prune` keeps exactly the caches the scorer would read: the
+    ids it computes from model.json equal each loaded member's and specialist's Embedder id."""
+    from curate.classifiers.cascade import CascadeModel
+    from curate.classifiers.embed_cache import ids_in_use
+
+    a, _ = tiny_lora
+    model = CascadeModel(a)
+    loaded = {emb.adapter_id for emb, _, _ in model.members + model.short_members}
+    assert len(loaded) == 3 and "base" not in loaded
+    assert set(ids_in_use([a])) == loaded | {"base"}
 
 
 def test_a_single_model_file_still_loads(tiny_lora: tuple[Path, Path]) -> None:

@@ -78,6 +78,13 @@ def test_weighted_auroc_with_unit_weights_is_the_auroc(rows: list[tuple[int, flo
     dup_s = np.concatenate([s, [pos[0]]])
     got2 = _auroc_weighted(pos, lo, hi, w, np.ones(len(neg)))
     assert got2 == pytest.approx(auroc(dup_y, dup_s))
+    # ... and a negative counted twice (the last of the sorted negatives, a tie-prone one)
+    wn = np.ones(len(neg))
+    wn[-1] = 2.0
+    dup_y = np.concatenate([y, [False]])
+    dup_s = np.concatenate([s, [neg[-1]]])
+    got3 = _auroc_weighted(pos, lo, hi, np.ones(len(pos)), wn)
+    assert got3 == pytest.approx(auroc(dup_y, dup_s))
     lo_i, hi_i = auroc_interval(y, s, n_boot=30)
     assert 0.0 <= lo_i <= hi_i <= 1.0
 

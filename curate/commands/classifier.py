@@ -145,26 +145,42 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 def _cmd_cache(args: argparse.Namespace) -> int:
     from curate.classifiers.cascade import default_classifiers_dir
-    from curate.classifiers.embed_cache import cache_dir, ids_in_use, list_cache, prune
+    from curate.classifiers.embed_cache import (
+        cache_dir,
+        classifier_folders,
+        ids_in_use,
+        list_cache,
+        prune,
+    )
 
     folder = Path(args.dir) if args.dir else cache_dir()
-    used = ids_in_use(Path(args.classifiers) if args.classifiers else default_classifiers_dir())
+    wheres = [Path(c) for c in args.classifiers] or [default_classifiers_dir()]
+    folders = [f for w in wheres for f in classifier_folders(w)]
+    if args.prune and not folders:
+        raise CurateError(
+            f"no model.json under {', '.join(map(str, wheres))}: --prune would delete every "
+            "adapter's cache; pass --classifiers with the folder(s) of the classifiers to keep"
+        )
+    used = ids_in_use(folders)
     files = list_cache(folder, used)
     if not files:
         print(f"{folder}: no cached embeddings")
         return 0
     for f in files:
-        who = ", ".join(f.users) or (
-            "unused (old layout)" if f.cache_id == "old layout" else "unused"
-        )
+        old = f.cache_id == "old layout"
+        who = ", ".join(f.users) or ("unused (old layout)" if old else "unused")
         print(f"{f.size / 1e6:8.1f} MB  {f.path.name}  {who}")
     unused = [f for f in files if not f.users]
     mb = sum(f.size for f in unused) / 1e6
+    kept = ", ".join(f.name for f in folders) or "none"
     if args.prune:
         prune(folder, used)
-        print(f"deleted {len(unused)} unused file(s), {mb:.1f} MB")
+        print(f"deleted {len(unused)} unused file(s), {mb:.1f} MB (kept for: {kept})")
     elif unused:
-        print(f"{len(unused)} unused file(s), {mb:.1f} MB: `curate classifier cache --prune`")
+        print(
+            f"{len(unused)} unused file(s), {mb:.1f} MB, counting the classifiers {kept}: "
+            "`curate classifier cache --prune` deletes them"
+        )
     return 0
 
 
@@ -205,6 +221,10 @@ def register(sub: Any) -> None:
     c.add_argument("--prune", action="store_true", help="delete files no classifier uses")
     c.add_argument("--dir", default=None, help="cache folder (default: $CURATE_CACHE/embeddings)")
     c.add_argument(
-        "--classifiers", default=None, help="classifier folders to keep (default: classifiers/)"
+        "--classifiers",
+        action="append",
+        default=[],
+        help="a classifier folder, or a folder of them, whose caches are kept (repeatable; "
+        "default: the checkout's classifiers/)",
     )
     c.set_defaults(func=_cmd_cache)
