@@ -74,7 +74,9 @@ def embed_cache_dir() -> Path | None:
     weights byte-identical across rebuilds (cached vectors may differ in the last float bits)."""
     if not os.environ.get("CURATE_EMBED_CACHE"):
         return None
-    return Path(os.environ.get("CURATE_CACHE", Path.home() / ".cache" / "curate")) / "embeddings"
+    from curate.classifiers.embed_cache import cache_dir
+
+    return cache_dir()
 
 
 def world_passages(recipe: Recipe) -> list[seed_data.Passage]:
