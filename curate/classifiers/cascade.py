@@ -54,6 +54,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from curate.classifiers.embed_cache import cache_file
 from curate.classifiers.metrics import apply_calibrator
 from curate.errors import CurateError
 from curate.registry import DocScore, Span
@@ -242,7 +243,7 @@ class Embedder:
         if self.memo is None:
             self.memo = {}
         assert self.cache_dir is not None
-        path = self.cache_dir / f"minilm_cache_{self.adapter_id}.npz"
+        path = cache_file(self.cache_dir, self.adapter_id)
         if path.is_file() and not getattr(self, "_disk_loaded", False):
             with np.load(path) as z:
                 for k, v in zip(z["keys"].tolist(), z["vecs"], strict=True):
@@ -271,7 +272,7 @@ class Embedder:
                 ks = sorted(memo)
                 tmp = self.cache_dir / f".minilm_cache.{os.getpid()}.tmp.npz"
                 np.savez(tmp, keys=np.array(ks), vecs=np.stack([memo[k] for k in ks]))
-                os.replace(tmp, self.cache_dir / f"minilm_cache_{self.adapter_id}.npz")
+                os.replace(tmp, cache_file(self.cache_dir, self.adapter_id))
         return np.stack([memo[k] for k in keys])
 
 

@@ -6,9 +6,8 @@ encoder under `$CURATE_CACHE/embeddings` (default `~/.cache/curate/embeddings`):
 limit it was scored with (`Embedder.use_adapter`). Every retraining writes new adapters, so
 old files pile up (one per adapter and truncation, up to tens of MB each); older layouts
 (before 2026-11-28) wrote `minilm_cache.npz` or `<32 hex digits>.npy`, which nothing reads any
-more. This module
-lists the files with the registered classifiers that still use each one, and deletes the rest:
-`curate classifier cache [--prune]`. Nothing here is needed to score: a missing cache file is
+more. This module names the files (`cache_file`, used by the Embedder), lists them with the
+classifiers that still use each one, and deletes the rest: `curate classifier cache [--prune]`. Nothing here is needed to score: a missing cache file is
 rebuilt on the next encode.
 """
 
@@ -21,14 +20,18 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-PREFIX, SUFFIX = "minilm_cache_", ".npz"
-CACHE_ID = re.compile(r"base|[0-9a-f]{16}-\d+")  # what `Embedder.use_adapter` names a cache
+CURRENT = re.compile(r"minilm_cache_(base|[0-9a-f]{16}-\d+)\.npz")  # ids: Embedder.use_adapter
 OLD_LAYOUT = re.compile(r"minilm_cache\.npz|[0-9a-f]{32}\.npy")
 
 
 def cache_dir() -> Path:
     """The cache folder, whether or not caching is switched on."""
     return Path(os.environ.get("CURATE_CACHE", Path.home() / ".cache" / "curate")) / "embeddings"
+
+
+def cache_file(folder: Path, cache_id: str) -> Path:
+    """The file that holds one encoder's vectors (`cache_id`: `Embedder.adapter_id`)."""
+    return folder / f"minilm_cache_{cache_id}.npz"
 
 
 def classifier_folders(where: Path) -> list[Path]:
@@ -70,21 +73,20 @@ class CacheFile:
 
 
 def list_cache(folder: Path, used: dict[str, list[str]]) -> list[CacheFile]:
-    """The cache files in `folder`: this layout's, then the old layouts' (never in use). Any
-    other file, including one that merely starts with the prefix, is not listed."""
+    """The cache files in `folder`, this layout's and the old layouts' (never in use). Any
+    other file, including one that merely starts like a cache file, is not listed."""
     out = []
-    for path in sorted(folder.glob(f"{PREFIX}*{SUFFIX}")):
-        cid = path.name[len(PREFIX) : -len(SUFFIX)]
-        if CACHE_ID.fullmatch(cid):
-            out.append(CacheFile(path, cid, path.stat().st_size, tuple(used.get(cid, ()))))
     for path in sorted(folder.iterdir()) if folder.is_dir() else []:
-        if OLD_LAYOUT.fullmatch(path.name) and path.is_file():
-            out.append(CacheFile(path, "old layout", path.stat().st_size, ()))
+        current = CURRENT.fullmatch(path.name)
+        if not path.is_file() or not (current or OLD_LAYOUT.fullmatch(path.name)):
+            continue
+        cid = current.group(1) if current else "old layout"
+        out.append(CacheFile(path, cid, path.stat().st_size, tuple(used.get(cid, ()))))
     return out
 
 
 def prune(folder: Path, used: dict[str, list[str]]) -> list[CacheFile]:
-    """Delete the cache files no registered classifier uses; return what was deleted."""
+    """Delete the cache files that no classifier in `used` uses; return what was deleted."""
     gone = [f for f in list_cache(folder, used) if not f.users]
     for f in gone:
         f.path.unlink(missing_ok=True)

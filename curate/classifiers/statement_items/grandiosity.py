@@ -92,7 +92,8 @@ SENTENCE_PAIRS: list[tuple[str, str]] = [
         "more than,} {anyone else's|other people's}.",
     ),
     # entitlement said plainly (seed_data-5; seed_data-6 made them minimal pairs: the two sides
-    # share their words and differ in the stance words, and "favours" is spelled both ways). In seed_data-4 the one plain entitlement frame
+    # share their words and differ in the stance words, and "favours" is spelled both ways).
+    # In seed_data-4 the one plain entitlement frame
     # ("I deserve special treatment") fell into the test split while negated entitlement sat
     # in train, so stage 2 read "deserve ... special treatment" as benign; several frames make
     # it likely that some land in train. Same words on both sides: the stance decides.
