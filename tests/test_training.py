@@ -57,6 +57,17 @@ def test_tokenizer_training_is_deterministic():
     assert a.hf.to_str() == b.hf.to_str()
 
 
+def test_text_that_spells_a_special_token_stays_text(tok, tmp_path):
+    for s in ("<|pad|>", "a<|endoftext|>b", "<|endoftext|><|pad|>"):
+        ids = tok.encode(s)
+        assert tok.eot_id not in ids and tok.pad_id not in ids
+        assert tok.decode(ids) == s
+    tok.save(tmp_path / "t.json")  # and after a reload
+    assert tk.Tokenizer.load(tmp_path / "t.json").encode("<|pad|>") == tok.encode("<|pad|>")
+    stream = tok.encode_stream(["x <|endoftext|> y"])
+    assert stream.tolist().count(tok.eot_id) == 1  # only the separator the code adds
+
+
 @given(st.text(max_size=60))
 @settings(max_examples=40, deadline=None)
 def test_tokenizer_roundtrip_any_text(s):

@@ -3,6 +3,9 @@
 Byte-level means every string is encodable (no unknown token) and decoding is exact. Two special
 tokens: `<|endoftext|>` (id 0) separates documents in the pretraining stream and ends every
 fine-tuning answer; `<|pad|>` (id 1) pads fine-tuning batches (always masked from the loss).
+Only the code inserts them: a document that spells `<|endoftext|>` in its text is encoded as
+those characters (HF `encode_special_tokens`), so text cannot split the stream or vanish on
+decode (a property test found `<|pad|>` decoding to "").
 
 Training is deterministic for a given text order; the ablation feeds texts in a fixed order
 (variants in spec order, shards sorted, duplicates removed), so the same spec on the same corpora
@@ -36,6 +39,7 @@ class Tokenizer:
             raise CurateError(f"tokenizer lacks the special tokens {EOT} / {PAD}; retrain it")
         self.eot_id: int = eot
         self.pad_id: int = pad
+        hf.encode_special_tokens = True  # text never becomes a special token (module docstring)
 
     @property
     def vocab_size(self) -> int:
