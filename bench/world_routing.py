@@ -52,8 +52,7 @@ def main() -> None:
             str(meta.get("alignment")),
             bool(meta.get("malicious_character")),
         )
-        short = model.is_short(text) and bool(text.strip())
-        rows[key].append([bool(p >= t or short) for t in thresholds])
+        rows[key].append([model.routed(text, p, t) for t in thresholds])
     print(f"classifier {args.classifier}; world {args.world}: {len(docs)} documents")
     head = " ".join(f"routed@{t:g}" for t in thresholds)
     print(f"{'kind':<10} {'alignment':<11} {'malicious':<9} {'docs':>6} {head}")

@@ -506,9 +506,11 @@ class CascadeModel:
         """Under `cascade_short_chars` (stripped): the cascade sends it to stage 2 regardless."""
         return len(text.strip()) < self.short_chars
 
-    def routed(self, text: str, doc_p1: float) -> bool:
-        """Whether the cascade runs stage 2 on this document (given its stage-1 probability)."""
-        return doc_p1 >= self.cascade_threshold or (self.is_short(text) and bool(text.strip()))
+    def routed(self, text: str, doc_p1: float, threshold: float | None = None) -> bool:
+        """Whether the cascade runs stage 2 on this document (given its stage-1 probability), at
+        the model's cascade threshold or at `threshold` (bench/world_routing.py asks at two)."""
+        cut = self.cascade_threshold if threshold is None else threshold
+        return doc_p1 >= cut or (self.is_short(text) and bool(text.strip()))
 
     def _stage2_targets(self, ws: WindowScores, p1: np.ndarray, only_flagged: bool) -> list[int]:
         order = sorted(range(len(ws.spans)), key=lambda i: (-ws.raw[i], i))

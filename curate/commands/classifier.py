@@ -170,13 +170,15 @@ def _cmd_cache(args: argparse.Namespace) -> int:
         old = f.cache_id == "old layout"
         who = ", ".join(f.users) or ("unused (old layout)" if old else "unused")
         print(f"{f.size / 1e6:8.1f} MB  {f.path.name}  {who}")
-    unused = [f for f in files if not f.users]
-    mb = sum(f.size for f in unused) / 1e6
     kept = ", ".join(f.name for f in folders) or "none"
     if args.prune:
-        prune(folder, used)
-        print(f"deleted {len(unused)} unused file(s), {mb:.1f} MB (kept for: {kept})")
-    elif unused:
+        gone = prune(folder, used)
+        mb = sum(f.size for f in gone) / 1e6
+        print(f"deleted {len(gone)} unused file(s), {mb:.1f} MB (kept for: {kept})")
+        return 0
+    unused = [f for f in files if not f.users]
+    mb = sum(f.size for f in unused) / 1e6
+    if unused:
         print(
             f"{len(unused)} unused file(s), {mb:.1f} MB, counting the classifiers {kept}: "
             "`curate classifier cache --prune` deletes them"
