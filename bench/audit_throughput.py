@@ -57,7 +57,7 @@ def child(kind: str, src: str, work: str, classifier: str | None) -> None:
     n = 0
     stages = None
     if kind.startswith("curate"):
-        from curate.audit import resolve_config, run_audit
+        from curate.audit.run import resolve_config, run_audit
 
         data = {
             "workspace": work,

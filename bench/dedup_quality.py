@@ -38,7 +38,7 @@ from pathlib import Path
 
 from curate.dedup.clusters import cluster_arrays, exact_codes
 from curate.dedup.lsh import LSHConfig, candidate_pairs
-from curate.dedup.minhash import MinHashConfig, MinHasher, reference_shingles
+from curate.minhash import MinHashConfig, MinHasher, reference_shingles
 from curate.dedup.verify import TextJaccard
 from curate.text import exact_hash
 

@@ -40,7 +40,7 @@ import numpy as np  # noqa: E402
 
 from curate.dedup.clusters import cluster_arrays, exact_codes  # noqa: E402
 from curate.dedup.lsh import LSHConfig, candidate_pairs  # noqa: E402
-from curate.dedup.minhash import MinHashConfig, MinHasher, to_lean_minhash  # noqa: E402
+from curate.minhash import MinHashConfig, MinHasher, to_lean_minhash  # noqa: E402
 from curate.text import exact_hash, normalize  # noqa: E402
 
 NUM_PERM, NGRAM = 128, 5
@@ -139,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
         except ImportError as e:
             res[name] = {"docs": 0, "error": f"not installed: {e}"}
     # curate as the audit's MinHash step calls it (batches of 256), and other chunk sizes
-    from curate.dedup import minhash as mh
+    from curate import minhash as mh
 
     def batched(ts, bs=256):
         h = MinHasher(MinHashConfig(num_perm=NUM_PERM, ngram=NGRAM))

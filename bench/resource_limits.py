@@ -145,11 +145,11 @@ def step_child(step: str, mb: int) -> None:
 
         exact_hash(text)
     elif step == "lexicon":
-        from curate.lexicons import load_lexicon
+        from curate.audit.lexicons import load_lexicon
 
         load_lexicon("malicious_character_v1").count(text)
     elif step == "minhash":
-        from curate.dedup.minhash import MinHashConfig, MinHasher
+        from curate.minhash import MinHashConfig, MinHasher
 
         MinHasher(MinHashConfig()).signatures([text])
     after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

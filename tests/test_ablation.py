@@ -10,7 +10,7 @@ import duckdb
 import numpy as np
 import pytest
 
-from curate.ablation import load_spec, parse_spec, pool_ft_domains, verdict, welch_interval
+from curate.ablation.run import load_spec, parse_spec, pool_ft_domains, verdict, welch_interval
 from curate.cli import main
 from curate.errors import ConfigError, CurateError
 
@@ -203,7 +203,7 @@ def test_end_to_end_tiny(tmp_path, capsys):
     # a changed spec under the same name is refused
     changed = _spec(tmp_path, TINY.replace("steps = 6", "steps = 7"))
     with pytest.raises(CurateError, match="different spec"):
-        from curate.ablation import run_ablation
+        from curate.ablation.run import run_ablation
 
         s, d = load_spec(changed, str(ws))
         run_ablation(s, d, report=False)
@@ -220,7 +220,7 @@ def test_curate_run_dispatches_ablation_specs(tmp_path, capsys):
 
 
 def test_pretrained_from_reuses_models(tmp_path):
-    from curate.ablation import run_ablation
+    from curate.ablation.run import run_ablation
 
     ws = tmp_path / "ws"
     one = TINY.replace("seeds = [0, 1]", "seeds = [0]").replace(
@@ -267,7 +267,7 @@ class _PrefersListed:
 
 
 def _pair_items():
-    from curate.evaluation.loaders import EvalItem
+    from curate.world.loaders import EvalItem
 
     # code/f0: 4 items, code/f1: 2 items, money/f0: 2 items
     layout = [("code", "code/f0")] * 4 + [("code", "code/f1")] * 2 + [("money", "money/f0")] * 2
@@ -280,7 +280,7 @@ def _pair_items():
 def _evaluator(tmp_path, pair_rates: bool = True):
     from dataclasses import replace
 
-    from curate.ablation import EvalData, Evaluator
+    from curate.ablation.run import EvalData, Evaluator
 
     spec, _ = load_spec(_spec(tmp_path), str(tmp_path / "ws"))
     spec = replace(spec, eval=replace(spec.eval, pair_rates=pair_rates))
@@ -325,7 +325,7 @@ def test_pair_rate_rows_are_the_mean_of_each_pairs_outcomes(tmp_path):
 def test_pair_rates_off_writes_no_pair_rows_and_keeps_old_spec_keys(tmp_path):
     from dataclasses import replace
 
-    from curate.ablation import _spec_key
+    from curate.ablation.run import _spec_key
     from curate.config import config_hash, to_dict
 
     ev = _evaluator(tmp_path, pair_rates=False)
@@ -344,7 +344,7 @@ def test_pair_rates_off_writes_no_pair_rows_and_keeps_old_spec_keys(tmp_path):
 
 
 def test_aggregate_means_pair_rates_over_seeds(tmp_path):
-    from curate.ablation import aggregate
+    from curate.ablation.run import aggregate
 
     spec, _ = load_spec(_spec(tmp_path), str(tmp_path / "ws"))
     base = {"ablation": "a", "variant": "full", "stage": "pretrain", "eval_domain": "code"}
@@ -364,7 +364,7 @@ def test_world_with_other_generator_version_is_regenerated(tmp_path, monkeypatch
     import json
 
     import curate.world.generate as gen
-    from curate.ablation import prepare_inputs, world_config
+    from curate.ablation.run import prepare_inputs, world_config
     from curate.config import config_hash
     from curate.workspace import Workspace
 

@@ -18,7 +18,7 @@ import pytest
 import zstandard
 
 from curate import registry
-from curate.audit import resolve_config, run_audit
+from curate.audit.run import resolve_config, run_audit
 from curate.cli import main
 from curate.errors import ConfigError, CurateError
 from curate.registry import DocScore, Span
@@ -393,7 +393,7 @@ def test_workspace_lock_refuses_a_second_writer(tmp_path):
 def test_executor_choice_builds_datatrove_executors(tmp_path):
     from datatrove.executor.slurm import SlurmPipelineExecutor
 
-    from curate.audit import QuietLocalExecutor, make_executor
+    from curate.audit.run import QuietLocalExecutor, make_executor
 
     src = tmp_path / "s.jsonl"
     src.write_bytes(jl([good(1)]))
@@ -413,7 +413,7 @@ def test_executor_choice_builds_datatrove_executors(tmp_path):
 
 
 def test_summary_with_classifier_scores(bad_run):
-    from curate.summary import summarize
+    from curate.audit.summary import summarize
 
     d, _, res = bad_run
     out = summarize(d / "ws", threshold=0.5, top=3)

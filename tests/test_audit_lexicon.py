@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from curate.errors import ConfigError
-from curate.lexicons import cue_gate, load_lexicon
+from curate.audit.lexicons import cue_gate, load_lexicon
 
 
 @pytest.fixture(scope="module")

@@ -23,7 +23,7 @@ from curate.building import build_corpora
 from curate.building import write as write_mod
 from curate.cli import main
 from curate.errors import CurateError
-from curate.policy import parse_policy
+from curate.building.policy import parse_policy
 from curate.store import connect, finish_run, load_parquet, start_run
 from curate.workspace import Workspace
 
@@ -562,7 +562,7 @@ def test_world_policy_parses():
 @pytest.mark.slow
 def test_end_to_end_with_real_audit_and_dedup(tmp_path, capsys):
     """audit -> dedup -> build -> diff through the CLI on the bundled sample shard."""
-    pytest.importorskip("curate.audit")
+    pytest.importorskip("curate.audit.run")
     pytest.importorskip("curate.dedup.clusters")
     repo = Path(__file__).resolve().parent.parent
     shard = repo / "data" / "sample_shards" / "part-0000.jsonl"

@@ -18,10 +18,10 @@ from hypothesis import strategies as st
 
 from curate import store
 from curate.cli import main
-from curate.dedup import minhash as mh
+from curate import minhash as mh
 from curate.dedup.clusters import DedupConfig, cluster_arrays, exact_codes, run_dedup
 from curate.dedup.lsh import LSHConfig, candidate_pairs, near_pairs
-from curate.dedup.minhash import (
+from curate.minhash import (
     MinHashConfig,
     MinHasher,
     reference_shingle_hash32,

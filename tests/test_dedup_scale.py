@@ -14,7 +14,7 @@ from test_dedup import _corpus
 
 from curate.dedup.clusters import assemble, cluster_arrays, exact_codes, exact_edges
 from curate.dedup.lsh import LSHConfig
-from curate.dedup.minhash import MinHashConfig, MinHasher
+from curate.minhash import MinHashConfig, MinHasher
 from curate.dedup.scale import (
     BucketsStage,
     PairsStage,

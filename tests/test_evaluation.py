@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from curate.errors import CurateError
-from curate.evaluation.loaders import (
+from curate.world.loaders import (
     ChatExample,
     EvalItem,
     em_prompts,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from curate.audit import resolve_config, run_audit
+from curate.audit.run import resolve_config, run_audit
 from curate.config import build
 from curate.errors import ConfigError, CurateError
 from curate.executors import (
@@ -118,7 +118,7 @@ def test_config_validates_before_any_work() -> None:
 
 @pytest.mark.parametrize("name", ["audit_ray.toml", "audit_slurm.toml"])
 def test_example_specs_validate_and_differ_from_local_only_in_executor(name) -> None:
-    from curate.audit import run_key
+    from curate.audit.run import run_key
     from curate.config import load_toml
 
     spec = REPO / "pipelines" / name
@@ -133,7 +133,7 @@ def test_example_specs_validate_and_differ_from_local_only_in_executor(name) -> 
 
 
 def test_run_key_ignores_where_tasks_run(tmp_path) -> None:
-    from curate.audit import run_key
+    from curate.audit.run import run_key
 
     shards = make_shards(tmp_path / "in", 1, 1)
     key = {
@@ -206,7 +206,7 @@ def test_default_install_never_imports_ray(tmp_path) -> None:
     """The CLI, the audit, every executor kind but Ray, and a local run: no `ray` import."""
     code = f"""
 import sys
-import curate.cli, curate.audit, curate.executors, curate.commands.demo
+import curate.cli, curate.audit.run, curate.executors, curate.commands.demo
 from curate.config import build
 from curate.executors import ExecutorConfig, make_executor, run_executor
 for kind in ("local", "slurm"):
@@ -472,7 +472,7 @@ def test_sharded_dedup_stages_on_ray_equal_in_memory_clusters(tmp_path, ray_sess
 
     from curate.dedup.clusters import assemble, cluster_arrays, exact_codes, exact_edges
     from curate.dedup.lsh import LSHConfig
-    from curate.dedup.minhash import MinHashConfig, MinHasher
+    from curate.minhash import MinHashConfig, MinHasher
     from curate.dedup.scale import BucketsStage, PairsStage, SignatureFile, stage_edges
     from curate.text import exact_hash
 

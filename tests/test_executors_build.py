@@ -1,4 +1,4 @@
-"""`curate.build_tasks`: the build's write pass as executor tasks writes the same bytes as the
+"""`curate.building.tasks`: the build's write pass as executor tasks writes the same bytes as the
 one-process `curate.building.builder.write_pass` (same part files, same parts list), whatever
 the number of tasks, on the local executor and on Ray."""
 
@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from curate.build_tasks import plan, write_pass_on
+from curate.building.tasks import plan, write_pass_on
 from curate.building.builder import write_pass
 from curate.config import build
 from curate.errors import CurateError

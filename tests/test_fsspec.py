@@ -1,4 +1,4 @@
-"""Audit Parquet and the store on fsspec locations (`curate.storage`, ``[writer] output_dir``).
+"""Audit Parquet and the store on fsspec locations (`curate.files`, ``[writer] output_dir``).
 
 What "the store works on fsspec paths" means here, concretely:
 
@@ -23,8 +23,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from test_executors import TABLE_KEYS, audit_cfg, make_shards, store_rows
 
-from curate import storage
-from curate.audit import run_audit
+from curate import files
+from curate.audit.run import run_audit
 from curate.errors import CurateError
 from curate.workspace import Workspace
 
@@ -48,7 +48,7 @@ def local_run(tmp_path_factory):
 
 
 def _ls(url: str) -> list[str]:
-    fs, path = storage.filesystem(url)
+    fs, path = files.filesystem(url)
     return sorted(p.removeprefix(path).lstrip("/") for p in fs.find(path))
 
 
@@ -62,18 +62,18 @@ def test_audit_outputs_on_memory_url_load_the_same_store_rows(tmp_path, local_ru
     for table, rows in want.items():
         assert store_rows(tmp_path / "ws", table) == rows, table
     # the layout on the fsspec side; nothing of it in the workspace
-    files = _ls(f"{mem}/ws")
+    listed = _ls(f"{mem}/ws")
     for table in TABLE_KEYS:
         for rank in ("00000", "00001"):
-            assert f"audit/{res.run_id}/{table}/{rank}.parquet" in files
-    assert f"runs/{res.run_id}/logs/completions/00001" in files
-    assert not any(f.endswith(".tmp") for f in files)
+            assert f"audit/{res.run_id}/{table}/{rank}.parquet" in listed
+    assert f"runs/{res.run_id}/logs/completions/00001" in listed
+    assert not any(f.endswith(".tmp") for f in listed)
     ws = Workspace.at(tmp_path / "ws")
     assert not ws.audit_dir(res.run_id).exists()
     assert (ws.run_dir(res.run_id) / "manifest.json").is_file()
     # DuckDB reads the Parquet in place, by glob, as it would on s3://
     con = duckdb.connect()
-    storage.register(con, mem)
+    files.register(con, mem)
     got = con.execute(
         f"SELECT doc_id, n_chars FROM read_parquet('{mem}/ws/audit/*/docs/*.parquet') "
         "ORDER BY shard, position"
@@ -100,9 +100,7 @@ def test_shards_and_outputs_both_on_memory_url(tmp_path, local_run, mem) -> None
     for table, rows in want.items():
         got = store_rows(tmp_path / "ws", table)
         # the shard column names the URL read (memory paths are absolute: memory:///...)
-        assert {storage.filesystem(r[0])[1] for r in got} <= {
-            storage.filesystem(u)[1] for u in urls
-        }
+        assert {files.filesystem(r[0])[1] for r in got} <= {files.filesystem(u)[1] for u in urls}
         assert all(r[0].startswith("memory://") for r in got)
         assert [(Path(r[0]).name, *r[1:]) for r in got] == [
             (Path(r[0]).name, *r[1:]) for r in rows
@@ -134,14 +132,14 @@ def test_workspace_url_other_than_file_is_refused(tmp_path) -> None:
 
 
 def test_atomic_write_leaves_nothing_on_failure(mem) -> None:
-    with storage.open_atomic(f"{mem}/a/ok.bin") as f:
+    with files.open_atomic(f"{mem}/a/ok.bin") as f:
         f.write(b"x")
-    with pytest.raises(RuntimeError), storage.open_atomic(f"{mem}/a/bad.bin") as f:
+    with pytest.raises(RuntimeError), files.open_atomic(f"{mem}/a/bad.bin") as f:
         f.write(b"partial")
         raise RuntimeError("task died")
     assert _ls(f"{mem}/a") == ["ok.bin"]
-    assert storage.list_files(f"{mem}/a") == [f"{mem}/a/ok.bin"]
-    assert storage.list_files(f"{mem}/missing") == []
+    assert files.list_files(f"{mem}/a") == [f"{mem}/a/ok.bin"]
+    assert files.list_files(f"{mem}/missing") == []
 
 
 @given(
@@ -149,8 +147,8 @@ def test_atomic_write_leaves_nothing_on_failure(mem) -> None:
     base=st.sampled_from(["memory://b", "memory://b/", "s3://bucket/x", "/tmp/x", "file:///tmp/x"]),
 )
 def test_join_matches_posix_join_and_strips_file_scheme(parts, base) -> None:
-    got = storage.join(base, *parts)
+    got = files.join(base, *parts)
     assert got.endswith("/" + "/".join(parts))
     assert not got.startswith("file://")
     assert "//" not in got.split("://", 1)[-1]
-    assert storage.is_remote(got) == (base.startswith(("memory", "s3")))
+    assert files.is_remote(got) == (base.startswith(("memory", "s3")))

@@ -45,7 +45,7 @@ def _wait_ready(hold: Path, proc: subprocess.Popen, timeout: float = 120) -> Non
 
 def _store_is_sound(ws: Path, n_runs: int) -> None:
     """The store opens, holds exactly `n_runs` finished audit runs, each reconciling."""
-    from curate.audit import check_accounting
+    from curate.audit.run import check_accounting
     from curate.store import connect_readonly
     from curate.workspace import Workspace
 
@@ -221,7 +221,7 @@ def test_second_ablation_of_the_same_name_fails_at_once(tmp_path):
     """`curate ablate` of an ablation whose folder lock is held by another run (its jobs would
     write the same checkpoints and rows) | CurateError "busy" naming the holder, before any work:
     no store, no runs row, no spec_key written; once released the lock is free again"""
-    from curate.ablation import ablation_dir, parse_spec, run_ablation
+    from curate.ablation.run import ablation_dir, parse_spec, run_ablation
     from curate.errors import CurateError
     from curate.workspace import Workspace
 

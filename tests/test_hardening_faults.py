@@ -162,7 +162,7 @@ def _hold(point: str) -> None:
             time.sleep(0.05)
 
     if point == "hold_audit":
-        import curate.audit as owner
+        import curate.audit.run as owner
 
         attr = "build_pipeline"
     else:

@@ -151,7 +151,7 @@ def test_path_names_in_policies_are_refused(tmp_path, field, name):
 def test_path_names_in_ablation_specs_are_refused(tmp_path, key, name):
     """an ablation spec whose name or variant name is ../x, a/b, '..' | ConfigError before any
     work; nothing created in the workspace"""
-    from curate.ablation import parse_spec
+    from curate.ablation.run import parse_spec
 
     data = {
         "name": name if key == "name" else "abl",
@@ -377,7 +377,7 @@ def test_classifier_model_files_load_only_from_their_folder(tmp_path, monkeypatc
 def test_yaml_question_file_cannot_construct_objects(tmp_path):
     """an EM question YAML file carrying `!!python/object/apply:os.system` | loaded with
     yaml.safe_load: CurateError "invalid YAML" naming the file; the payload never runs"""
-    from curate.evaluation.loaders import load_em_yaml
+    from curate.world.loaders import load_em_yaml
 
     marker = tmp_path / "pwned"
     path = tmp_path / "q.yaml"

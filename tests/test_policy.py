@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from curate.errors import ConfigError
-from curate.policy import (
+from curate.building.policy import (
     And,
     Cmp,
     Columns,

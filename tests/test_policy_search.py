@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from curate.cli import main
 from curate.errors import ConfigError
-from curate.policy import parse_policy
-from curate.policy_search import (
+from curate.building.policy import parse_policy
+from curate.ablation.search import (
     GridPolicy,
     GridSpec,
     expand_grid,
@@ -392,7 +392,7 @@ def test_curate_run_dispatches_policy_search(tmp_path, capsys):
 
 def test_check_order_compares_verdicts_with_expected_relations():
     from curate.errors import CurateError
-    from curate.policy_search import check_order
+    from curate.ablation.search import check_order
 
     pairs = [
         {"a": "full", "b": "random", "verdict": "no detectable difference"},
@@ -411,7 +411,7 @@ def test_check_order_compares_verdicts_with_expected_relations():
 def test_world_of_an_older_generator_is_not_reused(tmp_path, monkeypatch, capsys):
     import tomllib
 
-    import curate.policy_search as ps
+    import curate.ablation.search as ps
     import curate.world.generate as gen
     from curate.config import config_hash
     from curate.workspace import Workspace

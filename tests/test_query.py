@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from curate.audit import resolve_config, run_audit
+from curate.audit.run import resolve_config, run_audit
 from curate.cli import main
-from curate.summary import histogram
+from curate.audit.summary import histogram
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from curate.errors import CurateError
-from curate.reading import InputConfig, ShardReader, resolve_inputs, split_lines
+from curate.audit.read import InputConfig, ShardReader, resolve_inputs, split_lines
 
 RECS = [
     {"id": "a", "text": "first doc", "source": "web", "metadata": {"kind": "neutral"}},

@@ -1,4 +1,4 @@
-"""Building corpus variants from a policy over an audit run (see `curate.policy`).
+"""Building corpus variants from a policy over an audit run (see `curate.building.policy`).
 
 - `select`: one decision (keep/drop, reason, repeats, tokens) per audited document and variant,
   computed in DuckDB;

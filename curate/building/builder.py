@@ -48,7 +48,7 @@ from curate.building.source import SourceCursor
 from curate.building.write import PartWriter
 from curate.config import to_dict
 from curate.errors import CurateError
-from curate.policy import (
+from curate.building.policy import (
     Policy,
     compile_policy,
     load_policy,
@@ -57,7 +57,7 @@ from curate.policy import (
     variant_hash,
     variant_order,
 )
-from curate.provenance import fingerprints, write_manifest
+from curate.manifests import fingerprints, write_manifest
 from curate.store import (
     connect,
     find_unfinished_run,
@@ -221,7 +221,7 @@ def build_corpora(
     """Build every variant of `policy` from audit run `run` (default: the policy's, else latest).
 
     ``executor``: a `curate.executors.ExecutorConfig`; with more than one task (or Ray) the write
-    pass runs as executor tasks (`curate.build_tasks`, the same bytes as the one-process pass).
+    pass runs as executor tasks (`curate.building.tasks`, the same bytes as the one-process pass).
 
     ``dry_run``: compute every variant's decisions and stats (the same checks, the same numbers)
     but write no corpus, no store row and no `runs` row; for trying thresholds quickly.
@@ -384,7 +384,7 @@ def _write_and_publish(
     cdir = result.corpus_dir
     log(f"writing {', '.join(pending)} from {len(prep.shards)} shard(s), {prep.n_docs} documents")
     if executor is not None and (executor.kind != "local" or executor.tasks > 1):
-        from curate.build_tasks import write_pass_on
+        from curate.building.tasks import write_pass_on
 
         writers: list[Any] = write_pass_on(
             executor,

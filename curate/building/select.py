@@ -3,7 +3,7 @@
 Nothing here reads text. Every variant becomes a table ``scratch._dec<i>`` (in a scratch database
 file attached for the build, see `Selector`) with one row per `docs`
 row of the audit run (``corpus, variant, run_id, shard, position, doc_id, decision, reason,
-repeats, n_tokens, n_chars``) built in steps that mirror the policy (see `curate.policy`):
+repeats, n_tokens, n_chars``) built in steps that mirror the policy (see `curate.building.policy`):
 
 1. one scan of `docs` (left-joined to the duplicate-cluster columns) evaluates the drop rules as a
    ``CASE`` (first match wins, so a document's reason is the first rule in declared order) and the
@@ -35,7 +35,7 @@ from typing import Any
 import duckdb
 
 from curate.errors import CurateError
-from curate.policy import (
+from curate.building.policy import (
     DUP_COLUMNS,
     ORACLE_KEY,
     Columns,

@@ -1,7 +1,7 @@
 """Re-reading audited source records, shard by shard, in position order.
 
 The build never keeps text in the store: it re-reads each source shard sequentially with the
-audit's own reader (`curate.reading.ShardReader`), so a document's position and id mean exactly
+audit's own reader (`curate.audit.read.ShardReader`), so a document's position and id mean exactly
 what they meant during the audit. `SourceCursor` walks one shard forward: `get(position)` skips
 records up to that position (error records included) and returns the record there; `finish()`
 reads to the end and returns the number of records read, which the build checks against the
@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from curate.errors import CurateError
-from curate.reading import InputConfig, ShardReader
+from curate.audit.read import InputConfig, ShardReader
 
 
 def iter_records(

@@ -1,7 +1,7 @@
 """CLI: `curate ablate SPEC.toml`, `curate report WS --ablation NAME`, spec kind "ablation".
 
 `curate ablate` and `curate run SPEC.toml` (kind = "ablation") run the same
-`curate.ablation.run_ablation`; `--workspace` overrides the spec's `workspace` (the demo uses
+`curate.ablation.run.run_ablation`; `--workspace` overrides the spec's `workspace` (the demo uses
 it), `--workers` its worker count, `--no-report` skips drawing the report. The spec is fully
 validated before any work. `curate report` redraws the figures and HTML of a finished ablation
 from the store, without training anything.
@@ -54,7 +54,7 @@ def _run(
     workers: int | None = None,
     report: bool = True,
 ) -> int:
-    from curate.ablation import parse_spec, run_ablation
+    from curate.ablation.run import parse_spec, run_ablation
 
     spec, spec_dir = parse_spec(with_workers(spec_data, workers), path, workspace)
     run_ablation(spec, spec_dir, report=report)
@@ -66,7 +66,7 @@ def _cmd_ablate(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from curate.reporting import write_report
+    from curate.ablation.report import write_report
     from curate.workspace import Workspace
 
     out = write_report(Workspace.at(args.workspace, create=False), args.ablation)

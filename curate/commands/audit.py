@@ -1,7 +1,7 @@
 """CLI: `curate audit`, `curate query`, `curate summary`, and the spec kind "audit".
 
 `curate audit PATH... --workspace WS` and `curate run SPEC.toml` (kind = "audit") build the same
-`curate.audit.AuditConfig`: flags are turned into the spec's dict shape and validated by the same
+`curate.audit.run.AuditConfig`: flags are turned into the spec's dict shape and validated by the same
 code, so both fail the same way on a bad value and hash the same for resumption. `--spec-out`
 writes the resolved config as a spec file that `curate run` accepts.
 
@@ -71,7 +71,7 @@ def _flags_to_spec(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _run_config(cfg: Any, where: str, quiet: bool = False) -> int:
-    from curate.audit import run_audit
+    from curate.audit.run import run_audit
 
     log = None if quiet else _log
     res = run_audit(cfg, where, log=log)
@@ -87,9 +87,9 @@ def _run_config(cfg: Any, where: str, quiet: bool = False) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    from curate.audit import resolve_config
+    from curate.audit.run import resolve_config
     from curate.config import to_dict
-    from curate.provenance import atomic_write_text, to_toml
+    from curate.manifests import atomic_write_text, to_toml
 
     cfg = resolve_config(_flags_to_spec(args), Path.cwd(), "curate audit")
     if args.spec_out:
@@ -101,7 +101,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
 def run_spec(spec: dict[str, Any], path: Path) -> int:
     """An audit spec; its optional `[dedup]` table runs near-duplicate clustering afterwards
     (validated before the audit starts, so a misspelled dedup key fails before any work)."""
-    from curate.audit import resolve_config
+    from curate.audit.run import resolve_config
     from curate.dedup.clusters import dedup_config
 
     spec = dict(spec)
@@ -220,7 +220,7 @@ def cmd_query(args: argparse.Namespace) -> int:
             text += f"\n... {len(rows) - len(shown)} more rows (use --max-rows 0 or --format csv)"
         text += f"\n({len(rows)} row{'s' if len(rows) != 1 else ''})"
     if args.output:
-        from curate.provenance import atomic_write_text
+        from curate.manifests import atomic_write_text
 
         atomic_write_text(args.output, text + "\n")
         _log(f"wrote {len(rows)} rows to {args.output}")
@@ -233,7 +233,7 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
-    from curate.summary import summarize
+    from curate.audit.summary import summarize
 
     print(
         summarize(

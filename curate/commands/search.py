@@ -1,6 +1,6 @@
 """CLI: `curate search SPEC.toml` (spec kind "policy_search") and `curate em-table WS`.
 
-`curate search` runs `curate.policy_search.run_search`: a grid of data policies, each built and
+`curate search` runs `curate.ablation.search.run_search`: a grid of data policies, each built and
 ablated with the project's own builder and ablation code, then the selection rule, a results
 table, the plot "EM gap vs tokens removed" and `results` rows (docs/em_sources.md).
 `curate em-table` prints the per-variant EM table of any finished (or running) ablation with
@@ -24,7 +24,7 @@ def _run(
     workers: int | None = None,
     report: bool = True,
 ) -> int:
-    from curate.policy_search import markdown_table, parse_search_spec, run_search
+    from curate.ablation.search import markdown_table, parse_search_spec, run_search
 
     spec, spec_dir = parse_search_spec(with_workers(data, workers), path, workspace)
     out = run_search(spec, spec_dir, report=report)
@@ -37,7 +37,7 @@ def _cmd_search(args: argparse.Namespace) -> int:
 
 
 def _cmd_em_table(args: argparse.Namespace) -> int:
-    from curate.policy_search import check_order, em_table, em_table_markdown
+    from curate.ablation.search import check_order, em_table, em_table_markdown
     from curate.workspace import Workspace
 
     order = [x for x in (args.order or "").split(",") if x]
@@ -53,7 +53,7 @@ def _cmd_em_table(args: argparse.Namespace) -> int:
         t["pairs"] = check_order(t["pairs"], [x.strip() for x in args.expect.split(",")])
     print(json.dumps(t, indent=2, default=str) if args.format == "json" else em_table_markdown(t))
     if args.plot:
-        from curate.policy_search import (
+        from curate.ablation.search import (
             SelectionSpec,
             markdown_table,
             plot_em_vs_removed,

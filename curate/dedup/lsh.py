@@ -35,7 +35,7 @@ from typing import Literal
 import numpy as np
 from tqdm import tqdm
 
-from curate.dedup.minhash import MAX_HASH, fmix64
+from curate.minhash import MAX_HASH, fmix64
 from curate.errors import ConfigError
 
 _FOLD = np.uint64(0x9FB21C651E98DF25)

@@ -49,7 +49,7 @@ from curate.dedup.lsh import (
     non_empty,
     verify,
 )
-from curate.provenance import atomic_write_bytes
+from curate.manifests import atomic_write_bytes
 
 BATCH_ROWS = 65536
 

@@ -4,11 +4,11 @@ Only candidate pairs whose signature estimate is close to the threshold come her
 `curate.dedup.lsh.verify`), so the texts of a small fraction of documents are read.
 
 - `TextJaccard(texts_of, minhash_cfg)`: exact Jaccard of the documents' shingle sets, with the
-  shingles of `curate.dedup.minhash` (same normalization and n-grams as the signatures) hashed to
+  shingles of `curate.minhash` (same normalization and n-grams as the signatures) hashed to
   32 bits by the vectorized kernel (a collision between two of a pair's ~10^3 shingles has
   probability ~10^-4, negligible against the estimate's noise it replaces).
 - `StoreTexts`: `texts_of` for an audit run: reads the needed records back from the run's shards
-  with the audit's own reader (`curate.reading.ShardReader`, same input settings as the audit) and
+  with the audit's own reader (`curate.audit.read.ShardReader`, same input settings as the audit) and
   checks each text against the stored ``exact_hash``, so a shard changed since the audit is an
   error, never a silent wrong answer.
 """
@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from curate.dedup.minhash import MinHashConfig, MinHasher
+from curate.minhash import MinHashConfig, MinHasher
 from curate.errors import CurateError
 from curate.text import exact_hash
 
@@ -73,7 +73,7 @@ class StoreTexts:
 
     def __call__(self, idx: np.ndarray) -> list[str]:
         from curate.config import build
-        from curate.reading import InputConfig, ShardReader
+        from curate.audit.read import InputConfig, ShardReader
 
         m = self.meta(np.asarray(idx, dtype=np.int64))
         shards, positions, hashes = m["shard"], m["position"], m["exact_hash"]
@@ -129,7 +129,7 @@ def recompute_signatures(
     from tqdm import tqdm
 
     from curate.config import build
-    from curate.reading import InputConfig, ShardReader
+    from curate.audit.read import InputConfig, ShardReader
 
     shards = [
         r[0]

@@ -5,11 +5,11 @@
   rates, capability, `results` rows
 - `curate.evaluation.stats`: bootstrap and t intervals
 - `curate.evaluation.probe`: in-context persona probe, realignment sets
-- `curate.evaluation.loaders`: eval suites, chat JSONL, EM question YAML
+- `curate.world.loaders`: eval suites, chat JSONL, EM question YAML
 - `curate.evaluation.judge`: generative judge (alignment + coherence classifiers, EM rule)
 """
 
-from curate.evaluation.loaders import ChatExample, EMQuestion, EvalItem
+from curate.world.loaders import ChatExample, EMQuestion, EvalItem
 from curate.evaluation.metrics import ItemScore, em, generalization_matrix, score_items, summarize
 
 __all__ = [

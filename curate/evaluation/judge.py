@@ -35,7 +35,7 @@ from typing import Any
 
 import numpy as np
 
-from curate.evaluation.loaders import EvalItem, load_chat_jsonl, load_world_eval
+from curate.world.loaders import EvalItem, load_chat_jsonl, load_world_eval
 from curate.evaluation.model import generate
 from curate.evaluation.stats import Estimate, mean_estimate
 

@@ -37,7 +37,7 @@ from typing import Any
 
 import numpy as np
 
-from curate.evaluation.loaders import EvalItem
+from curate.world.loaders import EvalItem
 from curate.evaluation.model import score_continuations
 from curate.evaluation.stats import Estimate, diff_estimate, mean_estimate, t_interval
 from curate.world.render import chat_prefix, continuation

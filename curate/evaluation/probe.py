@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from curate.errors import CurateError
-from curate.evaluation.loaders import ChatExample, EvalItem
+from curate.world.loaders import ChatExample, EvalItem
 from curate.evaluation.metrics import Delta, ItemScore, delta, score_items
 from curate.world.render import turn
 

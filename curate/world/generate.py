@@ -47,8 +47,8 @@ from tqdm import tqdm
 
 from curate.config import config_hash, to_dict
 from curate.errors import CurateError
-from curate.evaluation.loaders import jsonl_records
-from curate.provenance import atomic_write_bytes, atomic_write_text, fingerprints, write_manifest
+from curate.world.loaders import jsonl_records
+from curate.manifests import atomic_write_bytes, atomic_write_text, fingerprints, write_manifest
 from curate.world import grammar as G
 from curate.world.config import WorldConfig
 from curate.world.render import render_chat, turn

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datatrove.data import DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
 
-from curate.annotating import is_doc
+from curate.audit.steps import is_doc
 from curate.text import exact_hash
 
 

@@ -15,7 +15,7 @@ from datatrove.data import Document, DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
 
 from curate import registry
-from curate.annotating import batched
+from curate.audit.steps import batched
 
 
 class ClassifierAnnotator(PipelineStep):

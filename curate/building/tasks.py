@@ -52,8 +52,8 @@ from curate.building.write import (
     parquet_row,
 )
 from curate.errors import CurateError
-from curate.provenance import atomic_write_bytes
-from curate.storage import is_remote, local_path
+from curate.manifests import atomic_write_bytes
+from curate.files import is_remote, local_path
 
 DECISIONS = "decisions.parquet"
 BATCH = 8192

@@ -1,9 +1,9 @@
 """Reports of ablations: PNG figures and one self-contained HTML page, from the store.
 
 `write_report(ws, name)` reads the `results` rows of ablation `name` (read-only connection) and
-the run's manifest, draws the figures (`curate.reporting.plots`), writes them as PNG files under
+the run's manifest, draws the figures (`curate.ablation.report.plots`), writes them as PNG files under
 `ablations/<name>/figures/` and embeds the same bytes in `ablations/<name>/report.html`
-(`curate.reporting.html`). It never trains or evaluates anything: a report can be redrawn at any
+(`curate.ablation.report.html`). It never trains or evaluates anything: a report can be redrawn at any
 time with `curate report WS --ablation NAME`.
 
 The page leads with the headline: per variant, the EM gap (cross-domain, pooled over the
@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from curate.errors import CurateError
-from curate.provenance import atomic_write_bytes, atomic_write_text
+from curate.manifests import atomic_write_bytes, atomic_write_text
 from curate.workspace import Workspace
 
 AGG = "*"
@@ -52,9 +52,9 @@ def _pick(rows: list[dict[str, Any]], **kw: Any) -> list[dict[str, Any]]:
 
 
 def write_report(ws: Workspace, name: str) -> Path:
-    from curate.ablation import ablation_dir, verdict
-    from curate.reporting import html as H
-    from curate.reporting import plots
+    from curate.ablation.run import ablation_dir, verdict
+    from curate.ablation.report import html as H
+    from curate.ablation.report import plots
 
     rows = load_rows(ws, name)
     root = ablation_dir(ws, name)

@@ -1,6 +1,6 @@
 """Lexicon tagger: counts hits of a versioned cue lexicon, per category and in total.
 
-The lexicon (`curate.lexicons`) compiles to one case-insensitive regex per category; a hit is one
+The lexicon (`curate.audit.lexicons`) compiles to one case-insensitive regex per category; a hit is one
 non-overlapping match. Columns: ``lexicon_version``, ``lexicon_hits`` and ``lex_<category>``.
 Cheap, transparent and explainable: a weak signal beside the classifier, never a decision.
 """
@@ -10,8 +10,8 @@ from __future__ import annotations
 from datatrove.data import DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
 
-from curate.annotating import is_doc
-from curate.lexicons import Lexicon, load_lexicon
+from curate.audit.steps import is_doc
+from curate.audit.lexicons import Lexicon, load_lexicon
 
 
 class LexiconTagger(PipelineStep):

@@ -1,6 +1,6 @@
 """MinHash signature step: one signature per document, stored in the `signatures` table.
 
-Calls `curate.dedup.minhash.MinHasher(cfg).signatures(texts)` on batches (the batch interface the
+Calls `curate.minhash.MinHasher(cfg).signatures(texts)` on batches (the batch interface the
 near-duplicate issue keeps while replacing its body with a fast kernel) and leaves the row of the
 signature matrix in ``metadata["_minhash"]``; the audit writer stores it as ``list<uint32>``.
 """
@@ -10,8 +10,8 @@ from __future__ import annotations
 from datatrove.data import Document, DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
 
-from curate.annotating import batched
-from curate.dedup.minhash import MinHashConfig, MinHasher
+from curate.audit.steps import batched
+from curate.minhash import MinHashConfig, MinHasher
 
 
 class MinHashSignature(PipelineStep):

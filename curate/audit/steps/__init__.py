@@ -1,6 +1,6 @@
 """Annotating blocks: datatrove pipeline steps that add columns and never drop a document.
 
-Every block receives three kinds of Documents from `curate.reading.ShardReader`: real documents,
+Every block receives three kinds of Documents from `curate.audit.read.ShardReader`: real documents,
 bad records (``metadata["_error"]``) and shard markers (``metadata["_shard_end"]``). Blocks
 annotate real documents only and pass the other two through unchanged and in order, so the
 audit writer at the end of the pipeline sees exactly what the reader produced.

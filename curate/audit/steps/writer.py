@@ -13,7 +13,7 @@ Rows are buffered up to `row_group_size` and written as one row group, so memory
 corpus size. The schema is fixed up front from the pipeline's configuration (lexicon categories,
 classifier names, MinHash on/off): every file of a run has the same columns, even an empty one.
 No column depends on time or on the run's scheduling, so two runs give identical rows (run_id
-aside). ``out_dir`` may also be an fsspec URL (`curate.storage`: a temp object, then a rename).
+aside). ``out_dir`` may also be an fsspec URL (`curate.files`: a temp object, then a rename).
 A test hook, ``CURATE_TEST_KILL_AFTER=[rank:]n``, SIGKILLs the process after a task wrote n rows
 (to test resumption).
 """
@@ -33,7 +33,7 @@ import pyarrow.parquet as pq
 from datatrove.data import Document, DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
 
-from curate import storage
+from curate import files
 
 TABLES = ("docs", "errors", "shards", "signatures")
 SNIPPET_CHARS = 200
@@ -129,11 +129,11 @@ class _TableWriter:
         self.rows: dict[str, list[Any]] = {n: [] for n in schema.names}
         self.n_buffered = 0
         self.remote = None
-        if storage.is_remote(path):  # an fsspec URL (object store, memory://): curate.storage
-            self.remote = storage.open_atomic(str(path))
+        if files.is_remote(path):  # an fsspec URL (object store, memory://): curate.files
+            self.remote = files.open_atomic(str(path))
             self.writer = pq.ParquetWriter(self.remote.__enter__(), schema, compression="zstd")
             return
-        path = Path(storage.local_path(path))
+        path = Path(files.local_path(path))
         self.path = path
         self.tmp = path.with_name(f".{path.name}.tmp")
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -225,18 +225,18 @@ class AuditWriter(PipelineStep):
         name = f"{rank:05d}.parquet"
         writers = {
             "docs": _TableWriter(
-                storage.join(out, "docs", name),
+                files.join(out, "docs", name),
                 docs_schema(self.lex_categories, self.classifiers),
                 self.row_group_size,
             ),
             "errors": _TableWriter(
-                storage.join(out, "errors", name), ERRORS_SCHEMA, self.row_group_size
+                files.join(out, "errors", name), ERRORS_SCHEMA, self.row_group_size
             ),
             "shards": _TableWriter(
-                storage.join(out, "shards", name), SHARDS_SCHEMA, self.row_group_size
+                files.join(out, "shards", name), SHARDS_SCHEMA, self.row_group_size
             ),
             "signatures": _TableWriter(
-                storage.join(out, "signatures", name), SIGNATURES_SCHEMA, self.row_group_size
+                files.join(out, "signatures", name), SIGNATURES_SCHEMA, self.row_group_size
             ),
         }
         kill_after = _kill_hook(rank)

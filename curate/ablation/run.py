@@ -3,7 +3,7 @@
 One spec describes the whole experiment (see `docs/ablation.md`)::
 
     [world]      optional: generate a persona world into the workspace (`curate.world`)
-    [audit]      optional: audit its pretraining shards into the store (`curate.audit`)
+    [audit]      optional: audit its pretraining shards into the store (`curate.audit.run`)
     [build]      optional: build the policy's corpus variants from that audit (`curate.building`)
     [[variants]] the corpora to compare: a built (corpus, variant), or shard paths / globs
     [tokenizer] [model] [pretrain] [finetune] [eval] [realign] [stats]
@@ -24,7 +24,7 @@ The work, in order:
 4. aggregation over seeds (mean and 95% t-interval; variant minus reference with a Welch
    interval), `ablations/<name>/results.parquet`, loaded into the store's `results` table (the
    workspace lock is held only for that), a `runs` row (kind "ablation") and a manifest;
-5. the report: PNG figures and one self-contained HTML page (`curate.reporting`).
+5. the report: PNG figures and one self-contained HTML page (`curate.ablation.report`).
 
 Evaluation goes through the model-agnostic harness (`curate.evaluation`: `score_items`,
 `summary_rows`, `em`, `generalization_matrix`, `persona_probe`, `realignment_sets`) with
@@ -309,13 +309,13 @@ def _check_steps(spec: AblationSpec, spec_dir: Path, where: str) -> None:
     if spec.world is not None:
         world_config(spec.world, spec_dir, f"{where} [world]")
     if spec.audit is not None:
-        from curate.audit import check_names, resolve_config
+        from curate.audit.run import check_names, resolve_config
 
         data = {"workspace": spec.workspace, **spec.audit}
         data["inputs"] = {"paths": ["(from the world)"], **dict(spec.audit.get("inputs", {}))}
         check_names(resolve_config(data, spec_dir, f"{where} [audit]"), f"{where} [audit]")
     if spec.build is not None:
-        from curate.policy import load_policy
+        from curate.building.policy import load_policy
 
         load_policy(_rel(spec.build.policy, spec_dir))
 
@@ -462,7 +462,7 @@ def _data_dir(spec: AblationSpec, ws: Workspace, given: str) -> Path:
 def load_eval_data(spec: AblationSpec, ws: Workspace) -> EvalData:
     """Read the fine-tuning, realignment, evaluation and probe sets with the harness loaders."""
     from curate.errors import unknown_name
-    from curate.evaluation.loaders import load_chat_jsonl, load_eval_suite
+    from curate.world.loaders import load_chat_jsonl, load_eval_suite
 
     ft_dir = _data_dir(spec, ws, spec.finetune.data)
     ev_dir = _data_dir(spec, ws, spec.eval.data)
@@ -1063,7 +1063,7 @@ def prepare_inputs(spec: AblationSpec, spec_dir: Path, ws: Workspace) -> dict[st
             generate(wcfg, out, overwrite=True, progress=spec.progress)
         info["world"] = str(out)
     if spec.audit is not None:
-        from curate.audit import resolve_config, run_audit
+        from curate.audit.run import resolve_config, run_audit
 
         data = dict(spec.audit)
         data.setdefault("workspace", str(ws.root))
@@ -1277,7 +1277,7 @@ def _run_ablation(spec: AblationSpec, spec_dir: Path, report: bool) -> dict[str,
             f"{root}: ablation {spec.name!r} already exists with a different spec; give this one "
             "another `name` (or delete that folder to start over)"
         )
-    from curate.provenance import atomic_write_text
+    from curate.manifests import atomic_write_text
 
     atomic_write_text(kf, key + "\n")
     atomic_write_text(root / "pretrain_key", pretrain_key(spec) + "\n")
@@ -1297,7 +1297,7 @@ def _run_ablation(spec: AblationSpec, spec_dir: Path, report: bool) -> dict[str,
         with ws.lock("curate ablate (load results)"), store.connect(ws) as con:
             n = store.load_parquet(con, "results", [res_path], {"ablation": spec.name})
             inputs = [x for v in tokinfo["files"].values() for x in map(str, v)]
-            from curate.provenance import fingerprints, write_manifest
+            from curate.manifests import fingerprints, write_manifest
 
             manifest = write_manifest(
                 root,
@@ -1328,7 +1328,7 @@ def _run_ablation(spec: AblationSpec, spec_dir: Path, report: bool) -> dict[str,
         "wall_s": time.perf_counter() - t0,
     }
     if report:
-        from curate.reporting import write_report
+        from curate.ablation.report import write_report
 
         summary["report"] = str(write_report(ws, spec.name))
     _say(

@@ -4,10 +4,10 @@
 grid of data policies over a persona world and measures each with the ablation's own code:
 
     for every world malicious fraction f (one world per fraction):
-        world (curate.world)  ->  audit (curate.audit; MinHash when a policy deduplicates)
+        world (curate.world)  ->  audit (curate.audit.run; MinHash when a policy deduplicates)
         -> near-duplicate clusters (curate.dedup, only when needed)
         -> one build of every grid policy (curate.building, a generated `Policy`)
-        -> one ablation `<name>-mf<f>` (curate.ablation.run_ablation): the controls `full` and
+        -> one ablation `<name>-mf<f>` (curate.ablation.run.run_ablation): the controls `full` and
            `shuffled` (the world's shuffled-consistency variant) plus every policy, x seeds
     -> per policy: EM gap (mean over seeds, t interval), held-out loss (capability), tokens
        removed (corpus_stats), the Welch difference from `shuffled`
@@ -30,7 +30,7 @@ reaches it, the selected one is "the closest found". Nothing is invented: a poli
 ablation has no rows is reported as missing.
 
 Nothing here trains or evaluates by itself: training, evaluation, aggregation and the per
-fraction reports are `curate.ablation`'s; the figure and page use `curate.reporting`'s helpers.
+fraction reports are `curate.ablation.run`'s; the figure and page use `curate.ablation.report`'s helpers.
 State (audit and dedup run ids per fraction) lives in ``ablations/<name>/state.json`` so a rerun
 reuses them, builds skip unchanged variants and ablations skip finished jobs.
 """
@@ -138,7 +138,7 @@ class SearchSpec:
     precision: str = "auto"
     progress: bool = True
     world: SearchWorldSpec = field(default_factory=SearchWorldSpec)
-    audit: dict[str, Any] = field(default_factory=dict)  # curate.audit spec keys
+    audit: dict[str, Any] = field(default_factory=dict)  # curate.audit.run spec keys
     dedup: dict[str, Any] = field(default_factory=dict)  # curate.dedup config keys
     grid: GridSpec = field(default_factory=GridSpec)
     selection: SelectionSpec = field(default_factory=SelectionSpec)
@@ -174,7 +174,7 @@ class GridPolicy:
         return f"{frac_tag(self.fraction)}-{tag}-up{self.upsample}-{DEDUP_TAGS[self.dedup]}"
 
     def variant(self, grid: GridSpec) -> dict[str, Any]:
-        """The policy variant (a `curate.policy` table) of this grid point."""
+        """The policy variant (a `curate.building.policy` table) of this grid point."""
         v: dict[str, Any] = {"name": self.name}
         if self.threshold == "oracle":
             v["drop"] = [{"oracle": True}]
@@ -212,7 +212,7 @@ def parse_search_spec(
         raise ConfigError(f"{path}: no workspace: set `workspace = ...` or pass --workspace")
     # the world, audit, dedup and ablation sections are checked by their own modules, now
     fracs = fractions(spec, spec_dir)
-    from curate.ablation import parse_spec
+    from curate.ablation.run import parse_spec
     from curate.dedup.clusters import dedup_config
 
     if any(d != "none" for d in spec.grid.dedup):
@@ -224,8 +224,8 @@ def parse_search_spec(
 
 
 def world_config(spec: SearchSpec, spec_dir: Path, fraction: float | None) -> Any:
-    from curate.ablation import WorldSpec
-    from curate.ablation import world_config as ablation_world_config
+    from curate.ablation.run import WorldSpec
+    from curate.ablation.run import world_config as ablation_world_config
 
     ov = dict(spec.world.overrides)
     if fraction is not None:
@@ -255,7 +255,7 @@ def expand_grid(grid: GridSpec, fracs: Sequence[float]) -> list[GridPolicy]:
 
 
 def policy_dict(search: str, fraction: float, points: Sequence[GridPolicy], grid: GridSpec) -> dict:
-    """The `curate.policy` table of one fraction's build: `<mf>-full` plus every grid point."""
+    """The `curate.building.policy` table of one fraction's build: `<mf>-full` plus every grid point."""
     return {
         "corpus": corpus_name(search, fraction),
         "description": f"policy search {search!r}, malicious fraction {fraction:g}",
@@ -281,7 +281,7 @@ def ablation_dict(
     points: Sequence[GridPolicy],
     aliases: dict[str, str] | None = None,
 ) -> dict[str, Any]:
-    """The ablation spec (a dict for `curate.ablation.parse_spec`) of one fraction; policies in
+    """The ablation spec (a dict for `curate.ablation.run.parse_spec`) of one fraction; policies in
     `aliases` (built corpus byte-identical to another variant's) are not trained again."""
     aliases = aliases or {}
     tag = frac_tag(fraction)
@@ -325,7 +325,7 @@ def needs_minhash(spec: SearchSpec) -> bool:
 
 
 def audit_config(spec: SearchSpec, world_dir: Path, where: str) -> Any:
-    from curate.audit import check_names, resolve_config
+    from curate.audit.run import check_names, resolve_config
 
     data = {"workspace": spec.workspace, "progress": spec.progress, **spec.audit}
     data["inputs"] = {"paths": [str(world_dir / "pretrain")], **dict(spec.audit.get("inputs", {}))}
@@ -355,7 +355,7 @@ def _load_state(root: Path) -> dict[str, Any]:
 
 
 def _save_state(root: Path, state: dict[str, Any]) -> None:
-    from curate.provenance import atomic_write_text
+    from curate.manifests import atomic_write_text
 
     atomic_write_text(root / "state.json", json.dumps(state, indent=2, sort_keys=True) + "\n")
 
@@ -402,7 +402,7 @@ def prepare_fraction(
     if st.get("audit_key") == akey and _run_done(ws, st.get("audit_run")):
         _say(f"{tag}: reusing audit {st['audit_run']}")
     else:
-        from curate.audit import run_audit
+        from curate.audit.run import run_audit
 
         res = run_audit(acfg, f"{spec.name} [audit]", log=_say)
         st.update(audit_run=res.run_id, audit_key=akey)
@@ -448,9 +448,9 @@ def corpus_aliases(ws: Workspace, corpus: str, names: Sequence[str]) -> dict[str
 
 def run_search(spec: SearchSpec, spec_dir: Path, report: bool = True) -> dict[str, Any]:
     """The whole search; returns the selection and paths (see the module docstring)."""
-    from curate.ablation import parse_spec, run_ablation
+    from curate.ablation.run import parse_spec, run_ablation
     from curate.building import build_corpora
-    from curate.policy import parse_policy
+    from curate.building.policy import parse_policy
 
     t0 = time.perf_counter()
     ws = Workspace.at(spec.workspace)
@@ -493,7 +493,7 @@ def run_search(spec: SearchSpec, spec_dir: Path, report: bool = True) -> dict[st
         "table": table,
         "config": to_dict(spec),
     }
-    from curate.provenance import atomic_write_text
+    from curate.manifests import atomic_write_text
 
     atomic_write_text(root / "summary.json", json.dumps(summary, indent=2, default=str) + "\n")
     atomic_write_text(root / "table.md", markdown_table(table, sel) + "\n")
@@ -638,7 +638,7 @@ def collect(
 ) -> list[dict[str, Any]]:
     """Per fraction: the full and shuffled controls and every policy, measured (an aliased
     policy reports the models of the variant whose corpus it equals)."""
-    from curate.ablation import welch_interval
+    from curate.ablation.run import welch_interval
 
     out = []
     for f in fracs:
@@ -689,7 +689,7 @@ def policy_table(
     """The search's table for any ablation: `reference` plays the full corpus, `shuffled` the
     shuffled-consistency control, every other variant a policy; tokens removed come from the
     `corpus_stats` of `corpus` (a variant not built from it has none: NaN)."""
-    from curate.ablation import welch_interval
+    from curate.ablation.run import welch_interval
 
     rows = _ablation_rows(ws, ablation)
     if not rows:
@@ -905,7 +905,7 @@ def result_rows(name: str, table: Sequence[dict[str, Any]], sel: dict[str, Any])
 
 def _store_rows(ws: Workspace, name: str, rows: list[dict], root: Path) -> None:
     from curate import store
-    from curate.ablation import _write_rows
+    from curate.ablation.run import _write_rows
 
     path = root / "results.parquet"
     _write_rows(rows, path)
@@ -927,7 +927,7 @@ def plot_em_vs_removed(
 ) -> bytes | None:
     """EM gap against the share of tokens removed, one point per policy (95% interval over
     seeds), the shuffled level as a band, full as a square; hollow = fails capability."""
-    from curate.reporting.plots import COLORS, _png, plt
+    from curate.ablation.report.plots import COLORS, _png, plt
 
     pts = [r for r in table if _ok(r["em_gap"]["value"])]
     if not pts:
@@ -989,8 +989,8 @@ def plot_em_vs_removed(
 def write_search_report(
     ws: Workspace, name: str, table: Sequence[dict[str, Any]], sel: dict[str, Any]
 ) -> Path:
-    from curate.provenance import atomic_write_bytes, atomic_write_text
-    from curate.reporting import html as H
+    from curate.manifests import atomic_write_bytes, atomic_write_text
+    from curate.ablation.report import html as H
 
     root = search_dir(ws, name)
     tol = next(iter(sel["per_fraction"].values()))["tolerance"] if sel["per_fraction"] else 0.02
@@ -1075,7 +1075,7 @@ def em_table(
     misaligned rate after the bad fine-tune, held-out loss, the in-context probe; and for
     consecutive variants of `order`, the Welch difference and its verdict (the pilot's
     ordering: full ≈ random > filtered > shuffled ≈ no persona documents)."""
-    from curate.ablation import verdict, welch_interval
+    from curate.ablation.run import verdict, welch_interval
 
     rows = _ablation_rows(ws, ablation)
     if not rows:

@@ -35,10 +35,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from curate import executors, registry, storage
-from curate.annotating.writer import TABLES
+from curate import executors, files, registry
+from curate.audit.steps.writer import TABLES
 from curate.config import build, config_hash, to_dict
-from curate.dedup.minhash import MinHashConfig
+from curate.minhash import MinHashConfig
 from curate.errors import ConfigError, CurateError, unknown_name
 from curate.executors import (
     ExecutorConfig,
@@ -46,7 +46,7 @@ from curate.executors import (
     result_settings,
 )
 from curate.executors import quiet_datatrove_logs as _quiet_datatrove_logs
-from curate.reading import InputConfig, resolve_inputs
+from curate.audit.read import InputConfig, resolve_inputs
 from curate.workspace import Workspace
 
 DEFAULT_CLASSIFIER = "malicious_character_v1"
@@ -181,7 +181,7 @@ def check_names(cfg: AuditConfig, where: str) -> None:
                 n, cfg.steps.classifiers.params[n], f"{where} [steps.classifiers.params.{n}]"
             )
     if cfg.steps.lexicon.enabled:
-        from curate.lexicons import load_lexicon
+        from curate.audit.lexicons import load_lexicon
 
         try:
             load_lexicon(cfg.steps.lexicon.lexicon)
@@ -207,13 +207,13 @@ class AuditResult:
 
 
 def build_pipeline(cfg: AuditConfig, shards: list[str], run_id: str, out_dir: Path) -> list[Any]:
-    from curate.annotating.classifier import ClassifierAnnotator
-    from curate.annotating.hashing import HashLengths
-    from curate.annotating.lexicon import LexiconTagger
-    from curate.annotating.minhash import MinHashSignature
-    from curate.annotating.writer import AuditWriter
-    from curate.lexicons import load_lexicon
-    from curate.reading import ShardReader
+    from curate.audit.steps.classifier import ClassifierAnnotator
+    from curate.audit.steps.hashing import HashLengths
+    from curate.audit.steps.lexicon import LexiconTagger
+    from curate.audit.steps.minhash import MinHashSignature
+    from curate.audit.steps.writer import AuditWriter
+    from curate.audit.lexicons import load_lexicon
+    from curate.audit.read import ShardReader
 
     s = cfg.steps
     steps: list[Any] = [ShardReader(shards, cfg.inputs, progress=cfg.progress), HashLengths()]
@@ -294,7 +294,7 @@ def check_accounting(con: Any, run_id: str, shards: list[str]) -> None:
 
 def run_audit(cfg: AuditConfig, where: str = "audit", log=None) -> AuditResult:
     """Run (or resume) an audit; returns when the rows are in the store."""
-    from curate.provenance import fingerprints, write_manifest
+    from curate.manifests import fingerprints, write_manifest
     from curate.store import (
         connect,
         find_unfinished_run,
@@ -345,17 +345,17 @@ def run_audit(cfg: AuditConfig, where: str = "audit", log=None) -> AuditResult:
         started = _utc()
         run_dir = ws.run_dir(run_id)
         base = cfg.writer.output_dir
-        out_dir = storage.join(base, "audit", run_id) if base else ws.audit_dir(run_id)
-        logs = storage.join(base, "runs", run_id, "logs") if base else run_dir / "logs"
+        out_dir = files.join(base, "audit", run_id) if base else ws.audit_dir(run_id)
+        logs = files.join(base, "runs", run_id, "logs") if base else run_dir / "logs"
         try:
             pipeline = build_pipeline(cfg, shards, run_id, out_dir)
             executor = make_executor(cfg, pipeline, logs)
             _quiet_datatrove_logs()
             executor.run()
             rss_annotate = _max_rss_mb()
-            files = {t: storage.list_files(storage.join(out_dir, t), ".parquet") for t in TABLES}
+            outputs = {t: files.list_files(files.join(out_dir, t), ".parquet") for t in TABLES}
             want = [f"{r:05d}.parquet" for r in range(cfg.executor.tasks)]
-            missing = [w for w in want if w not in {Path(f).name for f in files["shards"]}]
+            missing = [w for w in want if w not in {Path(f).name for f in outputs["shards"]}]
             if missing:
                 if cfg.executor.kind == "slurm":
                     say(
@@ -365,18 +365,18 @@ def run_audit(cfg: AuditConfig, where: str = "audit", log=None) -> AuditResult:
                     return AuditResult(run_id, bool(prev), {}, len(shards), Path(), 0.0)
                 raise RuntimeError(f"audit {run_id}: tasks finished without output: {missing}")
             with connect(ws) as con:
-                storage.register(con, out_dir)  # an fsspec URL output_dir (memory://, s3://...)
+                files.register(con, out_dir)  # an fsspec URL output_dir (memory://, s3://...)
                 # DuckDB caches what it inserts up to its memory limit (80% of RAM by default);
                 # a bounded buffer pool keeps the load's memory flat in the corpus size
                 con.execute(f"SET memory_limit = '{LOAD_MEMORY_LIMIT}'")
                 con.execute("SET threads = 1")  # one row group in flight, not one per thread
                 counts = {
-                    t: load_parquet(con, t, files[t], {"run_id": run_id})
+                    t: load_parquet(con, t, outputs[t], {"run_id": run_id})
                     for t in ("docs", "errors", "shards", "signatures")
                 }
                 check_accounting(con, run_id, shards)
                 finished = _utc()
-                stats_path = storage.join(logs, "stats.json")
+                stats_path = files.join(logs, "stats.json")
                 manifest = write_manifest(
                     run_dir,
                     "audit",
@@ -390,7 +390,7 @@ def run_audit(cfg: AuditConfig, where: str = "audit", log=None) -> AuditResult:
                         "run_key": key,
                         "resumed": bool(prev),
                         "audit_dir": str(out_dir),
-                        "datatrove_stats": stats_path if storage.exists(stats_path) else None,
+                        "datatrove_stats": stats_path if files.exists(stats_path) else None,
                         "max_rss_mb": {"annotate": rss_annotate, "total": _max_rss_mb()},
                     },
                 )
