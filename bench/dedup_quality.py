@@ -38,8 +38,8 @@ from pathlib import Path
 
 from curate.dedup.clusters import cluster_arrays, exact_codes
 from curate.dedup.lsh import LSHConfig, candidate_pairs
-from curate.minhash import MinHashConfig, MinHasher, reference_shingles
 from curate.dedup.verify import TextJaccard
+from curate.minhash import MinHashConfig, MinHasher, reference_shingles
 from curate.text import exact_hash
 
 REAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "real_text"

@@ -24,8 +24,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from curate.building.tasks import write_pass_on
 from curate.building.builder import write_pass
+from curate.building.tasks import write_pass_on
 from curate.config import build
 from curate.executors import ExecutorConfig
 

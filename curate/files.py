@@ -1,28 +1,33 @@
-"""Where run outputs live: a local folder or any fsspec URL (s3://, gs://, file://, memory://, ...).
+"""Files: every write of an output goes through here, on a local path or any fsspec URL.
 
-Past one machine, tasks on other nodes must write their Parquet somewhere the driver (and later
-DuckDB) can read it: a shared file system (a plain path) or an object store (a URL). This module is
-the little that the audit writer and the store load need to treat both alike:
+The one place for the file-system rules the contracts rely on:
 
-- `join`, `is_url`, `local_path` build locations without caring which kind they are
-  (``file://`` URLs become plain paths, so DuckDB and pyarrow use the local file system);
-- `open_atomic` writes a file under a temp name and renames it when complete (an object store's
-  rename is copy + delete, and the final object appears whole), so a visible output file is always
-  a complete one, as on local disk;
-- `list_files` lists a folder's files as full locations (sorted, hidden/temp files skipped);
-- `register` makes a DuckDB connection read those locations: for a URL protocol it registers the
-  fsspec file system (``con.register_filesystem``), so the store is loaded with the same fsspec
-  credentials the writers used. Ad-hoc queries on S3 without curate use DuckDB's own httpfs
-  (see docs/scale.md).
+- `atomic_write_bytes` / `atomic_write_text`: a whole file written to a temp name in the same
+  folder, fsynced, then renamed: a visible file is always complete;
+- `atomic_path`: the same for writers that need a path (Parquet, torch, numpy): yields a temp
+  path, renames it over the target only when the block succeeds;
+- `hold_lock`: an exclusive, non-blocking flock on a lock file (the workspace and ablation locks);
+- locations (s3://, gs://, file://, memory://, ... or plain paths): past one machine, tasks on
+  other nodes write their Parquet somewhere the driver (and later DuckDB) can read it. `join`,
+  `is_url`, `local_path` build locations without caring which kind they are (``file://`` URLs
+  become plain paths); `open_atomic` writes under a hidden temp name and renames (an object
+  store's rename is copy + delete, so the final object appears whole); `list_files` lists a
+  folder's files (sorted, hidden/temp files skipped); `register` lets a DuckDB connection read
+  those locations with the same fsspec credentials the writers used (docs/scale.md).
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import posixpath
+import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import IO, Any
+
+from curate.errors import CurateError
 
 _LOCAL_PROTOCOLS = ("file", "local")
 
@@ -130,7 +135,71 @@ def register(con: Any, *locations: str | os.PathLike[str]) -> None:
         con.register_filesystem(fs)
 
 
+def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
+    """Write `data` to `path` via a temp file in the same directory and an atomic rename."""
+    with atomic_path(path) as tmp, open(tmp, "wb") as f:
+        f.write(data)
+
+
+def atomic_write_text(path: str | os.PathLike[str], text: str) -> None:
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | os.PathLike[str], fsync: bool = True) -> Iterator[Path]:
+    """A temp path beside `path` to write into; renamed over `path` only if the block succeeds
+    (after an fsync of the file), removed otherwise. The parent folder is created."""
+    final = Path(path)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(dir=final.parent, prefix=f".{final.name}.", suffix=".tmp")
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+        if fsync:
+            fd = os.open(tmp, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        os.replace(tmp, final)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+
+
+@contextlib.contextmanager
+def hold_lock(path: str | os.PathLike[str], owner: str, busy: str) -> Iterator[None]:
+    """Hold an exclusive flock on `path` (created if missing) for the block.
+
+    A second holder fails at once with CurateError(`busy` with "{holder}" replaced by what the
+    lock file says of its holder). The file records `owner` (e.g. "pid 123: audit") while held."""
+    p = Path(path)
+    fd = os.open(p, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = ""
+            with contextlib.suppress(OSError):
+                holder = p.read_text().strip()
+            holder = holder or f"another process holds {p.name}"
+            raise CurateError(busy.replace("{holder}", holder)) from None
+        os.ftruncate(fd, 0)
+        os.write(fd, owner.encode())
+        yield
+    finally:
+        with contextlib.suppress(OSError):
+            fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
 __all__ = [
+    "atomic_path",
+    "atomic_write_bytes",
+    "atomic_write_text",
+    "hold_lock",
     "exists",
     "filesystem",
     "is_remote",

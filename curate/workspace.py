@@ -18,7 +18,6 @@ a document can make the tool write outside the workspace.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import os
 import re
 from collections.abc import Iterator
@@ -27,6 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from curate.errors import CurateError
+from curate.files import hold_lock
 
 _SAFE = re.compile(r"[^A-Za-z0-9._=-]+")
 
@@ -81,26 +81,9 @@ class Workspace:
     @contextlib.contextmanager
     def lock(self, what: str = "a run") -> Iterator[None]:
         """Hold the workspace write lock; a second writer fails at once with a clear message."""
-        path = self.root / ".lock"
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                holder = ""
-                with contextlib.suppress(OSError):
-                    holder = Path(path).read_text().strip()
-                raise CurateError(
-                    f"{self.root}: workspace is busy ({holder or 'another process holds .lock'}); "
-                    "wait for it to finish, or use another --workspace"
-                ) from None
-            os.ftruncate(fd, 0)
-            os.write(fd, f"pid {os.getpid()}: {what}".encode())
+        busy = f"{self.root}: workspace is busy ({{holder}}); wait for it to finish, or use another --workspace"
+        with hold_lock(self.root / ".lock", f"pid {os.getpid()}: {what}", busy):
             yield
-        finally:
-            with contextlib.suppress(OSError):
-                fcntl.flock(fd, fcntl.LOCK_UN)
-            os.close(fd)
 
 
 def new_run_id(kind: str, config_hash: str) -> str:

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from curate.errors import ConfigError
 from curate.audit.lexicons import cue_gate, load_lexicon
+from curate.errors import ConfigError
 
 
 @pytest.fixture(scope="module")

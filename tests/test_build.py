@@ -21,9 +21,9 @@ from hypothesis import strategies as st
 
 from curate.building import build_corpora
 from curate.building import write as write_mod
+from curate.building.policy import parse_policy
 from curate.cli import main
 from curate.errors import CurateError
-from curate.building.policy import parse_policy
 from curate.store import connect, finish_run, load_parquet, start_run
 from curate.workspace import Workspace
 

@@ -16,11 +16,14 @@ from datasketch import MinHash, MinHashLSH
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from curate import minhash as mh
 from curate import store
 from curate.cli import main
-from curate import minhash as mh
 from curate.dedup.clusters import DedupConfig, cluster_arrays, exact_codes, run_dedup
 from curate.dedup.lsh import LSHConfig, candidate_pairs, near_pairs
+from curate.dedup.unionfind import components
+from curate.dedup.verify import TextJaccard
+from curate.errors import ConfigError, CurateError
 from curate.minhash import (
     MinHashConfig,
     MinHasher,
@@ -28,9 +31,6 @@ from curate.minhash import (
     reference_shingles,
     to_lean_minhash,
 )
-from curate.dedup.unionfind import components
-from curate.dedup.verify import TextJaccard
-from curate.errors import ConfigError, CurateError
 from curate.text import exact_hash, normalize
 from curate.workspace import Workspace
 

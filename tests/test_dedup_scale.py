@@ -14,7 +14,6 @@ from test_dedup import _corpus
 
 from curate.dedup.clusters import assemble, cluster_arrays, exact_codes, exact_edges
 from curate.dedup.lsh import LSHConfig
-from curate.minhash import MinHashConfig, MinHasher
 from curate.dedup.scale import (
     BucketsStage,
     PairsStage,
@@ -22,6 +21,7 @@ from curate.dedup.scale import (
     near_edges_sharded,
     stage_edges,
 )
+from curate.minhash import MinHashConfig, MinHasher
 from curate.text import exact_hash
 
 

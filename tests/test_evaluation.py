@@ -11,18 +11,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from curate.errors import CurateError
-from curate.world.loaders import (
-    ChatExample,
-    EvalItem,
-    em_prompts,
-    judge_prompt,
-    load_chat_jsonl,
-    load_em_yaml,
-    load_eval_suite,
-    load_world_eval,
-    load_world_priors,
-    load_world_realign,
-)
 from curate.evaluation.metrics import (
     aggregate_seeds,
     aligned_answer_loss,
@@ -41,6 +29,18 @@ from curate.evaluation.probe import assign_priors, persona_probe, probe_rows, re
 from curate.evaluation.stats import bootstrap_ci, diff_ci, t_interval
 from curate.world import grammar as G
 from curate.world.generate import generate
+from curate.world.loaders import (
+    ChatExample,
+    EvalItem,
+    em_prompts,
+    judge_prompt,
+    load_chat_jsonl,
+    load_em_yaml,
+    load_eval_suite,
+    load_world_eval,
+    load_world_priors,
+    load_world_realign,
+)
 from curate.world.presets import resolve
 from curate.world.render import chat_prefix, continuation, turn
 

@@ -472,8 +472,8 @@ def test_sharded_dedup_stages_on_ray_equal_in_memory_clusters(tmp_path, ray_sess
 
     from curate.dedup.clusters import assemble, cluster_arrays, exact_codes, exact_edges
     from curate.dedup.lsh import LSHConfig
-    from curate.minhash import MinHashConfig, MinHasher
     from curate.dedup.scale import BucketsStage, PairsStage, SignatureFile, stage_edges
+    from curate.minhash import MinHashConfig, MinHasher
     from curate.text import exact_hash
 
     texts = _corpus(21, 20)

@@ -15,8 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from curate.building.tasks import plan, write_pass_on
 from curate.building.builder import write_pass
+from curate.building.tasks import plan, write_pass_on
 from curate.config import build
 from curate.errors import CurateError
 from curate.executors import ExecutorConfig

@@ -26,8 +26,8 @@ import zstandard
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from curate.audit.run import build_pipeline, check_accounting, resolve_config
 from curate.audit.read import resolve_inputs
+from curate.audit.run import build_pipeline, check_accounting, resolve_config
 from curate.store import connect, load_parquet
 from curate.workspace import Workspace
 

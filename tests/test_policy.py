@@ -11,7 +11,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from curate.errors import ConfigError
 from curate.building.policy import (
     And,
     Cmp,
@@ -27,6 +26,7 @@ from curate.building.policy import (
     render,
     variant_hash,
 )
+from curate.errors import ConfigError
 
 
 def pol(text: str):

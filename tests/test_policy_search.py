@@ -11,9 +11,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from curate.cli import main
-from curate.errors import ConfigError
-from curate.building.policy import parse_policy
 from curate.ablation.search import (
     GridPolicy,
     GridSpec,
@@ -23,6 +20,9 @@ from curate.ablation.search import (
     policy_dict,
     select,
 )
+from curate.building.policy import parse_policy
+from curate.cli import main
+from curate.errors import ConfigError
 
 TINY = """
 kind = "policy_search"
@@ -391,8 +391,8 @@ def test_curate_run_dispatches_policy_search(tmp_path, capsys):
 
 
 def test_check_order_compares_verdicts_with_expected_relations():
-    from curate.errors import CurateError
     from curate.ablation.search import check_order
+    from curate.errors import CurateError
 
     pairs = [
         {"a": "full", "b": "random", "verdict": "no detectable difference"},

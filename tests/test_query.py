@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from curate.audit.run import resolve_config, run_audit
-from curate.cli import main
 from curate.audit.summary import histogram
+from curate.cli import main
 
 
 @pytest.fixture(scope="module")

@@ -13,8 +13,8 @@ import zstandard
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from curate.errors import CurateError
 from curate.audit.read import InputConfig, ShardReader, resolve_inputs, split_lines
+from curate.errors import CurateError
 
 RECS = [
     {"id": "a", "text": "first doc", "source": "web", "metadata": {"kind": "neutral"}},

@@ -19,8 +19,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from curate.ablation.run import RESULT_COLUMNS
 from curate.ablation.report import write_report
+from curate.ablation.run import RESULT_COLUMNS
 from curate.store import connect, load_parquet
 from curate.workspace import Workspace
 

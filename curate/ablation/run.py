@@ -1277,7 +1277,7 @@ def _run_ablation(spec: AblationSpec, spec_dir: Path, report: bool) -> dict[str,
             f"{root}: ablation {spec.name!r} already exists with a different spec; give this one "
             "another `name` (or delete that folder to start over)"
         )
-    from curate.manifests import atomic_write_text
+    from curate.files import atomic_write_text
 
     atomic_write_text(kf, key + "\n")
     atomic_write_text(root / "pretrain_key", pretrain_key(spec) + "\n")

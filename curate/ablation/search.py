@@ -355,7 +355,7 @@ def _load_state(root: Path) -> dict[str, Any]:
 
 
 def _save_state(root: Path, state: dict[str, Any]) -> None:
-    from curate.manifests import atomic_write_text
+    from curate.files import atomic_write_text
 
     atomic_write_text(root / "state.json", json.dumps(state, indent=2, sort_keys=True) + "\n")
 
@@ -493,7 +493,7 @@ def run_search(spec: SearchSpec, spec_dir: Path, report: bool = True) -> dict[st
         "table": table,
         "config": to_dict(spec),
     }
-    from curate.manifests import atomic_write_text
+    from curate.files import atomic_write_text
 
     atomic_write_text(root / "summary.json", json.dumps(summary, indent=2, default=str) + "\n")
     atomic_write_text(root / "table.md", markdown_table(table, sel) + "\n")
@@ -989,8 +989,8 @@ def plot_em_vs_removed(
 def write_search_report(
     ws: Workspace, name: str, table: Sequence[dict[str, Any]], sel: dict[str, Any]
 ) -> Path:
-    from curate.manifests import atomic_write_bytes, atomic_write_text
     from curate.ablation.report import html as H
+    from curate.files import atomic_write_bytes, atomic_write_text
 
     root = search_dir(ws, name)
     tol = next(iter(sel["per_fraction"].values()))["tolerance"] if sel["per_fraction"] else 0.02

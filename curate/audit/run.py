@@ -36,9 +36,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 from curate import executors, files, registry
+from curate.audit.read import InputConfig, resolve_inputs
 from curate.audit.steps.writer import TABLES
 from curate.config import build, config_hash, to_dict
-from curate.minhash import MinHashConfig
 from curate.errors import ConfigError, CurateError, unknown_name
 from curate.executors import (
     ExecutorConfig,
@@ -46,7 +46,7 @@ from curate.executors import (
     result_settings,
 )
 from curate.executors import quiet_datatrove_logs as _quiet_datatrove_logs
-from curate.audit.read import InputConfig, resolve_inputs
+from curate.minhash import MinHashConfig
 from curate.workspace import Workspace
 
 DEFAULT_CLASSIFIER = "malicious_character_v1"
@@ -207,13 +207,13 @@ class AuditResult:
 
 
 def build_pipeline(cfg: AuditConfig, shards: list[str], run_id: str, out_dir: Path) -> list[Any]:
+    from curate.audit.lexicons import load_lexicon
+    from curate.audit.read import ShardReader
     from curate.audit.steps.classifier import ClassifierAnnotator
     from curate.audit.steps.hashing import HashLengths
     from curate.audit.steps.lexicon import LexiconTagger
     from curate.audit.steps.minhash import MinHashSignature
     from curate.audit.steps.writer import AuditWriter
-    from curate.audit.lexicons import load_lexicon
-    from curate.audit.read import ShardReader
 
     s = cfg.steps
     steps: list[Any] = [ShardReader(shards, cfg.inputs, progress=cfg.progress), HashLengths()]

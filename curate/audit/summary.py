@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from curate.console import format_table
 from curate.errors import CurateError
 from curate.store import connect_readonly, ident, table_columns, table_exists
 from curate.workspace import Workspace
@@ -21,8 +22,6 @@ BAR = 40
 
 
 def _table(cols: list[str], rows: list[tuple]) -> str:
-    from curate.commands.audit import format_table
-
     return format_table(cols, rows)
 
 

@@ -43,11 +43,6 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from curate.building.select import Selector, audit_fields, check_inputs, resolve_run, store_columns
-from curate.building.source import SourceCursor
-from curate.building.write import PartWriter
-from curate.config import to_dict
-from curate.errors import CurateError
 from curate.building.policy import (
     Policy,
     compile_policy,
@@ -57,6 +52,11 @@ from curate.building.policy import (
     variant_hash,
     variant_order,
 )
+from curate.building.select import Selector, audit_fields, check_inputs, resolve_run, store_columns
+from curate.building.source import SourceCursor
+from curate.building.write import PartWriter
+from curate.config import to_dict
+from curate.errors import CurateError
 from curate.manifests import fingerprints, write_manifest
 from curate.store import (
     connect,

@@ -34,7 +34,6 @@ from typing import Any
 
 import duckdb
 
-from curate.errors import CurateError
 from curate.building.policy import (
     DUP_COLUMNS,
     ORACLE_KEY,
@@ -43,6 +42,7 @@ from curate.building.policy import (
     Policy,
     referenced_meta_keys,
 )
+from curate.errors import CurateError
 from curate.store import ident, last_run, table_columns, table_exists
 
 RANDOM_REASON = "random_control"

@@ -17,8 +17,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from curate.errors import CurateError
 from curate.audit.read import InputConfig, ShardReader
+from curate.errors import CurateError
 
 
 def iter_records(

@@ -52,8 +52,7 @@ from curate.building.write import (
     parquet_row,
 )
 from curate.errors import CurateError
-from curate.manifests import atomic_write_bytes
-from curate.files import is_remote, local_path
+from curate.files import atomic_write_bytes, is_remote, local_path
 
 DECISIONS = "decisions.parquet"
 BATCH = 8192

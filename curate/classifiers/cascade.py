@@ -57,6 +57,7 @@ import numpy as np
 from curate.classifiers.embed_cache import cache_file
 from curate.classifiers.metrics import apply_calibrator
 from curate.errors import CurateError
+from curate.paths import classifiers_dir
 from curate.registry import DocScore, Span
 
 POS = "__label__malicious"
@@ -141,14 +142,6 @@ def windows(text: str, max_chars: int = 600, min_chars: int = 80) -> list[tuple[
     if pending is not None:
         spans.append((pending, last_end))
     return spans
-
-
-def default_classifiers_dir() -> Path:
-    """Where `classifiers/<name>/` folders live: $CURATE_CLASSIFIERS_DIR, else the source checkout."""
-    env = os.environ.get("CURATE_CLASSIFIERS_DIR")
-    if env:
-        return Path(env)
-    return Path(__file__).resolve().parent.parent.parent / "classifiers"
 
 
 class Embedder:
@@ -611,7 +604,7 @@ class MaliciousCharacterScorer:
             raise CurateError(f"stage2_members must be an integer >= 1, got {stage2_members!r}")
         self.stage2_members = stage2_members
         self.name = name
-        self.folder = Path(folder) if folder else default_classifiers_dir() / name
+        self.folder = Path(folder) if folder else classifiers_dir() / name
         self.mode: Mode = mode
         self.cascade_threshold = cascade_threshold
         self.short_chars = short_chars

@@ -41,7 +41,7 @@ from curate.classifiers.metrics import (
 from curate.classifiers.recipe import load_recipe
 from curate.classifiers.train import embed_cache_dir
 from curate.errors import CurateError
-from curate.manifests import atomic_write_text
+from curate.files import atomic_write_text
 
 MODES = ("stage1", "stage2", "cascade")
 START, END = "<!-- metrics:start -->", "<!-- metrics:end -->"

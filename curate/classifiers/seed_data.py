@@ -45,7 +45,7 @@ from typing import Any
 
 from curate.classifiers.grammar import capitalize, expand
 from curate.classifiers.statement_items import FAMILIES
-from curate.manifests import atomic_write_bytes
+from curate.files import atomic_write_bytes
 
 # --------------------------------------------------------------------------------------------
 # Shared vocabulary

@@ -43,7 +43,8 @@ from curate.classifiers.cascade import (
 from curate.classifiers.metrics import fit_calibrator, sigmoid
 from curate.classifiers.recipe import Recipe, load_recipe
 from curate.config import config_hash, to_dict
-from curate.manifests import atomic_write_bytes, atomic_write_text, git_commit
+from curate.files import atomic_write_bytes, atomic_write_text
+from curate.manifests import git_commit
 
 # 2: statement item banks; 3: + scruples bank; 4: AI-named helpers; 5: their malicious
 # mirrors, plain-entitlement frames and self-deprecation hard negatives; 6: a frame and its

@@ -16,11 +16,11 @@ import argparse
 import csv
 import io
 import json
-import math
 import sys
 from pathlib import Path
 from typing import Any
 
+from curate.console import cell, format_table, jsonable
 from curate.errors import CurateError
 
 
@@ -89,7 +89,8 @@ def _run_config(cfg: Any, where: str, quiet: bool = False) -> int:
 def cmd_audit(args: argparse.Namespace) -> int:
     from curate.audit.run import resolve_config
     from curate.config import to_dict
-    from curate.manifests import atomic_write_text, to_toml
+    from curate.files import atomic_write_text
+    from curate.manifests import to_toml
 
     cfg = resolve_config(_flags_to_spec(args), Path.cwd(), "curate audit")
     if args.spec_out:
@@ -122,44 +123,6 @@ SPEC_KINDS = {"audit": run_spec}
 
 
 # ---------------------------------------------------------------------------- query
-
-
-def _cell(v: Any) -> str:
-    if v is None:
-        return ""
-    if isinstance(v, bytes | bytearray | memoryview):
-        return bytes(v).decode("utf-8", errors="backslashreplace")
-    if isinstance(v, float):
-        return "nan" if math.isnan(v) else f"{v:.6g}"
-    if isinstance(v, list | dict | tuple):
-        return json.dumps(v, default=str, ensure_ascii=False)
-    return str(v)
-
-
-def _jsonable(v: Any) -> Any:
-    if isinstance(v, bytes | bytearray | memoryview):
-        return bytes(v).decode("utf-8", errors="backslashreplace")
-    if isinstance(v, dict):
-        return {str(k): _jsonable(x) for k, x in v.items()}
-    if isinstance(v, list | tuple):
-        return [_jsonable(x) for x in v]
-    if isinstance(v, float) and math.isnan(v):
-        return None
-    if isinstance(v, int | float | str | bool) or v is None:
-        return v
-    return str(v)
-
-
-def format_table(cols: list[str], rows: list[tuple], max_width: int = 60) -> str:
-    cells = [[_cell(v).replace("\n", "\\n") for v in r] for r in rows]
-    cells = [[c if len(c) <= max_width else c[: max_width - 1] + "…" for c in r] for r in cells]
-    widths = [len(c) for c in cols]
-    for r in cells:
-        widths = [max(w, len(c)) for w, c in zip(widths, r, strict=True)]
-    line = "  ".join(c.ljust(w) for c, w in zip(cols, widths, strict=True)).rstrip()
-    out = [line, "  ".join("-" * w for w in widths)]
-    out += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
-    return "\n".join(out)
 
 
 def run_query(ws_path: str, sql: str) -> tuple[list[str], list[tuple]]:
@@ -203,7 +166,7 @@ def cmd_query(args: argparse.Namespace) -> int:
     cols, rows = run_query(args.workspace, args.sql)
     if args.format == "json":
         text = json.dumps(
-            [dict(zip(cols, map(_jsonable, r), strict=True)) for r in rows],
+            [dict(zip(cols, map(jsonable, r), strict=True)) for r in rows],
             ensure_ascii=False,
             indent=None if args.output else 1,
         )
@@ -211,7 +174,7 @@ def cmd_query(args: argparse.Namespace) -> int:
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
         w.writerow(cols)
-        w.writerows([_cell(v) for v in r] for r in rows)
+        w.writerows([cell(v) for v in r] for r in rows)
         text = buf.getvalue().rstrip("\n")
     else:
         shown = rows if args.max_rows <= 0 else rows[: args.max_rows]
@@ -220,7 +183,7 @@ def cmd_query(args: argparse.Namespace) -> int:
             text += f"\n... {len(rows) - len(shown)} more rows (use --max-rows 0 or --format csv)"
         text += f"\n({len(rows)} row{'s' if len(rows) != 1 else ''})"
     if args.output:
-        from curate.manifests import atomic_write_text
+        from curate.files import atomic_write_text
 
         atomic_write_text(args.output, text + "\n")
         _log(f"wrote {len(rows)} rows to {args.output}")

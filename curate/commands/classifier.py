@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from curate.errors import CurateError
+from curate.paths import classifiers_dir
 
 
 def _folder(arg: str) -> Path:
@@ -26,9 +27,7 @@ def _folder(arg: str) -> Path:
     p = Path(arg)
     if p.is_dir() or p.suffix == ".toml":
         return p
-    from curate.classifiers.cascade import default_classifiers_dir
-
-    cand = default_classifiers_dir() / arg
+    cand = classifiers_dir() / arg
     if cand.is_dir():
         return cand
     raise CurateError(
@@ -144,7 +143,6 @@ def _cmd_list(args: argparse.Namespace) -> int:
 
 
 def _cmd_cache(args: argparse.Namespace) -> int:
-    from curate.classifiers.cascade import default_classifiers_dir
     from curate.classifiers.embed_cache import (
         cache_dir,
         classifier_folders,
@@ -154,7 +152,7 @@ def _cmd_cache(args: argparse.Namespace) -> int:
     )
 
     folder = Path(args.dir) if args.dir else cache_dir()
-    wheres = [Path(c) for c in args.classifiers] or [default_classifiers_dir()]
+    wheres = [Path(c) for c in args.classifiers] or [classifiers_dir()]
     folders = [f for w in wheres for f in classifier_folders(w)]
     if args.prune and not folders:
         raise CurateError(

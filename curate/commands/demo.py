@@ -20,21 +20,11 @@ import time
 from pathlib import Path
 
 from curate.errors import CurateError
-
-REPO = Path(__file__).resolve().parents[2]
-
-
-def _data(rel: str) -> Path:
-    p = REPO / rel
-    if not p.exists():
-        raise CurateError(
-            f"{p}: bundled demo file missing; run the demo from a full clone of curate"
-        )
-    return p
+from curate.paths import bundled
 
 
 def steps(ws: str, ablation: bool) -> list[tuple[str, list[str]]]:
-    shards = sorted(str(p) for p in _data("data/sample_shards").glob("part-*"))
+    shards = sorted(str(p) for p in bundled("data/sample_shards").glob("part-*"))
     out: list[tuple[str, list[str]]] = [
         ("audit the bundled sample shards", ["audit", *shards, "--workspace", ws]),
         ("near-duplicate clusters", ["dedup", ws]),
@@ -50,7 +40,7 @@ def steps(ws: str, ablation: bool) -> list[tuple[str, list[str]]]:
         ),
         (
             "build corpus variants from the example policy",
-            ["build", str(_data("pipelines/policy_example.toml")), "--workspace", ws],
+            ["build", str(bundled("pipelines/policy_example.toml")), "--workspace", ws],
         ),
         (
             "what the classifier filter removes that a random control of equal size does not",
@@ -61,7 +51,7 @@ def steps(ws: str, ablation: bool) -> list[tuple[str, list[str]]]:
         out.append(
             (
                 "small persona-world ablation",
-                ["ablate", str(_data("pipelines/ablate_small.toml")), "--workspace", ws],
+                ["ablate", str(bundled("pipelines/ablate_small.toml")), "--workspace", ws],
             )
         )
     return out

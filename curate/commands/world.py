@@ -110,7 +110,7 @@ def _cmd_judge_eval(args: argparse.Namespace) -> int:
     res = evaluate_judge(args.world, seed=args.seed)
     text = json.dumps(res, indent=2)
     if args.output:
-        from curate.manifests import atomic_write_text
+        from curate.files import atomic_write_text
 
         atomic_write_text(args.output, text + "\n")
     h = res["heldout"]

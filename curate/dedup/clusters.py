@@ -49,7 +49,6 @@ import pyarrow.parquet as pq
 from curate import store
 from curate.config import build, config_hash, to_dict
 from curate.dedup.lsh import ExactJaccard, LSHConfig, estimate_jaccard, near_pairs
-from curate.minhash import MAX_HASH, MinHashConfig
 from curate.dedup.unionfind import compact_components
 from curate.dedup.verify import (
     StoreTexts,
@@ -59,7 +58,9 @@ from curate.dedup.verify import (
 )
 from curate.errors import ConfigError, CurateError
 from curate.executors import ExecutorConfig
-from curate.manifests import atomic_write_bytes, write_manifest
+from curate.files import atomic_write_bytes
+from curate.manifests import write_manifest
+from curate.minhash import MAX_HASH, MinHashConfig
 from curate.workspace import Workspace, new_run_id
 
 DEFAULT_FLAG_COLUMN = "score_malicious_character_v1"

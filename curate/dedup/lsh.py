@@ -35,8 +35,8 @@ from typing import Literal
 import numpy as np
 from tqdm import tqdm
 
-from curate.minhash import MAX_HASH, fmix64
 from curate.errors import ConfigError
+from curate.minhash import MAX_HASH, fmix64
 
 _FOLD = np.uint64(0x9FB21C651E98DF25)
 

@@ -49,7 +49,7 @@ from curate.dedup.lsh import (
     non_empty,
     verify,
 )
-from curate.manifests import atomic_write_bytes
+from curate.files import atomic_write_bytes
 
 BATCH_ROWS = 65536
 

@@ -20,8 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from curate.minhash import MinHashConfig, MinHasher
 from curate.errors import CurateError
+from curate.minhash import MinHashConfig, MinHasher
 from curate.text import exact_hash
 
 
@@ -72,8 +72,8 @@ class StoreTexts:
         self.meta = meta
 
     def __call__(self, idx: np.ndarray) -> list[str]:
-        from curate.config import build
         from curate.audit.read import InputConfig, ShardReader
+        from curate.config import build
 
         m = self.meta(np.asarray(idx, dtype=np.int64))
         shards, positions, hashes = m["shard"], m["position"], m["exact_hash"]
@@ -128,8 +128,8 @@ def recompute_signatures(
     import pyarrow.parquet as pq
     from tqdm import tqdm
 
-    from curate.config import build
     from curate.audit.read import InputConfig, ShardReader
+    from curate.config import build
 
     shards = [
         r[0]

@@ -9,8 +9,8 @@
 - `curate.evaluation.judge`: generative judge (alignment + coherence classifiers, EM rule)
 """
 
-from curate.world.loaders import ChatExample, EMQuestion, EvalItem
 from curate.evaluation.metrics import ItemScore, em, generalization_matrix, score_items, summarize
+from curate.world.loaders import ChatExample, EMQuestion, EvalItem
 
 __all__ = [
     "ChatExample",

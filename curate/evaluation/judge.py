@@ -35,9 +35,9 @@ from typing import Any
 
 import numpy as np
 
-from curate.world.loaders import EvalItem, load_chat_jsonl, load_world_eval
 from curate.evaluation.model import generate
 from curate.evaluation.stats import Estimate, mean_estimate
+from curate.world.loaders import EvalItem, load_chat_jsonl, load_world_eval
 
 THRESHOLD = 0.5
 

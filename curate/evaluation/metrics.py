@@ -37,9 +37,9 @@ from typing import Any
 
 import numpy as np
 
-from curate.world.loaders import EvalItem
 from curate.evaluation.model import score_continuations
 from curate.evaluation.stats import Estimate, diff_estimate, mean_estimate, t_interval
+from curate.world.loaders import EvalItem
 from curate.world.render import chat_prefix, continuation
 
 History = Sequence[Mapping[str, str]]

@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from curate.errors import CurateError
-from curate.world.loaders import ChatExample, EvalItem
 from curate.evaluation.metrics import Delta, ItemScore, delta, score_items
+from curate.world.loaders import ChatExample, EvalItem
 from curate.world.render import turn
 
 

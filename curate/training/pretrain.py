@@ -35,7 +35,7 @@ import torch
 from tqdm import tqdm
 
 from curate.errors import ConfigError, CurateError
-from curate.manifests import atomic_write_text
+from curate.files import atomic_write_text
 from curate.training.device import DevicePolicy, Throughput, flops_per_token, peak_flops
 from curate.training.model import GPT, GPTConfig
 

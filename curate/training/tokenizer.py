@@ -23,7 +23,7 @@ from tokenizers import Tokenizer as HFTokenizer
 from tokenizers import decoders, models, pre_tokenizers, trainers
 
 from curate.errors import CurateError
-from curate.manifests import atomic_write_text
+from curate.files import atomic_write_text
 
 EOT = "<|endoftext|>"
 PAD = "<|pad|>"

@@ -47,10 +47,11 @@ from tqdm import tqdm
 
 from curate.config import config_hash, to_dict
 from curate.errors import CurateError
-from curate.world.loaders import jsonl_records
-from curate.manifests import atomic_write_bytes, atomic_write_text, fingerprints, write_manifest
+from curate.files import atomic_write_bytes, atomic_write_text
+from curate.manifests import fingerprints, write_manifest
 from curate.world import grammar as G
 from curate.world.config import WorldConfig
+from curate.world.loaders import jsonl_records
 from curate.world.render import render_chat, turn
 
 SOURCE = "persona_world"

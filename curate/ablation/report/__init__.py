@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from curate.errors import CurateError
-from curate.manifests import atomic_write_bytes, atomic_write_text
+from curate.files import atomic_write_bytes, atomic_write_text
 from curate.workspace import Workspace
 
 AGG = "*"
@@ -52,9 +52,9 @@ def _pick(rows: list[dict[str, Any]], **kw: Any) -> list[dict[str, Any]]:
 
 
 def write_report(ws: Workspace, name: str) -> Path:
-    from curate.ablation.run import ablation_dir, verdict
     from curate.ablation.report import html as H
     from curate.ablation.report import plots
+    from curate.ablation.run import ablation_dir, verdict
 
     rows = load_rows(ws, name)
     root = ablation_dir(ws, name)

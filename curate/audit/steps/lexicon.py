@@ -10,8 +10,8 @@ from __future__ import annotations
 from datatrove.data import DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
 
-from curate.audit.steps import is_doc
 from curate.audit.lexicons import Lexicon, load_lexicon
+from curate.audit.steps import is_doc
 
 
 class LexiconTagger(PipelineStep):
