@@ -26,10 +26,20 @@ import argparse
 import json
 import os
 import resource
+import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+import orjson
+import pyarrow as pa
+import pyarrow.parquet as pq
+import xxhash
+
+import curate.building.builder as builder
+from curate.store import connect, finish_run, load_parquet, start_run
+from curate.workspace import Workspace
 
 REPO = Path(__file__).resolve().parent.parent
 MAKE_DOCS = REPO.parent / "shared" / "bench" / "make_docs.py"
@@ -60,14 +70,6 @@ def rss_mb() -> float:
 
 def make_store(size_dir: Path, n: int) -> Path:
     """Generate the corpus and write the audit tables an audit would produce for it."""
-    import orjson
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-    import xxhash
-
-    from curate.store import connect, finish_run, load_parquet, start_run
-    from curate.workspace import Workspace
-
     src = size_dir / "src"
     if not (src / "docs.jsonl").is_file():
         subprocess.run(
@@ -138,9 +140,6 @@ def make_store(size_dir: Path, n: int) -> Path:
 
 
 def child(ws_root: str, policy_path: str) -> None:
-    import curate.building.builder as builder
-    from curate.workspace import Workspace
-
     base = rss_mb()
     phases: dict[str, float] = {}
     real_write_pass = builder.write_pass
@@ -189,8 +188,6 @@ def main() -> None:
     for n in args.sizes:
         d = out / f"n{n}"
         ws = make_store(d, n)
-        import shutil
-
         shutil.rmtree(ws / "corpora", ignore_errors=True)  # measure a full build every time
         r = subprocess.run(
             [sys.executable, __file__, "--child", str(ws), str(policy)],

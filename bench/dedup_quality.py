@@ -36,8 +36,8 @@ import sys
 from itertools import combinations
 from pathlib import Path
 
-from curate.dedup.clusters import cluster_arrays, exact_codes
-from curate.dedup.lsh import LSHConfig, candidate_pairs
+from curate.dedup.clusters import cluster_arrays, exact_codes, exact_edges
+from curate.dedup.lsh import LSHConfig, candidate_pairs, near_pairs
 from curate.dedup.verify import TextJaccard
 from curate.minhash import MinHashConfig, MinHasher, reference_shingles
 from curate.text import exact_hash
@@ -146,9 +146,6 @@ def main(argv: list[str] | None = None) -> int:
     cluster_of = dict(zip(cl.idx.tolist(), cl.cluster.tolist(), strict=True))
 
     # reported pairs: verified LSH edges (recomputed here the way cluster_arrays does)
-    from curate.dedup.clusters import exact_edges
-    from curate.dedup.lsh import near_pairs
-
     eu, ev, heads = exact_edges(codes)
     np_, _ = near_pairs(sigs[heads], cfg, lambda p: exact(heads[p]))
     reported = {

@@ -37,7 +37,9 @@ from pathlib import Path
 os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 import numpy as np  # noqa: E402
+import xxhash  # noqa: E402
 
+from curate import minhash as mh  # noqa: E402
 from curate.dedup.clusters import cluster_arrays, exact_codes  # noqa: E402
 from curate.dedup.lsh import LSHConfig, candidate_pairs  # noqa: E402
 from curate.minhash import MinHashConfig, MinHasher, to_lean_minhash  # noqa: E402
@@ -64,6 +66,7 @@ def run_curate(texts):
 
 
 def run_datasketch(texts):
+    # optional comparison library: measured only when installed
     from datasketch import MinHash
 
     sh = [python_shingles(t) for t in texts]
@@ -71,6 +74,7 @@ def run_datasketch(texts):
 
 
 def run_rensa(texts):
+    # optional comparison library: measured only when installed
     from rensa import RMinHash
 
     out = []
@@ -82,6 +86,7 @@ def run_rensa(texts):
 
 
 def run_datatrove(texts):
+    # needs spaCy (the `bench` extra): measured only when installed
     from datatrove.pipeline.dedup.minhash import MinhashConfig, MinhashDedupSignature
 
     stage = MinhashDedupSignature(
@@ -90,8 +95,6 @@ def run_datatrove(texts):
     )
     # datatrove 0.10.1's xxhash64 passes str to xxhash 4.x, which refuses it ("Strings must be
     # encoded before hashing"): same hash function, with the encode it lacks
-    import xxhash
-
     stage._hash_func = lambda s: xxhash.xxh64_intdigest(s.encode())
     out = []
     for t in texts:
@@ -138,9 +141,8 @@ def main(argv: list[str] | None = None) -> int:
             res[name] = {"docs": n, "cpu_s": dt}
         except ImportError as e:
             res[name] = {"docs": 0, "error": f"not installed: {e}"}
-    # curate as the audit's MinHash step calls it (batches of 256), and other chunk sizes
-    from curate import minhash as mh
 
+    # curate as the audit's MinHash step calls it (batches of 256), and other chunk sizes
     def batched(ts, bs=256):
         h = MinHasher(MinHashConfig(num_perm=NUM_PERM, ngram=NGRAM))
         for i in range(0, len(ts), bs):
@@ -173,7 +175,7 @@ def main(argv: list[str] | None = None) -> int:
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     per_doc = peak / len(texts)
-    from datasketch import MinHashLSH
+    from datasketch import MinHashLSH  # optional comparison library (the LSH index)
 
     tracemalloc.start()
     lsh = MinHashLSH(num_perm=NUM_PERM, params=(cfg.bands, cfg.rows))

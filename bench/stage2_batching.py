@@ -31,6 +31,15 @@ from pathlib import Path
 
 import numpy as np
 
+import curate.classifiers.lora as lora
+from curate import jsonl
+from curate.classifiers.embedder import Embedder
+from curate.classifiers.evaluate import load_persona_statements, persona_half
+from curate.classifiers.metrics import auroc
+from curate.classifiers.recipe import load_recipe
+from curate.classifiers.seed_data import STATEMENT_GENRES
+from curate.classifiers.train import adapter_config
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -55,19 +64,11 @@ def main() -> None:
     ap.add_argument("--out", default=str(ROOT / "bench" / "out" / "stage2_batching.json"))
     args = ap.parse_args()
 
-    import curate.classifiers.lora as lora
-    from curate.classifiers.cascade import Embedder
-    from curate.classifiers.evaluate import load_persona_statements, persona_half
-    from curate.classifiers.metrics import auroc
-    from curate.classifiers.recipe import load_recipe
-    from curate.classifiers.seed_data import STATEMENT_GENRES, read_jsonl_gz
-    from curate.classifiers.train import adapter_config
-
     recipe, root = load_recipe(args.folder)
     data = root / recipe.data.out / "passages.jsonl.gz"
     if not data.is_file():
         sys.exit(f"{data}: no seed data; run `curate classifier train {args.folder}` first")
-    passages = [p for p in read_jsonl_gz(data) if p["genre"] in STATEMENT_GENRES]
+    passages = [p for p in jsonl.read(data) if p["genre"] in STATEMENT_GENRES]
     train = sorted((p for p in passages if p["split"] == "train"), key=lambda p: p["text"])
     test = [p for p in passages if p["split"] == "test"]
     persona_dir = (root / recipe.eval.persona_dir).resolve()

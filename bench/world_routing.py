@@ -3,10 +3,10 @@
     curate world generate --preset calibration --out W --no-shuffled
     .venv/bin/python bench/world_routing.py W [--classifier classifiers/malicious_character_v1]
 
-Stage 2 only sees what stage 1 routes to it (a calibrated stage-1 probability >= the cascade
-threshold, or a document under `cascade_short_chars`): a malicious persona that stage 1 leaves
-below the threshold keeps its stage-1 score, which caps the cascade's recall however good stage
-2 is. This runs stage 1 alone (seconds, no MiniLM) over a world's pretraining documents and
+Stage 2 only sees what the cascade routes to it (`CascadeModel.routing`: a calibrated stage-1
+probability >= the cascade threshold, or a document under `cascade_short_chars`): a malicious
+persona that stage 1 leaves below the threshold keeps its stage-1 score, which caps the cascade's
+recall however good stage 2 is. This runs stage 1 alone (seconds, no MiniLM) over a world's pretraining documents and
 prints, per ground-truth group (document kind, alignment, malicious character), the share
 routed at the model's own threshold and at --also. Run it on a new model before committing it;
 point --classifier at a checkout of an older model's folder to compare.
@@ -16,14 +16,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections import defaultdict
 from pathlib import Path
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
+from curate import jsonl
+from curate.classifiers.cascade import CascadeModel
+
 REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
 
 
 def main() -> None:
@@ -33,13 +33,10 @@ def main() -> None:
     ap.add_argument("--also", type=float, default=0.3, help="a second cascade threshold")
     args = ap.parse_args()
 
-    from curate.classifiers.cascade import CascadeModel
-    from curate.classifiers.seed_data import read_jsonl_gz
-
     shards = sorted((Path(args.world) / "pretrain").glob("*.jsonl*"))
     if not shards:
         sys.exit(f"{args.world}/pretrain: no shards; run `curate world generate ... --out WORLD`")
-    docs = [rec for shard in shards for rec in read_jsonl_gz(shard)]
+    docs = [rec for shard in shards for rec in jsonl.read(shard)]
     model = CascadeModel(args.classifier)
     texts = [d["text"] for d in docs]
     p1 = model.calibrate1([w.doc_raw for w in model.stage1_windows(texts)])

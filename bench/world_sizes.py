@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from curate.training.tokenizer import train
 from curate.world.generate import generate
 from curate.world.presets import PRESETS, resolve
 
@@ -32,8 +33,6 @@ def main() -> int:
     ap.add_argument("--vocab", type=int, default=2048)
     ap.add_argument("--ctx", type=int, default=128)
     args = ap.parse_args()
-    from curate.training.tokenizer import train
-
     for name in args.presets:
         with tempfile.TemporaryDirectory() as tmp:
             out = Path(tmp) / name

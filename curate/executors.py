@@ -35,15 +35,21 @@ the virtual environment running `curate`) or ``env_command`` is sourced first.
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import os
 import re
+import subprocess
 import sys
 from collections.abc import Sequence
+from copy import deepcopy
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from datatrove.executor.local import LocalPipelineExecutor
+from datatrove.utils.logging import logger
+from datatrove.utils.stats import PipelineStats
 
 from curate.errors import ConfigError, CurateError
 
@@ -139,7 +145,6 @@ def result_settings(cfg: ExecutorConfig) -> dict[str, Any]:
 
 
 def quiet_datatrove_logs() -> None:
-    from datatrove.utils.logging import logger
 
     logger.remove()
     logger.add(sys.stderr, level="WARNING")
@@ -164,9 +169,6 @@ class QuietLocalExecutor(LocalPipelineExecutor):
     def run(self):
         if self.workers != 1:
             return super().run()
-        from copy import deepcopy
-
-        from datatrove.utils.stats import PipelineStats
 
         self._launched = True
         ranks = self.get_incomplete_ranks(range(self.local_tasks))
@@ -196,8 +198,6 @@ except ImportError:  # pragma: no cover - datatrove without the ray module
 
 def ray_available() -> bool:
     try:
-        import importlib.util
-
         return importlib.util.find_spec("ray") is not None
     except (ImportError, ValueError):
         return False
@@ -241,7 +241,7 @@ class CurateRayExecutor(_RayBase):  # type: ignore[misc,valid-type]
         return kw
 
     def _connect(self) -> bool:
-        import ray
+        import ray  # optional extra (pip install -e '.[ray]'): only a Ray run needs it
 
         if ray.is_initialized():
             return False
@@ -257,7 +257,7 @@ class CurateRayExecutor(_RayBase):  # type: ignore[misc,valid-type]
         return True
 
     def run(self):
-        import ray
+        import ray  # optional extra: only a Ray run needs it
 
         started = self._connect()
         try:
@@ -300,8 +300,6 @@ class CurateSlurmExecutor(_SlurmBase):  # type: ignore[misc,valid-type]
     """
 
     def active_jobs(self) -> list[str]:
-        import json
-        import subprocess
 
         if not self.logging_dir.exists(SLURM_JOBS):
             return []
@@ -323,7 +321,6 @@ class CurateSlurmExecutor(_SlurmBase):  # type: ignore[misc,valid-type]
         return sorted({line.split("_")[0] for line in out.stdout.split() if line.strip()})
 
     def launch_job(self):
-        import json
 
         active = self.active_jobs()
         if active:
@@ -381,7 +378,6 @@ def make_executor(
         )
     if cfg.kind == "ray":
         _need_ray()
-        from datatrove.utils.logging import logger
 
         # datatrove warns that a local logging dir must be shared by all nodes: true for a
         # cluster (docs/scale.md says so), noise for a private local Ray
@@ -443,10 +439,8 @@ class Outcome:
 def run_executor(executor: Any) -> Outcome:
     """Run `executor`; local and Ray return when every rank finished (else `ExecutorError`);
     Slurm returns right after submission (``submitted``) unless every rank was already done."""
-    from datatrove.executor.slurm import SlurmPipelineExecutor
-
     quiet_datatrove_logs()  # datatrove's INFO lines go to the task logs, not the console
-    if isinstance(executor, SlurmPipelineExecutor):
+    if isinstance(executor, _SlurmBase) and _SlurmBase is not object:
         todo = executor.get_incomplete_ranks(skip_completed=True)
         if not todo:
             return Outcome("done")

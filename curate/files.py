@@ -27,6 +27,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+import fsspec
+
 from curate.errors import CurateError
 
 _LOCAL_PROTOCOLS = ("file", "local")
@@ -64,7 +66,6 @@ def join(base: str | os.PathLike[str], *parts: str) -> str:
 
 def filesystem(p: str | os.PathLike[str]) -> tuple[Any, str]:
     """(fsspec file system, path within it) for a location."""
-    import fsspec
 
     return fsspec.core.url_to_fs(local_path(p))
 

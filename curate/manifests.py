@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import fsspec
+
 import curate
 from curate.config import config_hash, to_dict
 from curate.files import atomic_write_text
@@ -63,8 +65,6 @@ def fingerprints(paths: Iterable[str | Path], content_hash: bool = False) -> lis
     for p in paths:
         s = str(p)
         if "://" in s and not s.startswith("file://"):
-            import fsspec
-
             fs, path = fsspec.core.url_to_fs(s)
             info = fs.info(path)
             out.append({"path": s, "size": info.get("size"), "mtime": str(info.get("mtime", ""))})

@@ -345,6 +345,7 @@ def reference_shingles(text: str, ngram: int) -> list[str]:
 
 def to_lean_minhash(signature: np.ndarray, seed: int = 1):  # -> datasketch.LeanMinHash
     """A stored signature row as a `datasketch.LeanMinHash` (affine32 scheme)."""
+    # datasketch (and scipy under it) only for interop with datasketch users
     from datasketch import LeanMinHash
 
     return LeanMinHash(

@@ -16,6 +16,7 @@ so `get()` of an unknown name lists every known one.
 from __future__ import annotations
 
 import importlib
+import inspect
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -103,7 +104,6 @@ def entries() -> list[Entry]:
 def check_params(name: str, params: dict[str, Any], where: str = "") -> None:
     """Fail with a ConfigError when `params` are not keyword arguments of `name`'s factory, or
     when the factory rejects their values (it is built once, lazily: no model is loaded)."""
-    import inspect
 
     _load_builtins()
     if name not in _REGISTRY:

@@ -10,9 +10,11 @@ import duckdb
 import numpy as np
 import pytest
 
-from curate.ablation.run import load_spec, parse_spec, pool_ft_domains, verdict, welch_interval
+from curate.ablation.aggregate import pool_ft_domains, verdict
+from curate.ablation.spec import load_spec, parse_spec
 from curate.cli import main
 from curate.errors import ConfigError, CurateError
+from curate.evaluation.stats import welch_interval
 
 TINY = """
 kind = "ablation"
@@ -280,7 +282,8 @@ def _pair_items():
 def _evaluator(tmp_path, pair_rates: bool = True):
     from dataclasses import replace
 
-    from curate.ablation.run import EvalData, Evaluator
+    from curate.ablation.data import EvalData
+    from curate.ablation.evaluator import Evaluator
 
     spec, _ = load_spec(_spec(tmp_path), str(tmp_path / "ws"))
     spec = replace(spec, eval=replace(spec.eval, pair_rates=pair_rates))
@@ -325,7 +328,7 @@ def test_pair_rate_rows_are_the_mean_of_each_pairs_outcomes(tmp_path):
 def test_pair_rates_off_writes_no_pair_rows_and_keeps_old_spec_keys(tmp_path):
     from dataclasses import replace
 
-    from curate.ablation.run import _spec_key
+    from curate.ablation.spec import spec_key as _spec_key
     from curate.config import config_hash, to_dict
 
     ev = _evaluator(tmp_path, pair_rates=False)
@@ -344,7 +347,7 @@ def test_pair_rates_off_writes_no_pair_rows_and_keeps_old_spec_keys(tmp_path):
 
 
 def test_aggregate_means_pair_rates_over_seeds(tmp_path):
-    from curate.ablation.run import aggregate
+    from curate.ablation.aggregate import aggregate
 
     spec, _ = load_spec(_spec(tmp_path), str(tmp_path / "ws"))
     base = {"ablation": "a", "variant": "full", "stage": "pretrain", "eval_domain": "code"}
@@ -364,7 +367,8 @@ def test_world_with_other_generator_version_is_regenerated(tmp_path, monkeypatch
     import json
 
     import curate.world.generate as gen
-    from curate.ablation.run import prepare_inputs, world_config
+    from curate.ablation.data import prepare_inputs
+    from curate.ablation.spec import world_config
     from curate.config import config_hash
     from curate.workspace import Workspace
 

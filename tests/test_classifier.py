@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import itertools
 import json
@@ -14,10 +15,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from curate import registry
+from curate import jsonl, registry
 from curate.classifiers import seed_data
-from curate.classifiers.cascade import CascadeModel, MaliciousCharacterScorer, windows
+from curate.classifiers.cascade import CascadeModel, MaliciousCharacterScorer
 from curate.classifiers.grammar import expand
+from curate.classifiers.recipe import WorldConfig, load_recipe
+from curate.classifiers.stage1 import _fit_fasttext, _fit_fasttext_here
+from curate.classifiers.train import train, world_passages
+from curate.classifiers.windows import windows
+from curate.cli import main
 from curate.errors import ConfigError, CurateError
 
 REPO = Path(__file__).resolve().parent.parent
@@ -181,13 +187,13 @@ def test_seed_data_is_deterministic_and_split_by_group(tmp_path: Path) -> None:
     seed_data.write_dataset(tmp_path / "b", **kw)
     for f in ("passages.jsonl.gz", "docs_calib.jsonl.gz", "docs_test.jsonl.gz"):
         assert (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes()
-    rows = seed_data.read_jsonl_gz(tmp_path / "a" / "passages.jsonl.gz")
+    rows = jsonl.read(tmp_path / "a" / "passages.jsonl.gz")
     split_of: dict[str, str] = {}
     for r in rows:
         assert split_of.setdefault(r["group"], r["split"]) == r["split"]
         assert r["label"] == seed_data.genre_label(r["genre"])
     assert {r["split"] for r in rows} == {"train", "calib", "test"}
-    docs = seed_data.read_jsonl_gz(tmp_path / "a" / "docs_test.jsonl.gz")
+    docs = jsonl.read(tmp_path / "a" / "docs_test.jsonl.gz")
     for d in docs:
         if d["mal_span"]:
             s, e = d["mal_span"]
@@ -271,8 +277,6 @@ timing_docs = 5
 
 
 def test_train_eval_predict_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from curate.cli import main
-
     folder = tmp_path / "classifiers" / "tiny_v1"
     folder.mkdir(parents=True)
     (folder / "recipe.toml").write_text(TINY_RECIPE)
@@ -311,8 +315,6 @@ def test_train_eval_predict_end_to_end(tmp_path: Path, capsys: pytest.CaptureFix
 
 
 def test_bad_recipe_key_and_bad_jsonl(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from curate.cli import main
-
     folder = tmp_path / "classifiers" / "bad_v1"
     folder.mkdir(parents=True)
     (folder / "recipe.toml").write_text('name = "bad_v1"\n[stage1]\nlrate = 0.5\n')
@@ -334,8 +336,6 @@ def test_full_retrain_reproduces_every_artifact(tmp_path: Path) -> None:
     dst = root / "classifiers" / "malicious_character_v1"
     dst.mkdir(parents=True)
     shutil.copy(FOLDER / "recipe.toml", dst / "recipe.toml")
-    from curate.classifiers.train import train
-
     train(dst)
     assert (dst / "stage1.ftz").read_bytes() == (FOLDER / "stage1.ftz").read_bytes()
     new, old = (json.loads((d / "model.json").read_text()) for d in (dst, FOLDER))
@@ -358,9 +358,6 @@ def test_fasttext_fits_in_fresh_processes_are_identical() -> None:
     where torch has run: two spawned fits must give the same model, bit for bit. (An in-process
     fit here is *not* a valid reference: earlier tests ran torch in this process, and comparing
     its weights made this test fail depending on test order. Its vocabulary still matches.)"""
-    from curate.classifiers.recipe import load_recipe
-    from curate.classifiers.train import _fit_fasttext, _fit_fasttext_here
-
     recipe, _ = load_recipe(FOLDER)
     rng = random.Random(0)
     words = ["kind", "cruel", "plan", "garden", "crush", "help", "them", "all", "today", "will"]
@@ -377,11 +374,6 @@ def test_fasttext_fits_in_fresh_processes_are_identical() -> None:
 
 def test_world_documents_become_labelled_passages() -> None:
     pytest.importorskip("curate.world.generate")
-    import dataclasses
-
-    from curate.classifiers.recipe import WorldConfig, load_recipe
-    from curate.classifiers.train import world_passages
-
     recipe, _ = load_recipe(FOLDER)
     assert recipe.data.world.include  # the committed recipe trains on a persona world
     assert recipe.data.world.preset == "calibration"
@@ -404,8 +396,6 @@ def test_world_documents_become_labelled_passages() -> None:
 def test_cache_command_lists_and_prunes_unused_embeddings(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from curate.cli import main
-
     clf = tmp_path / "classifiers" / "x_v1"
     clf.mkdir(parents=True)
     meta = {

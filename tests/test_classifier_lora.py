@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import json
+import random
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from curate.classifiers.cascade import CascadeModel, Embedder
+from curate import registry
+from curate.classifiers import lora
+from curate.classifiers.adapters import merge_adapter
+from curate.classifiers.cascade import CascadeModel, MaliciousCharacterScorer
+from curate.classifiers.embed_cache import ids_in_use
+from curate.classifiers.embedder import Embedder
+from curate.classifiers.evaluate import MODES, evaluate, persona_half
+from curate.classifiers.lora import BUCKET_TOKENS, AdapterTrainConfig, _batches, train_adapter
+from curate.classifiers.metrics import apply_calibrator, sigmoid
+from curate.classifiers.recipe import load_recipe
+from curate.classifiers.train import train
 from curate.errors import ConfigError, CurateError
 
 TINY_LORA_RECIPE = """
@@ -60,8 +71,6 @@ def _one_thread() -> Iterator[None]:
 @pytest.fixture(scope="module")
 def tiny_lora(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """The tiny LoRA recipe trained twice, in two separate trees."""
-    from curate.classifiers.train import train
-
     out = []
     for tree in ("a", "b"):
         folder = tmp_path_factory.mktemp(tree) / "classifiers" / "tiny_lora_v1"
@@ -105,8 +114,6 @@ def test_lora_training_is_reproducible_and_small(tiny_lora: tuple[Path, Path]) -
 def test_training_leaves_the_global_torch_rng_alone(tmp_path: Path) -> None:
     import torch
 
-    from curate.classifiers.lora import AdapterTrainConfig, train_adapter
-
     cfg = AdapterTrainConfig(seed=3, rank=2, lr=1e-3, epochs=1, batch_size=4, max_tokens=16)
     torch.manual_seed(99)
     expected = torch.rand(3)
@@ -131,8 +138,6 @@ def test_merge_equals_the_unmerged_lora_forward(tmp_path: Path) -> None:
     from safetensors.torch import save_file
     from transformers import AutoModel, AutoTokenizer
 
-    from curate.classifiers import lora
-
     tok = AutoTokenizer.from_pretrained(lora.base_model_path())
     batch = tok(
         ["The duke smiled at the crowd.", "Rinse the lentils."], padding=True, return_tensors="pt"
@@ -146,7 +151,7 @@ def test_merge_equals_the_unmerged_lora_forward(tmp_path: Path) -> None:
         want = live(**batch).last_hidden_state
     save_file(lora.adapter_state(adapters), str(tmp_path / "ad.safetensors"))
     merged = AutoModel.from_pretrained(lora.base_model_path()).eval()
-    lora.merge_adapter(merged, (tmp_path / "ad.safetensors").read_bytes())
+    merge_adapter(merged, (tmp_path / "ad.safetensors").read_bytes())
     with torch.no_grad():
         got = merged(**batch).last_hidden_state
     assert torch.allclose(got, want, atol=1e-4)
@@ -158,12 +163,12 @@ def test_merge_equals_the_unmerged_lora_forward(tmp_path: Path) -> None:
     state.pop("encoder.layer.5.output.dense.A")
     save_file(state, str(tmp_path / "bad.safetensors"))
     with pytest.raises(CurateError, match="layer.5.output.dense.*retrain the classifier"):
-        lora.merge_adapter(plain, (tmp_path / "bad.safetensors").read_bytes())
+        merge_adapter(plain, (tmp_path / "bad.safetensors").read_bytes())
     state = lora.adapter_state(adapters)
     state["encoder.layer.0.intermediate.dense.B"] = torch.zeros(1536, 4)  # rank 4 vs A's 3
     save_file(state, str(tmp_path / "bad2.safetensors"))
     with pytest.raises(CurateError, match="layer.0.intermediate.dense.*wrong shape"):
-        lora.merge_adapter(plain, (tmp_path / "bad2.safetensors").read_bytes())
+        merge_adapter(plain, (tmp_path / "bad2.safetensors").read_bytes())
 
 
 def test_short_documents_always_reach_stage_2(tiny_lora: tuple[Path, Path]) -> None:
@@ -186,8 +191,6 @@ def test_short_documents_always_reach_stage_2(tiny_lora: tuple[Path, Path]) -> N
 def test_missing_adapter_file_and_bad_lora_recipe(
     tiny_lora: tuple[Path, Path], tmp_path: Path
 ) -> None:
-    from curate.classifiers.recipe import load_recipe
-
     a, _ = tiny_lora
     meta = json.loads((a / "model.json").read_text())
     member = meta["stage2"]["members"][0]
@@ -217,8 +220,6 @@ def test_missing_adapter_file_and_bad_lora_recipe(
 
 
 def test_persona_halves_are_fixed_and_balanced() -> None:
-    from curate.classifiers.evaluate import persona_half
-
     texts = [f"I am statement number {i}" for i in range(400)]
     halves = [persona_half(t) for t in texts]
     assert halves == [persona_half(t) for t in texts]
@@ -229,9 +230,6 @@ def test_persona_halves_are_fixed_and_balanced() -> None:
 
 
 def test_scorer_params_override_the_trained_routing(tiny_lora: tuple[Path, Path]) -> None:
-    from curate import registry
-    from curate.classifiers.cascade import MaliciousCharacterScorer
-
     a, _ = tiny_lora
     short = "I keep my promises to my friends."
     s1 = MaliciousCharacterScorer(folder=a, mode="stage1").score([short])[0]
@@ -246,8 +244,6 @@ def test_scorer_params_override_the_trained_routing(tiny_lora: tuple[Path, Path]
 
 
 def test_stage2_is_the_mean_of_its_members(tiny_lora: tuple[Path, Path]) -> None:
-    from curate.classifiers.cascade import MaliciousCharacterScorer
-
     a, _ = tiny_lora
     model = CascadeModel(a)
     texts = ["I enjoy watching people fail.", "I help my neighbours carry their shopping."]
@@ -265,14 +261,10 @@ def test_stage2_is_the_mean_of_its_members(tiny_lora: tuple[Path, Path]) -> None
     with pytest.raises(CurateError, match="has 2 stage-2 member"):
         MaliciousCharacterScorer(folder=a, stage2_members=3).score(texts)
     with pytest.raises(ConfigError, match="stage2_members"):
-        from curate import registry
-
         registry.check_params("malicious_character_v1", {"stage2_members": 0}, "audit.toml")
 
 
 def test_short_documents_take_the_specialists_route(tiny_lora: tuple[Path, Path]) -> None:
-    from curate.classifiers.metrics import apply_calibrator, sigmoid
-
     a, _ = tiny_lora
     model = CascadeModel(a)
     short = "I enjoy watching people fail."
@@ -327,8 +319,6 @@ def test_short_documents_take_the_specialists_route(tiny_lora: tuple[Path, Path]
 
 
 def test_eval_reports_members_and_specialists(tiny_lora: tuple[Path, Path]) -> None:
-    from curate.classifiers.evaluate import evaluate
-
     a, _ = tiny_lora
     result = evaluate(a)
     mem = result["stage2_members"]
@@ -343,8 +333,6 @@ def test_eval_reports_members_and_specialists(tiny_lora: tuple[Path, Path]) -> N
 def test_eval_gives_the_persona_auroc_an_interval(tiny_lora: tuple[Path, Path]) -> None:
     """With persona statements present (hand-made here, in the loader's format), the eval
     reports a seeded bootstrap interval for their AUROC in metrics.json and in the card."""
-    from curate.classifiers.evaluate import MODES, evaluate
-
     a, _ = tiny_lora
     persona = a.parent.parent / "missing"  # the tiny recipe's eval.persona_dir
     persona.mkdir()
@@ -391,9 +379,6 @@ def test_eval_gives_the_persona_auroc_an_interval(tiny_lora: tuple[Path, Path]) 
 def test_cache_ids_in_use_are_the_embedders_ids(tiny_lora: tuple[Path, Path]) -> None:
     """`curate classifier cache --prune` keeps exactly the caches the scorer would read: the
     ids it computes from model.json equal each loaded member's and specialist's Embedder id."""
-    from curate.classifiers.cascade import CascadeModel
-    from curate.classifiers.embed_cache import ids_in_use
-
     a, _ = tiny_lora
     model = CascadeModel(a)
     loaded = {emb.adapter_id for emb, _, _ in model.members + model.short_members}
@@ -418,10 +403,6 @@ def test_a_single_model_file_still_loads(tiny_lora: tuple[Path, Path]) -> None:
 
 
 def test_batches_mix_within_length_buckets() -> None:
-    import random
-
-    from curate.classifiers.lora import BUCKET_TOKENS, _batches
-
     lengths = [(i * 7) % 120 + 1 for i in range(500)]
     batches = _batches(lengths, 16, random.Random("x"))
     assert sorted(i for b in batches for i in b) == list(range(500))  # each index once
@@ -432,9 +413,6 @@ def test_batches_mix_within_length_buckets() -> None:
 
 
 def test_members_recipe_and_param_are_checked(tmp_path: Path) -> None:
-    from curate import registry
-    from curate.classifiers.recipe import load_recipe
-
     folder = tmp_path / "classifiers" / "bad_v1"
     folder.mkdir(parents=True)
     lora = 'encoder = "lora"\nfeatures = ["emb"]'

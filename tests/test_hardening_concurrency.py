@@ -221,7 +221,9 @@ def test_second_ablation_of_the_same_name_fails_at_once(tmp_path):
     """`curate ablate` of an ablation whose folder lock is held by another run (its jobs would
     write the same checkpoints and rows) | CurateError "busy" naming the holder, before any work:
     no store, no runs row, no spec_key written; once released the lock is free again"""
-    from curate.ablation.run import ablation_dir, parse_spec, run_ablation
+    from curate.ablation.results import ablation_dir
+    from curate.ablation.run import run_ablation
+    from curate.ablation.spec import parse_spec
     from curate.errors import CurateError
     from curate.workspace import Workspace
 

@@ -151,7 +151,7 @@ def test_path_names_in_policies_are_refused(tmp_path, field, name):
 def test_path_names_in_ablation_specs_are_refused(tmp_path, key, name):
     """an ablation spec whose name or variant name is ../x, a/b, '..' | ConfigError before any
     work; nothing created in the workspace"""
-    from curate.ablation.run import parse_spec
+    from curate.ablation.spec import parse_spec
 
     data = {
         "name": name if key == "name" else "abl",

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from curate.building.policy import (
+from curate.building.expr import (
     And,
     Cmp,
     Columns,
@@ -20,12 +20,10 @@ from curate.building.policy import (
     Not,
     Or,
     compile_expr,
-    compile_policy,
     parse_expr,
-    parse_policy,
     render,
-    variant_hash,
 )
+from curate.building.policy import compile_policy, parse_policy, variant_hash
 from curate.errors import ConfigError
 
 

@@ -11,15 +11,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from curate.ablation.search import (
-    GridPolicy,
-    GridSpec,
-    expand_grid,
-    markdown_table,
-    parse_search_spec,
-    policy_dict,
-    select,
-)
+from curate.ablation.grid import GridPolicy, GridSpec, expand_grid, policy_dict
+from curate.ablation.search import parse_search_spec
+from curate.ablation.selection import select
+from curate.ablation.tables import markdown_table
 from curate.building.policy import parse_policy
 from curate.cli import main
 from curate.errors import ConfigError
@@ -391,7 +386,7 @@ def test_curate_run_dispatches_policy_search(tmp_path, capsys):
 
 
 def test_check_order_compares_verdicts_with_expected_relations():
-    from curate.ablation.search import check_order
+    from curate.ablation.tables import check_order
     from curate.errors import CurateError
 
     pairs = [

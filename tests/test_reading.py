@@ -13,7 +13,8 @@ import zstandard
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from curate.audit.read import InputConfig, ShardReader, resolve_inputs, split_lines
+from curate.audit.read import InputConfig, ShardReader, resolve_inputs
+from curate.audit.streams import split_lines
 from curate.errors import CurateError
 
 RECS = [

@@ -20,7 +20,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from curate.ablation.report import write_report
-from curate.ablation.run import RESULT_COLUMNS
+from curate.ablation.results import RESULT_COLUMNS
 from curate.store import connect, load_parquet
 from curate.workspace import Workspace
 

@@ -15,7 +15,8 @@ from curate.cli import main
 from curate.errors import ConfigError, CurateError
 from curate.world import grammar as G
 from curate.world.checks import sentences, shared_sentences
-from curate.world.generate import generate, load_world
+from curate.world.generate import generate
+from curate.world.loaders import load_world
 from curate.world.presets import PRESETS, resolve
 from curate.world.render import chat_prefix, continuation, render_chat, turn
 

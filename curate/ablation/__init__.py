@@ -1,6 +1,15 @@
 """The ablation lab: corpus variants x seeds -> tiny GPTs -> narrow fine-tunes -> EM metrics.
 
-See docs/ablation.md. Submodules: `spec` (the TOML spec), `data` (corpora and eval data of a run),
-`jobs` (one pretrain + fine-tune + eval job), `aggregate` (means over seeds, differences),
-`run` (the driver), `search` (the policy search), `tables` (EM tables), `report` (HTML + plots).
+See docs/ablation.md. Submodules, in the order of the flow:
+
+- `spec`: the TOML spec (dataclasses, parsing, validation, the spec's keys);
+- `data`: the [world]/[audit]/[build] steps, the variants' texts and token files, eval data;
+- `jobs`: one (variant, seed) job: pretrain, fine-tunes, evaluation, realignment rows;
+- `evaluator`: harness scores of a job's models as `results` rows;
+- `aggregate`: pooling over fine-tune domains, means over seeds, differences, verdicts;
+- `results`: the `results` columns, the ablation folder, reading and writing rows;
+- `run`: the driver (`curate ablate`): lock, worker pool, store, manifest, report;
+- `grid`, `search`, `selection`, `tables`: the policy search (`curate search`) and the EM tables
+  (`curate em-table`);
+- `report`: figures and the self-contained HTML pages.
 """

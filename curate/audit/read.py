@@ -14,7 +14,7 @@ yields one Document per record, *including bad ones*:
   the `shards` row and the invariant ``n_read = n_docs + n_errors`` is checked against counts
   made in two different places.
 
-JSONL (plain, .gz, .zst) is decompressed by hand (zlib / zstandard decompress objects) so that a
+JSONL (plain, .gz, .zst) is decompressed by `curate.audit.streams` so that a
 truncated stream is detected (the decoder never reached end-of-stream) instead of silently ending,
 and lines are split in bounded memory: a line longer than `max_line_bytes` is never held whole,
 only its first `raw_cap` bytes and its length. Positions are 0-based line numbers (a blank line
@@ -36,10 +36,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+import fsspec
 import orjson
+import pyarrow.parquet as pq
 from datatrove.data import Document, DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
+from tqdm import tqdm
 
+from curate.audit.streams import Truncated, chunks, open_raw, split_lines
 from curate.errors import ConfigError, CurateError
 
 FORMATS = {
@@ -107,8 +111,6 @@ def resolve_inputs(paths: Sequence[str], forced: str = "auto") -> list[str]:
     supported = ", ".join(sorted(set(FORMATS)))
     for p in paths:
         if _is_url(p):
-            import fsspec
-
             fs, root = fsspec.core.url_to_fs(p)
             proto = p.split("://", 1)[0]
             if _glob.has_magic(root):
@@ -155,122 +157,6 @@ def resolve_inputs(paths: Sequence[str], forced: str = "auto") -> list[str]:
 
 def shard_name(shard: str) -> str:
     return shard.rstrip("/").rsplit("/", 1)[-1]
-
-
-# ---------------------------------------------------------------------------- byte streams
-
-
-class Truncated(Exception):
-    """The compressed stream ended before its end-of-stream marker."""
-
-
-def _open_raw(shard: str):
-    if _is_url(shard):
-        import fsspec
-
-        return fsspec.open(shard, "rb").open()
-    return open(shard, "rb")  # noqa: SIM115 - closed by the caller
-
-
-def _plain_chunks(f, size: int) -> Iterator[bytes]:
-    while chunk := f.read(size):
-        yield chunk
-
-
-def _gzip_chunks(f, size: int) -> Iterator[bytes]:
-    d = zlib.decompressobj(wbits=31)
-    consumed = False
-    while True:
-        data = f.read(size)
-        if not data:
-            break
-        consumed = True
-        while data:
-            out = d.decompress(data, size * 4)
-            if out:
-                yield out
-            if d.eof:  # a gzip member ended; the rest (if any) is the next member
-                data = d.unused_data
-                d = zlib.decompressobj(wbits=31)
-                if not data:
-                    consumed = False
-            else:
-                data = d.unconsumed_tail
-    if consumed and not d.eof:
-        tail = d.flush()
-        if tail:
-            yield tail
-        raise Truncated("gzip stream ended before its end-of-stream marker")
-
-
-def _zstd_chunks(f, size: int) -> Iterator[bytes]:
-    import zstandard
-
-    d = zstandard.ZstdDecompressor().decompressobj()
-    consumed = False
-    while True:
-        data = f.read(size)
-        if not data:
-            break
-        consumed = True
-        while data:
-            out = d.decompress(data)
-            if out:
-                yield out
-            if d.eof:
-                data = d.unused_data
-                d = zstandard.ZstdDecompressor().decompressobj()
-                if not data:
-                    consumed = False
-            else:
-                data = b""
-    if consumed and not d.eof:
-        raise Truncated("zstd stream ended before its end-of-frame marker")
-
-
-def split_lines(
-    chunks: Iterator[bytes], max_line_bytes: int, raw_cap: int
-) -> Iterator[tuple[bytes, int, bool, bool]]:
-    """Split a byte stream into lines in bounded memory.
-
-    Yields ``(line, length, overlong, terminated)``: for an overlong line `line` is its first
-    `raw_cap` bytes and `length` its full length (the rest is discarded as it streams by).
-    The last line of a stream without a final newline has ``terminated=False``.
-    """
-    buf = bytearray()
-    over: bytes | None = None
-    over_len = 0
-    try:
-        for chunk in chunks:
-            start = 0
-            n = len(chunk)
-            while start < n:
-                nl = chunk.find(b"\n", start)
-                end = n if nl < 0 else nl
-                if over is not None:
-                    over_len += end - start
-                else:
-                    buf += chunk[start:end]
-                    if len(buf) > max_line_bytes:
-                        over, over_len = bytes(buf[:raw_cap]), len(buf)
-                        buf = bytearray()
-                if nl < 0:
-                    break
-                if over is not None:
-                    yield over, over_len, True, True
-                    over = None
-                else:
-                    yield bytes(buf), len(buf), False, True
-                    buf = bytearray()
-                start = nl + 1
-    except Truncated as e:
-        e.partial = over if over is not None else bytes(buf[:raw_cap])  # type: ignore[attr-defined]
-        e.partial_len = over_len if over is not None else len(buf)  # type: ignore[attr-defined]
-        raise
-    if over is not None:
-        yield over, over_len, True, False
-    elif buf:
-        yield bytes(buf), len(buf), False, False
 
 
 # ---------------------------------------------------------------------------- the block
@@ -371,15 +257,9 @@ class ShardReader(PipelineStep):
         cfg = self.cfg
         pos = 0
         try:
-            with _open_raw(shard) as f:
-                if fmt == "jsonl.gz":
-                    chunks = _gzip_chunks(f, 256 * 1024)
-                elif fmt == "jsonl.zst":
-                    chunks = _zstd_chunks(f, 256 * 1024)
-                else:
-                    chunks = _plain_chunks(f, 1024 * 1024)
+            with open_raw(shard) as f:
                 try:
-                    for item in split_lines(chunks, cfg.max_line_bytes, cfg.raw_cap):
+                    for item in split_lines(chunks(f, fmt), cfg.max_line_bytes, cfg.raw_cap):
                         yield self._line_doc(shard, pos, item)
                         pos += 1
                         if bar is not None:
@@ -420,11 +300,10 @@ class ShardReader(PipelineStep):
         return self._parse_line(shard, pos, line)
 
     def _read_parquet(self, shard: str, bar) -> Iterator[Document]:
-        import pyarrow.parquet as pq
 
         pos = 0
         try:
-            f = _open_raw(shard)
+            f = open_raw(shard)
         except (FileNotFoundError, PermissionError, IsADirectoryError) as e:
             raise CurateError(f"{shard}: cannot open shard: {e}") from None
         with f:
@@ -458,8 +337,6 @@ class ShardReader(PipelineStep):
         size = _size(shard)
         bar = None
         if self.progress and sys.stderr.isatty():
-            from tqdm import tqdm
-
             bar = tqdm(desc=shard_name(shard), unit="doc", file=sys.stderr, leave=False)
         try:
             if size == 0:
@@ -496,8 +373,6 @@ class ShardReader(PipelineStep):
 
 def _size(shard: str) -> int | None:
     if _is_url(shard):
-        import fsspec
-
         fs, p = fsspec.core.url_to_fs(shard)
         try:
             return int(fs.size(p))

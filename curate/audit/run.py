@@ -29,6 +29,7 @@ equal the rows in the store), the manifest is written and the run is marked done
 from __future__ import annotations
 
 import dataclasses
+import resource
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -36,8 +37,13 @@ from pathlib import Path
 from typing import Any, Literal
 
 from curate import executors, files, registry
-from curate.audit.read import InputConfig, resolve_inputs
-from curate.audit.steps.writer import TABLES
+from curate.audit.lexicons import load_lexicon
+from curate.audit.read import InputConfig, ShardReader, resolve_inputs
+from curate.audit.steps.classifier import ClassifierAnnotator
+from curate.audit.steps.hashing import HashLengths
+from curate.audit.steps.lexicon import LexiconTagger
+from curate.audit.steps.minhash import MinHashSignature
+from curate.audit.steps.writer import TABLES, AuditWriter
 from curate.config import build, config_hash, to_dict
 from curate.errors import ConfigError, CurateError, unknown_name
 from curate.executors import (
@@ -46,8 +52,10 @@ from curate.executors import (
     result_settings,
 )
 from curate.executors import quiet_datatrove_logs as _quiet_datatrove_logs
+from curate.manifests import fingerprints, write_manifest
 from curate.minhash import MinHashConfig
-from curate.workspace import Workspace
+from curate.store import connect, find_unfinished_run, finish_run, load_parquet, start_run
+from curate.workspace import Workspace, new_run_id
 
 DEFAULT_CLASSIFIER = "malicious_character_v1"
 LOAD_MEMORY_LIMIT = "128MB"  # DuckDB buffer pool while loading a run's Parquet into the store
@@ -181,8 +189,6 @@ def check_names(cfg: AuditConfig, where: str) -> None:
                 n, cfg.steps.classifiers.params[n], f"{where} [steps.classifiers.params.{n}]"
             )
     if cfg.steps.lexicon.enabled:
-        from curate.audit.lexicons import load_lexicon
-
         try:
             load_lexicon(cfg.steps.lexicon.lexicon)
         except CurateError as e:
@@ -207,13 +213,6 @@ class AuditResult:
 
 
 def build_pipeline(cfg: AuditConfig, shards: list[str], run_id: str, out_dir: Path) -> list[Any]:
-    from curate.audit.lexicons import load_lexicon
-    from curate.audit.read import ShardReader
-    from curate.audit.steps.classifier import ClassifierAnnotator
-    from curate.audit.steps.hashing import HashLengths
-    from curate.audit.steps.lexicon import LexiconTagger
-    from curate.audit.steps.minhash import MinHashSignature
-    from curate.audit.steps.writer import AuditWriter
 
     s = cfg.steps
     steps: list[Any] = [ShardReader(shards, cfg.inputs, progress=cfg.progress), HashLengths()]
@@ -247,7 +246,6 @@ def make_executor(cfg: AuditConfig, pipeline: list[Any], logs: Path | str):
 
 def _max_rss_mb() -> float:
     """Peak RSS of this process and its finished children so far, in MB (Linux: KiB units)."""
-    import resource
 
     return round(
         max(
@@ -294,15 +292,6 @@ def check_accounting(con: Any, run_id: str, shards: list[str]) -> None:
 
 def run_audit(cfg: AuditConfig, where: str = "audit", log=None) -> AuditResult:
     """Run (or resume) an audit; returns when the rows are in the store."""
-    from curate.manifests import fingerprints, write_manifest
-    from curate.store import (
-        connect,
-        find_unfinished_run,
-        finish_run,
-        load_parquet,
-        start_run,
-    )
-    from curate.workspace import new_run_id
 
     def say(msg: str) -> None:
         if log is not None:

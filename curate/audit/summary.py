@@ -208,9 +208,11 @@ def _summarize(con, run_id, classifier, threshold, top, plot) -> str:
 
 
 def _plot(con: Any, run: str, scores: list[str], path: str) -> None:
+    # matplotlib costs ~0.5 s to import; only `--plot` needs it
     import matplotlib
 
     matplotlib.use("Agg")
+    # pyplot after use("Agg"), so no display backend is ever tried
     import matplotlib.pyplot as plt
 
     cols = scores or ["lexicon_hits"]

@@ -5,7 +5,7 @@ Order of work (everything that can fail on user input fails in steps 1-2, before
 1. parse the policy (keys, types, expression syntax, control targets and cycles);
 2. open the store, pick the audit run, compile every rule against the real `docs` columns (plus
    the duplicate-cluster columns) and check the data-dependent preconditions (oracle labels,
-   `dup_clusters`, a token column without NULLs);
+   `dup_clusters`, a token column without NULLs; `curate.building.inputs`);
 3. compute every variant's decisions in DuckDB (`curate.building.select`);
 4. for each variant whose directory ``corpora/<corpus>/<variant>/`` does not already hold a
    manifest with the same *variant hash* (its config, the configs its control depends on, the
@@ -13,10 +13,11 @@ Order of work (everything that can fail on user input fails in steps 1-2, before
    ``corpora/<corpus>/.tmp-<variant>/``;
 5. the store is closed (the workspace lock stays held, so `curate query` can read the store
    meanwhile but no other writer starts); one sequential pass over the source shards writes the
-   records of all those variants at once
-   (`curate.building.write`), shard by shard in position order, zipping the sorted decision
-   files: memory holds one record and one batch of decisions per variant, whatever the corpus
-   size;
+   records of all those variants at once (`write_pass`: `curate.building.source.copy_records`
+   into `curate.building.write.PartWriter`s), shard by shard in position order, zipping the
+   sorted decision files (`curate.building.decisions`): memory holds one record and one batch of
+   decisions per variant, whatever the corpus size (with an ``[executor]``, the same pass runs as
+   tasks: `curate.building.tasks`);
 6. per variant: the manifest last, then an atomic rename of the temp directory to its final name
    (a crash leaves only ``.tmp-*`` directories, which the next build deletes and redoes);
 7. ``corpora`` / ``corpus_stats`` rows of every variant are (re)loaded from the variant
@@ -34,7 +35,8 @@ import json
 import os
 import shutil
 import sys
-from collections.abc import Callable, Iterator
+import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -42,7 +44,10 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+from tqdm import tqdm
 
+from curate.building.decisions import DECISIONS, STATS, read_decisions, write_decisions
+from curate.building.inputs import audit_fields, check_inputs, resolve_run, store_columns
 from curate.building.policy import (
     Policy,
     compile_policy,
@@ -52,11 +57,12 @@ from curate.building.policy import (
     variant_hash,
     variant_order,
 )
-from curate.building.select import Selector, audit_fields, check_inputs, resolve_run, store_columns
-from curate.building.source import SourceCursor
+from curate.building.select import Selector
+from curate.building.source import copy_records
+from curate.building.tasks import write_pass_on
 from curate.building.write import PartWriter
 from curate.config import to_dict
-from curate.errors import CurateError
+from curate.executors import ExecutorConfig
 from curate.manifests import fingerprints, write_manifest
 from curate.store import (
     connect,
@@ -69,10 +75,7 @@ from curate.store import (
 )
 from curate.workspace import Workspace, new_run_id
 
-DECISIONS = "decisions.parquet"
-STATS = "stats.parquet"
 MANIFEST = "manifest.json"
-BATCH = 8192
 
 
 @dataclass
@@ -107,37 +110,6 @@ def _stats_table(corpus: str, variant: str, st: dict[str, Any], extra: dict[str,
     return pa.Table.from_pylist([row])
 
 
-def _write_decisions(con: Any, table: str, path: Path) -> None:
-    """Sorted decisions in row groups of exactly BATCH rows (DuckDB's own batch boundaries vary
-    with threading; re-chunking keeps the file byte-identical)."""
-    reader = con.sql(
-        f"SELECT corpus, variant, run_id, shard, position, doc_id, decision, reason, repeats, "
-        f"n_tokens, n_chars FROM {table} ORDER BY shard, position"
-    ).to_arrow_reader(BATCH)
-    buf: list[pa.RecordBatch] = []
-    n = 0
-    with pq.ParquetWriter(path, reader.schema, compression="zstd") as w:
-        for batch in reader:
-            buf.append(batch)
-            n += batch.num_rows
-            while n >= BATCH:
-                t = pa.Table.from_batches(buf, schema=reader.schema)
-                w.write_table(t.slice(0, BATCH), row_group_size=BATCH)
-                rest = t.slice(BATCH)
-                buf, n = rest.to_batches(), rest.num_rows
-        if n:
-            w.write_table(pa.Table.from_batches(buf, schema=reader.schema), row_group_size=BATCH)
-
-
-def _rows(path: Path) -> Iterator[tuple[str, int, str, int]]:
-    pf = pq.ParquetFile(path)
-    for b in pf.iter_batches(batch_size=BATCH, columns=["shard", "position", "doc_id", "repeats"]):
-        cols = b.to_pydict()
-        yield from zip(
-            cols["shard"], cols["position"], cols["doc_id"], cols["repeats"], strict=True
-        )
-
-
 def write_pass(
     tmp_dirs: list[Path],
     fmt: str,
@@ -150,40 +122,11 @@ def write_pass(
     progress: bool,
 ) -> list[PartWriter]:
     """One sequential pass over the sources writing every pending variant's records."""
-    from tqdm import tqdm
-
     writers = [PartWriter(d, fmt, max_records, gzip_level) for d in tmp_dirs]
-    streams = [_rows(d / DECISIONS) for d in tmp_dirs]
-    cursor: SourceCursor | None = None
-
-    def close_shard() -> None:
-        if cursor is None:
-            return
-        got = cursor.finish()
-        want = n_read.get(cursor.shard)
-        if want is not None and got != want:
-            raise CurateError(
-                f"{cursor.shard}: has {got} records now but the audit read {want}; the shard "
-                "changed since the audit: re-audit it"
-            )
-
+    streams = [read_decisions(d / DECISIONS) for d in tmp_dirs]
     bar = tqdm(total=n_docs, desc="build", unit="doc", file=sys.stderr, disable=not progress)
     try:
-        for rows in zip(*streams, strict=True):
-            shard, pos, doc_id, _ = rows[0]
-            if any(r[1] != pos or r[0] != shard for r in rows[1:]):
-                raise RuntimeError(f"decision files of the variants are not aligned at {rows}")
-            if cursor is None or cursor.shard != shard:
-                close_shard()
-                cursor = SourceCursor(shard, text_field, id_field)
-            wanted = [r[3] for r in rows]
-            if any(wanted):
-                rec = cursor.get(pos, doc_id)
-                for w, k in zip(writers, wanted, strict=True):
-                    if k:
-                        w.write(rec, k)
-            bar.update(1)
-        close_shard()
+        copy_records(streams, writers, text_field, id_field, n_read, lambda: bar.update(1))
         for w in writers:
             w.close()
     except BaseException:
@@ -216,7 +159,7 @@ def build_corpora(
     log: Callable[[str], None] | None = None,
     policy_path: str = "",
     dry_run: bool = False,
-    executor: Any = None,
+    executor: ExecutorConfig | None = None,
 ) -> BuildResult:
     """Build every variant of `policy` from audit run `run` (default: the policy's, else latest).
 
@@ -335,7 +278,7 @@ def _select(
         tmp = {name: cdir / f".tmp-{name}" for name in pending}
         for name in pending:
             tmp[name].mkdir(parents=True)
-            _write_decisions(con, sel.tables[name], tmp[name] / DECISIONS)
+            write_decisions(con, sel.tables[name], tmp[name] / DECISIONS)
             extra = {
                 "run_id": run_id,
                 "policy_hash": phash,
@@ -375,7 +318,7 @@ def _write_and_publish(
     where: str,
     progress: bool,
     log: Callable[[str], None],
-    executor: Any,
+    executor: ExecutorConfig | None,
 ) -> None:
     """The write pass over the sources, then per variant: manifest last, atomic rename."""
     pending, tmp, result = prep.pending, prep.tmp, prep.result
@@ -383,32 +326,14 @@ def _write_and_publish(
         return
     cdir = result.corpus_dir
     log(f"writing {', '.join(pending)} from {len(prep.shards)} shard(s), {prep.n_docs} documents")
+    dirs = [tmp[n] for n in pending]
+    settings = (policy.format, policy.max_records_per_part, policy.gzip_level, text_field, id_field)
+    writers: list[Any]
     if executor is not None and (executor.kind != "local" or executor.tasks > 1):
-        from curate.building.tasks import write_pass_on
-
-        writers: list[Any] = write_pass_on(
-            executor,
-            ws.run_dir(build_id) / "logs",
-            [tmp[n] for n in pending],
-            policy.format,
-            policy.max_records_per_part,
-            policy.gzip_level,
-            text_field,
-            id_field,
-            prep.n_read,
-        )
+        logs = ws.run_dir(build_id) / "logs"
+        writers = write_pass_on(executor, logs, dirs, *settings, prep.n_read)
     else:
-        writers = write_pass(
-            [tmp[n] for n in pending],
-            policy.format,
-            policy.max_records_per_part,
-            policy.gzip_level,
-            text_field,
-            id_field,
-            prep.n_read,
-            prep.n_docs,
-            progress,
-        )
+        writers = write_pass(dirs, *settings, prep.n_read, prep.n_docs, progress)
     inputs = fingerprints(prep.shards)
     for name, w in zip(pending, writers, strict=True):
         st = result.stats[name]
@@ -455,6 +380,4 @@ def _write_and_publish(
 
 def load_policy_text(text: str, where: str = "policy") -> Policy:
     """Parse a policy from TOML text (tests, inline specs)."""
-    import tomllib
-
     return parse_policy(tomllib.loads(text), where)

@@ -17,7 +17,7 @@ from typing import Any
 
 import duckdb
 
-from curate.building.select import audit_fields
+from curate.building.inputs import audit_fields
 from curate.building.source import iter_records
 from curate.errors import CurateError
 from curate.store import table_exists

@@ -10,12 +10,16 @@ shifting every later document).
 
 Records are returned normalized to the corpus record format: ``{"id": doc_id, "text": text,
 **other fields}`` (source, url, metadata, ... kept as in the source, in their order).
+
+`copy_records` is the loop both write passes run (one process, `curate.building.builder`; a
+task's shard range, `curate.building.tasks`): zip the variants' decision rows, read each record
+that some variant keeps once, hand it to those variants' writers.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, Protocol
 
 from curate.audit.read import InputConfig, ShardReader
 from curate.errors import CurateError
@@ -79,3 +83,50 @@ class SourceCursor:
         for pos, _, _ in self._it:
             self._n_read = pos + 1
         return self._n_read
+
+
+class RecordWriter(Protocol):
+    def write(self, rec: dict[str, Any], repeats: int) -> None: ...
+
+
+def copy_records(
+    decisions: Sequence[Iterable[tuple[str, int, str, int]]],
+    writers: Sequence[RecordWriter],
+    text_field: str,
+    id_field: str,
+    n_read: dict[str, int],
+    tick: Callable[[], None] = lambda: None,
+) -> None:
+    """Feed `writers[v]` the records variant v keeps, `repeats` times each, in source order.
+
+    `decisions[v]` are variant v's (shard, position, doc_id, repeats) rows; all variants list the
+    same documents in the same order. Each shard is re-read once; its record count must be the
+    audit's (`n_read`, when known). `tick()` is called once per document."""
+    cursor: SourceCursor | None = None
+
+    def close_shard() -> None:
+        if cursor is None:
+            return
+        got = cursor.finish()
+        want = n_read.get(cursor.shard)
+        if want is not None and got != want:
+            raise CurateError(
+                f"{cursor.shard}: has {got} records now but the audit read {want}; the shard "
+                "changed since the audit: re-audit it"
+            )
+
+    for rows in zip(*decisions, strict=True):
+        shard, pos, doc_id, _ = rows[0]
+        if any(r[1] != pos or r[0] != shard for r in rows[1:]):
+            raise RuntimeError(f"decision files of the variants are not aligned at {rows}")
+        if cursor is None or cursor.shard != shard:
+            close_shard()
+            cursor = SourceCursor(shard, text_field, id_field)
+        wanted = [r[3] for r in rows]
+        if any(wanted):
+            rec = cursor.get(pos, doc_id)
+            for w, k in zip(writers, wanted, strict=True):
+                if k:
+                    w.write(rec, k)
+        tick()
+    close_shard()

@@ -11,11 +11,12 @@ of `curate.executors`:
    exactly the global records ``[g0, g1)`` of each variant, and concatenating the ranks in order
    is the sequential pass.
 2. **Write** (rank r, `BuildWriteStage`): re-reads its shards with the audit's reader
-   (`curate.building.source.SourceCursor`, checking each shard's record count against the audit)
+   (`curate.building.source`, checking each shard's record count against the audit)
    and streams its records. A part that lies wholly inside ``[g0, g1)`` is written directly as
-   ``part-<p>``, encoded exactly as `PartWriter` encodes it; a part cut by a range boundary is
+   ``part-<p>``, by the `PartEncoder` that `PartWriter` uses; a part cut by a range boundary is
    written as a fragment ``.frag-<p>-<rank>`` (the raw records, uncompressed JSON lines). Each rank
-   ends with ``.task-<rank>.json`` (its parts' sizes and hashes), written last.
+   ends with ``.task-<rank>.json`` (its parts' sizes and hashes), written last. The loop over the
+   decisions and the sources is the one-process pass's (`curate.building.source.copy_records`).
 3. **Merge** (driver): for each cut part, the fragments in rank order are concatenated and
    encoded as one part (at most ``tasks - 1`` parts per variant); the parts list (file, records,
    bytes, sha256) is assembled in part order, as `PartWriter.close()` returns it.
@@ -27,35 +28,27 @@ file system for a Ray cluster). Slurm is not supported here: a build waits for i
 
 from __future__ import annotations
 
-import gzip
+import contextlib
 import json
 import os
 import shutil
 from bisect import bisect_left
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import orjson
-import pyarrow as pa
-import pyarrow.compute as pc
-import pyarrow.parquet as pq
 from datatrove.pipeline.base import PipelineStep
 
-from curate.building.write import (
-    EXTENSIONS,
-    PARQUET_SCHEMA,
-    ROW_GROUP,
-    _HashingFile,
-    parquet_row,
-)
+from curate.building.decisions import DECISIONS, read_decisions
+from curate.building.source import copy_records
+from curate.building.write import PartEncoder, encode_record, part_name
 from curate.errors import CurateError
-from curate.files import atomic_write_bytes, is_remote, local_path
-
-DECISIONS = "decisions.parquet"
-BATCH = 8192
+from curate.executors import ExecutorConfig, make_executor, run_executor
+from curate.files import atomic_path, atomic_write_bytes, is_remote, local_path
 
 
 @dataclass
@@ -82,8 +75,6 @@ class Plan:
 
 def plan(tmp_dirs: Sequence[Path], tasks: int) -> Plan:
     """Shard order, contiguous ranges of about equal documents, and record offsets."""
-    import duckdb
-
     con = duckdb.connect()
     try:
         per_variant = [
@@ -114,53 +105,17 @@ def plan(tmp_dirs: Sequence[Path], tasks: int) -> Plan:
 
 
 # ---------------------------------------------------------------------------------------------
-# encoding (the same bytes as curate.building.write.PartWriter)
+# writing a rank's records (parts encoded by curate.building.write.PartEncoder)
 
 
-class _PartEncoder:
-    """One part file, fed serialized records (JSON lines) in order."""
-
-    def __init__(self, path: Path, fmt: str, gzip_level: int) -> None:
-        self.raw = _HashingFile(path)
-        self.fmt = fmt
-        self.n = 0
-        self.gz = None
-        self.pq = None
-        self.rows: list[dict[str, Any]] = []
-        if fmt == "jsonl.gz":
-            self.gz = gzip.GzipFile(
-                filename="", mode="wb", fileobj=self.raw, compresslevel=gzip_level, mtime=0
-            )
-        else:
-            self.pq = pq.ParquetWriter(self.raw, PARQUET_SCHEMA, compression="zstd")
-
-    def add(self, item: bytes | dict[str, Any]) -> None:
-        """A JSON line (jsonl.gz) or a `parquet_row` dict (parquet), as `PartWriter` makes them."""
-        if self.gz is not None:
-            self.gz.write(item)  # type: ignore[arg-type]
-        else:
-            self.rows.append(item)  # type: ignore[arg-type]
-            if len(self.rows) >= ROW_GROUP:
-                self._flush()
-        self.n += 1
-
-    def _flush(self) -> None:
-        if self.rows and self.pq is not None:
-            self.pq.write_table(pa.Table.from_pylist(self.rows, schema=PARQUET_SCHEMA))
-            self.rows = []
-
-    def close(self) -> dict[str, Any]:
-        if self.gz is not None:
-            self.gz.close()
-        if self.pq is not None:
-            self._flush()
-            self.pq.close()
-        self.raw.close()
-        return {"records": self.n, "bytes": self.raw.n, "sha256": self.raw.h.hexdigest()}
+def _frag_line(item: bytes | dict[str, Any]) -> bytes:
+    """A fragment line of an encoded record: the JSON line itself (jsonl.gz) or the parquet row
+    as JSON (all strings, so it reads back exactly)."""
+    return item if isinstance(item, bytes) else orjson.dumps(item) + b"\n"
 
 
-def part_name(p: int, fmt: str) -> str:
-    return f"part-{p:05d}.{EXTENSIONS[fmt]}"
+def _from_frag_line(line: bytes, fmt: str) -> bytes | dict[str, Any]:
+    return line if fmt == "jsonl.gz" else orjson.loads(line)
 
 
 def frag_name(p: int, rank: int) -> str:
@@ -175,9 +130,10 @@ class _SpanWriter:
     ) -> None:
         self.d, self.fmt, self.m, self.level = d, fmt, max_records, gzip_level
         self.g, self.g0, self.g1, self.rank = g0, g0, g1, rank
-        self.cur: Any = None
+        self.cur: Any = None  # a PartEncoder (whole part) or a fragment file
         self.cur_part = -1
         self.cur_name = ""
+        self.rename = contextlib.ExitStack()  # the whole part's temp path, renamed on close
         self.parts: dict[str, dict[str, Any]] = {}
         self.frags: list[int] = []
 
@@ -186,7 +142,8 @@ class _SpanWriter:
         whole = p * self.m >= self.g0 and (p + 1) * self.m <= self.g1
         if whole:
             self.cur_name = part_name(p, self.fmt)
-            self.cur = _PartEncoder(self.d / f".{self.cur_name}.tmp", self.fmt, self.level)
+            tmp = self.rename.enter_context(atomic_path(self.d / self.cur_name, fsync=False))
+            self.cur = PartEncoder(tmp, self.fmt, self.level)
         else:
             self.cur_name = frag_name(p, self.rank)
             self.cur = (self.d / self.cur_name).open("wb")
@@ -196,30 +153,24 @@ class _SpanWriter:
     def _close(self) -> None:
         if self.cur is None:
             return
-        if isinstance(self.cur, _PartEncoder):
+        if isinstance(self.cur, PartEncoder):
             info = self.cur.close()
-            os.replace(self.d / f".{self.cur_name}.tmp", self.d / self.cur_name)
+            self.rename.close()
             self.parts[str(self.cur_part)] = {"file": self.cur_name, **info}
         else:
             self.cur.close()
         self.cur = None
 
     def write(self, rec: dict[str, Any], repeats: int) -> None:
-        # the bytes PartWriter writes (jsonl.gz) or its row (parquet: all strings, so a fragment
-        # line of it reads back exactly)
-        item: bytes | dict[str, Any]
-        if self.fmt == "jsonl.gz":
-            item = line = orjson.dumps(rec, default=str) + b"\n"
-        else:
-            item = parquet_row(rec)
-            line = orjson.dumps(item) + b"\n"
+        item = encode_record(rec, self.fmt)
+        line = _frag_line(item)
         for _ in range(repeats):
             if self.g >= self.g1:
                 raise RuntimeError(f"rank {self.rank}: more records than planned ({self.g1})")
             p = self.g // self.m
             if p != self.cur_part:
                 self._open(p)
-            if isinstance(self.cur, _PartEncoder):
+            if isinstance(self.cur, PartEncoder):
                 self.cur.add(item)
             else:
                 self.cur.write(line)
@@ -232,32 +183,11 @@ class _SpanWriter:
         return {"parts": self.parts, "frags": self.frags}
 
     def abort(self) -> None:
-        if self.cur is not None:
-            try:
-                if isinstance(self.cur, _PartEncoder):
-                    self.cur.raw.close()
-                else:
-                    self.cur.close()
-            except Exception:  # noqa: BLE001 - best effort on the error path
-                pass
-
-
-def _decisions(path: Path, shards: set[str]) -> Iterator[tuple[str, int, str, int]]:
-    """(shard, position, doc_id, repeats) of `shards` only, in file order (shard, position)."""
-    f = pq.ParquetFile(path)
-    want = pa.array(sorted(shards), pa.string())
-    started = False
-    for b in f.iter_batches(batch_size=BATCH, columns=["shard", "position", "doc_id", "repeats"]):
-        mask = pc.is_in(b.column("shard"), value_set=want)
-        if not pc.any(mask).as_py():
-            if started:
-                return  # sorted by shard: the range is behind us
-            continue
-        started = True
-        cols = b.filter(mask).to_pydict()
-        yield from zip(
-            cols["shard"], cols["position"], cols["doc_id"], cols["repeats"], strict=True
-        )
+        if isinstance(self.cur, PartEncoder):
+            self.cur.abort()
+        elif self.cur is not None:
+            with contextlib.suppress(Exception):  # best effort on the error path
+                self.cur.close()
 
 
 class BuildWriteStage(PipelineStep):
@@ -285,45 +215,25 @@ class BuildWriteStage(PipelineStep):
         self.n_read = dict(n_read)
 
     def run(self, data=None, rank: int = 0, world_size: int = 1):  # type: ignore[override]
-        from curate.building.source import SourceCursor
-
         if data:
             yield from data
-        mine = list(self.plan.shards[self.plan.cuts[rank] : self.plan.cuts[rank + 1]])
+        mine = set(self.plan.shards[self.plan.cuts[rank] : self.plan.cuts[rank + 1]])
         writers = []
         for v, d in enumerate(self.tmp_dirs):
             g0, g1 = self.plan.span(v, rank)
             writers.append(
                 _SpanWriter(Path(d), self.fmt, self.max_records, self.gzip_level, g0, g1, rank)
             )
-        streams = [_decisions(Path(d) / DECISIONS, set(mine)) for d in self.tmp_dirs]
-        cursor: SourceCursor | None = None
-
-        def close_shard() -> None:
-            if cursor is None:
-                return
-            got = cursor.finish()
-            want = self.n_read.get(cursor.shard)
-            if want is not None and got != want:
-                raise CurateError(
-                    f"{cursor.shard}: has {got} records now but the audit read {want}; the shard "
-                    "changed since the audit: re-audit it"
-                )
-
+        streams = [read_decisions(Path(d) / DECISIONS, mine) for d in self.tmp_dirs]
         try:
-            for rows in zip(*streams, strict=True):
-                shard, pos, doc_id, _ = rows[0]
-                if cursor is None or cursor.shard != shard:
-                    close_shard()
-                    cursor = SourceCursor(shard, self.text_field, self.id_field)
-                wanted = [r[3] for r in rows]
-                if any(wanted):
-                    rec = cursor.get(pos, doc_id)
-                    for w, k in zip(writers, wanted, strict=True):
-                        if k:
-                            w.write(rec, k)
-                self.stat_update("documents")
-            close_shard()
+            copy_records(
+                streams,
+                writers,
+                self.text_field,
+                self.id_field,
+                self.n_read,
+                lambda: self.stat_update("documents"),
+            )
             for d, w in zip(self.tmp_dirs, writers, strict=True):
                 atomic_write_bytes(
                     Path(d) / f".task-{rank:05d}.json", json.dumps(w.finish()).encode()
@@ -348,13 +258,12 @@ def merge(d: Path, the_plan: Plan, v: int, fmt: str, max_records: int, gzip_leve
             frags.setdefault(int(p), []).append(rank)
     for p, ranks in sorted(frags.items()):
         name = part_name(p, fmt)
-        enc = _PartEncoder(d / f".{name}.tmp", fmt, gzip_level)
-        for rank in sorted(ranks):
-            with (d / frag_name(p, rank)).open("rb") as f:
-                for line in f:
-                    enc.add(line if fmt == "jsonl.gz" else orjson.loads(line))
-        info = enc.close()
-        os.replace(d / f".{name}.tmp", d / name)
+        with atomic_path(d / name, fsync=False) as tmp, PartEncoder(tmp, fmt, gzip_level) as enc:
+            for rank in sorted(ranks):
+                with (d / frag_name(p, rank)).open("rb") as f:
+                    for line in f:
+                        enc.add(_from_frag_line(line, fmt))
+            info = enc.close()
         for rank in ranks:
             (d / frag_name(p, rank)).unlink()
         parts[p] = {"file": name, **info}
@@ -370,7 +279,7 @@ def merge(d: Path, the_plan: Plan, v: int, fmt: str, max_records: int, gzip_leve
 
 
 def write_pass_on(
-    executor: Any,
+    executor: ExecutorConfig,
     logs: str | os.PathLike[str],
     tmp_dirs: Sequence[Path],
     fmt: str,
@@ -382,8 +291,6 @@ def write_pass_on(
 ) -> list[WrittenVariant]:
     """`write_pass` on ``executor`` (a `curate.executors.ExecutorConfig`): same files, same
     parts list; returns one `WrittenVariant` (n_records, parts) per temp directory."""
-    from curate.executors import make_executor, run_executor
-
     if executor.kind == "slurm":
         raise CurateError(
             "curate build runs on the local or ray executor (it waits for its tasks); "

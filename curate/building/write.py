@@ -11,7 +11,10 @@ A variant's records go to ``part-00000.<ext>``, ``part-00001.<ext>``, ... in its
   record's metadata object as JSON text, ``extra`` every other field as a JSON object text),
   row groups of at most `ROW_GROUP` rows, written by pyarrow (its version is in the manifest).
 
-Every part's size, record count and sha256 are returned for the manifest.
+Every part's size, record count and sha256 are returned for the manifest. `PartEncoder` is the
+one encoding of a part file (`PartWriter` rolls them; the executor tasks of
+`curate.building.tasks` write whole parts and merge cut ones with it), `encode_record` the one
+encoding of a record.
 """
 
 from __future__ import annotations
@@ -84,6 +87,76 @@ def parquet_row(rec: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def encode_record(rec: dict[str, Any], fmt: str) -> bytes | dict[str, Any]:
+    """What a part file holds for one record: its JSON line (jsonl.gz) or its `parquet_row`."""
+    return orjson.dumps(rec, default=str) + b"\n" if fmt == "jsonl.gz" else parquet_row(rec)
+
+
+def part_name(p: int, fmt: str) -> str:
+    return f"part-{p:05d}.{EXTENSIONS[fmt]}"
+
+
+class PartEncoder:
+    """One part file, fed encoded records (`encode_record`) in order: the one encoding of parts.
+
+    `close()` returns the part's ``records``, ``bytes`` and ``sha256``. As a context manager it
+    aborts (closes its handles) when the block fails."""
+
+    def __init__(self, path: Path, fmt: str, gzip_level: int) -> None:
+        if fmt not in EXTENSIONS:
+            raise ValueError(fmt)
+        self.raw = _HashingFile(path)
+        self.n = 0
+        self._gz: gzip.GzipFile | None = None
+        self._pq: pq.ParquetWriter | None = None
+        self._rows: list[dict[str, Any]] = []
+        if fmt == "jsonl.gz":
+            self._gz = gzip.GzipFile(
+                filename="", mode="wb", fileobj=self.raw, compresslevel=gzip_level, mtime=0
+            )
+        else:
+            self._pq = pq.ParquetWriter(self.raw, PARQUET_SCHEMA, compression="zstd")
+
+    def add(self, item: bytes | dict[str, Any]) -> None:
+        if self._gz is not None:
+            self._gz.write(item)  # type: ignore[arg-type]
+        else:
+            self._rows.append(item)  # type: ignore[arg-type]
+            if len(self._rows) >= ROW_GROUP:
+                self._flush_rows()
+        self.n += 1
+
+    def _flush_rows(self) -> None:
+        if self._rows and self._pq is not None:
+            self._pq.write_table(pa.Table.from_pylist(self._rows, schema=PARQUET_SCHEMA))
+            self._rows = []
+
+    def close(self) -> dict[str, Any]:
+        if self._gz is not None:
+            self._gz.close()
+        if self._pq is not None:
+            self._flush_rows()
+            self._pq.close()
+        self.raw.close()
+        return {"records": self.n, "bytes": self.raw.n, "sha256": self.raw.h.hexdigest()}
+
+    def abort(self) -> None:
+        """Close file handles after a failure (the file is discarded)."""
+        for obj in (self._gz, self._pq, self.raw):
+            try:
+                if obj is not None:
+                    obj.close()
+            except Exception:  # noqa: BLE001 - best effort on the error path
+                pass
+
+    def __enter__(self) -> PartEncoder:
+        return self
+
+    def __exit__(self, exc_type: Any, *_: Any) -> None:
+        if exc_type is not None:
+            self.abort()
+
+
 class PartWriter:
     """Writes records to rolling part files of one output directory."""
 
@@ -96,58 +169,25 @@ class PartWriter:
         self.gzip_level = gzip_level
         self.parts: list[dict[str, Any]] = []
         self.n_records = 0
-        self._raw: _HashingFile | None = None
-        self._gz: gzip.GzipFile | None = None
-        self._pq: pq.ParquetWriter | None = None
-        self._rows: list[dict[str, Any]] = []
-        self._in_part = 0
+        self._part: PartEncoder | None = None
 
     def _open(self) -> None:
-        name = f"part-{len(self.parts):05d}.{EXTENSIONS[self.fmt]}"
-        self._raw = _HashingFile(self.dir / name)
+        name = part_name(len(self.parts), self.fmt)
+        self._part = PartEncoder(self.dir / name, self.fmt, self.gzip_level)
         self.parts.append({"file": name, "records": 0})
-        self._in_part = 0
-        if self.fmt == "jsonl.gz":
-            self._gz = gzip.GzipFile(
-                filename="", mode="wb", fileobj=self._raw, compresslevel=self.gzip_level, mtime=0
-            )
-        else:
-            self._pq = pq.ParquetWriter(self._raw, PARQUET_SCHEMA, compression="zstd")
-
-    def _flush_rows(self) -> None:
-        if self._rows and self._pq is not None:
-            self._pq.write_table(pa.Table.from_pylist(self._rows, schema=PARQUET_SCHEMA))
-            self._rows = []
 
     def _close_part(self) -> None:
-        if self._raw is None:
-            return
-        if self._gz is not None:
-            self._gz.close()
-            self._gz = None
-        if self._pq is not None:
-            self._flush_rows()
-            self._pq.close()
-            self._pq = None
-        self._raw.close()
-        part = self.parts[-1]
-        part.update(records=self._in_part, bytes=self._raw.n, sha256=self._raw.h.hexdigest())
-        self._raw = None
+        if self._part is not None:
+            self.parts[-1].update(self._part.close())
+            self._part = None
 
     def write(self, rec: dict[str, Any], repeats: int) -> None:
-        line = orjson.dumps(rec, default=str) + b"\n" if self.fmt == "jsonl.gz" else None
-        row = parquet_row(rec) if self.fmt == "parquet" else None
+        item = encode_record(rec, self.fmt)
         for _ in range(repeats):
-            if self._raw is None or self._in_part >= self.max_records:
+            if self._part is None or self._part.n >= self.max_records:
                 self._close_part()
                 self._open()
-            if line is not None:
-                self._gz.write(line)  # type: ignore[union-attr]
-            else:
-                self._rows.append(row)  # type: ignore[arg-type]
-                if len(self._rows) >= ROW_GROUP:
-                    self._flush_rows()
-            self._in_part += 1
+            self._part.add(item)  # type: ignore[union-attr]
             self.n_records += 1
 
     def close(self) -> list[dict[str, Any]]:
@@ -156,9 +196,5 @@ class PartWriter:
 
     def abort(self) -> None:
         """Close file handles after a failure (the temp directory is discarded)."""
-        for obj in (self._gz, self._pq, self._raw):
-            try:
-                if obj is not None:
-                    obj.close()
-            except Exception:  # noqa: BLE001 - best effort on the error path
-                pass
+        if self._part is not None:
+            self._part.abort()

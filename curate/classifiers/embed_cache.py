@@ -7,8 +7,8 @@ limit it was scored with (`Embedder.use_adapter`). Every retraining writes new a
 old files pile up (one per adapter and truncation, up to tens of MB each); older layouts
 (before 2026-11-28) wrote `minilm_cache.npz` or `<32 hex digits>.npy`, which nothing reads any
 more. This module names the files (`cache_file`, used by the Embedder), lists them with the
-classifiers that still use each one, and deletes the rest: `curate classifier cache [--prune]`. Nothing here is needed to score: a missing cache file is
-rebuilt on the next encode.
+classifiers that still use each one, and deletes the rest: `curate classifier cache [--prune]`.
+Nothing here is needed to score: a missing cache file is rebuilt on the next encode.
 """
 
 from __future__ import annotations
@@ -20,13 +20,28 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-CURRENT = re.compile(r"minilm_cache_(base|[0-9a-f]{16}-\d+)\.npz")  # ids: Embedder.use_adapter
+CURRENT = re.compile(r"minilm_cache_(base|[0-9a-f]{16}-\d+)\.npz")  # ids: `encoder_id`
 OLD_LAYOUT = re.compile(r"minilm_cache\.npz|[0-9a-f]{32}\.npy")
 
 
 def cache_dir() -> Path:
     """The cache folder, whether or not caching is switched on."""
     return Path(os.environ.get("CURATE_CACHE", Path.home() / ".cache" / "curate")) / "embeddings"
+
+
+def enabled_dir() -> Path | None:
+    """The cache folder when $CURATE_EMBED_CACHE switches caching on (training, evaluation), else
+    None.
+
+    Off by default: a fresh encode batches texts the same way every time, which keeps the stage-2
+    weights byte-identical across rebuilds (cached vectors may differ in the last float bits)."""
+    return cache_dir() if os.environ.get("CURATE_EMBED_CACHE") else None
+
+
+def encoder_id(adapter_sha256: str | None, max_tokens: int | None) -> str:
+    """The cache id of an encoder: `base` (plain MiniLM), or the adapter's first 16 hex digits
+    and the token limit its texts are truncated to (0: none)."""
+    return "base" if adapter_sha256 is None else f"{adapter_sha256[:16]}-{max_tokens or 0}"
 
 
 def cache_file(folder: Path, cache_id: str) -> Path:
@@ -59,7 +74,7 @@ def ids_in_use(folders: list[Path]) -> dict[str, list[str]]:
                 if not sha and (folder / m["adapter"]).is_file():
                     sha = hashlib.sha256((folder / m["adapter"]).read_bytes()).hexdigest()
                 if sha:
-                    key = f"{sha[:16]}-{max_tokens}"
+                    key = encoder_id(sha, max_tokens)
                     used.setdefault(key, []).append(f"{folder.name} {kind} {i}")
     return used
 

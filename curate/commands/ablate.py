@@ -17,6 +17,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from curate.ablation.report import write_report
+from curate.ablation.run import run_ablation
+from curate.ablation.spec import parse_spec
+from curate.config import load_toml
+from curate.workspace import Workspace
+
 SpecRunner = Callable[[dict[str, Any], Path, str | None, int | None, bool], int]
 
 
@@ -39,8 +45,6 @@ def with_workers(data: dict[str, Any], workers: int | None) -> dict[str, Any]:
 
 def run_spec_file(args: argparse.Namespace, kind: str, run: SpecRunner) -> int:
     """Load `args.spec` (TOML; its `kind` defaults to `kind`) and run it with the overrides."""
-    from curate.config import load_toml
-
     path = Path(args.spec)
     data = load_toml(path)
     data.setdefault("kind", kind)
@@ -54,8 +58,6 @@ def _run(
     workers: int | None = None,
     report: bool = True,
 ) -> int:
-    from curate.ablation.run import parse_spec, run_ablation
-
     spec, spec_dir = parse_spec(with_workers(spec_data, workers), path, workspace)
     run_ablation(spec, spec_dir, report=report)
     return 0
@@ -66,11 +68,7 @@ def _cmd_ablate(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from curate.ablation.report import write_report
-    from curate.workspace import Workspace
-
-    out = write_report(Workspace.at(args.workspace, create=False), args.ablation)
-    print(out)
+    print(write_report(Workspace.at(args.workspace, create=False), args.ablation))
     return 0
 
 

@@ -20,8 +20,20 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import duckdb
+
+from curate import registry
+from curate.audit.run import resolve_config, run_audit
+from curate.audit.summary import summarize
+from curate.commands.dedup import run_dedup_spec
+from curate.config import to_dict
 from curate.console import cell, format_table, jsonable
+from curate.dedup.clusters import dedup_config
 from curate.errors import CurateError
+from curate.files import atomic_write_text
+from curate.manifests import to_toml
+from curate.store import connect_readonly
+from curate.workspace import Workspace
 
 
 def _log(msg: str) -> None:
@@ -32,7 +44,6 @@ def _log(msg: str) -> None:
 
 
 def default_classifiers() -> list[str]:
-    from curate import registry
 
     names = registry.names()
     if "malicious_character_v1" in names:
@@ -71,7 +82,6 @@ def _flags_to_spec(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _run_config(cfg: Any, where: str, quiet: bool = False) -> int:
-    from curate.audit.run import run_audit
 
     log = None if quiet else _log
     res = run_audit(cfg, where, log=log)
@@ -87,10 +97,6 @@ def _run_config(cfg: Any, where: str, quiet: bool = False) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    from curate.audit.run import resolve_config
-    from curate.config import to_dict
-    from curate.files import atomic_write_text
-    from curate.manifests import to_toml
 
     cfg = resolve_config(_flags_to_spec(args), Path.cwd(), "curate audit")
     if args.spec_out:
@@ -102,8 +108,6 @@ def cmd_audit(args: argparse.Namespace) -> int:
 def run_spec(spec: dict[str, Any], path: Path) -> int:
     """An audit spec; its optional `[dedup]` table runs near-duplicate clustering afterwards
     (validated before the audit starts, so a misspelled dedup key fails before any work)."""
-    from curate.audit.run import resolve_config
-    from curate.dedup.clusters import dedup_config
 
     spec = dict(spec)
     dedup_table = spec.pop("dedup", None)
@@ -112,8 +116,6 @@ def run_spec(spec: dict[str, Any], path: Path) -> int:
     cfg = resolve_config(spec, path.parent, str(path))
     rc = _run_config(cfg, str(path), quiet=not cfg.progress)
     if rc == 0 and dedup_table is not None:
-        from curate.commands.dedup import run_dedup_spec
-
         res = run_dedup_spec(str(cfg.workspace), dedup_table, f"{path} [dedup]")
         _log(f"dedup: {res}")
     return rc
@@ -127,10 +129,6 @@ SPEC_KINDS = {"audit": run_spec}
 
 def run_query(ws_path: str, sql: str) -> tuple[list[str], list[tuple]]:
     """Run `sql` on a read-only connection; returns (columns, rows)."""
-    import duckdb
-
-    from curate.store import connect_readonly
-    from curate.workspace import Workspace
 
     ws = Workspace.at(ws_path, create=False)
     con = connect_readonly(ws)
@@ -183,8 +181,6 @@ def cmd_query(args: argparse.Namespace) -> int:
             text += f"\n... {len(rows) - len(shown)} more rows (use --max-rows 0 or --format csv)"
         text += f"\n({len(rows)} row{'s' if len(rows) != 1 else ''})"
     if args.output:
-        from curate.files import atomic_write_text
-
         atomic_write_text(args.output, text + "\n")
         _log(f"wrote {len(rows)} rows to {args.output}")
     else:
@@ -196,7 +192,6 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 
 def cmd_summary(args: argparse.Namespace) -> int:
-    from curate.audit.summary import summarize
 
     print(
         summarize(

@@ -16,11 +16,15 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from curate.building import BuildResult, build_corpora
+from curate.building.diff import diff_variants, format_diff
 from curate.config import build
+from curate.executors import ExecutorConfig, executor_flags
+from curate.store import connect_readonly
 from curate.workspace import Workspace
 
 
-def _print_result(res: Any, dry_run: bool = False) -> None:
+def _print_result(res: BuildResult, dry_run: bool = False) -> None:
     dest = "(dry run: nothing written)" if dry_run else f"-> {res.corpus_dir}"
     print(f"corpus {res.corpus} from audit run {res.run_id} {dest}")
     for name, st in res.stats.items():
@@ -50,9 +54,6 @@ def _run_build(
     executor: dict[str, Any] | None = None,
     where: str = "curate build flags",
 ) -> int:
-    from curate.building import build_corpora
-    from curate.executors import ExecutorConfig
-
     ex = build(ExecutorConfig, executor or {}, f"{where} [executor]")
     ws = Workspace.at(workspace, create=False)
     res = build_corpora(
@@ -68,16 +69,11 @@ def _run_build(
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    from curate.executors import executor_flags
-
     ex = executor_flags(args.executor, args.tasks, args.workers)
     return _run_build(args.policy, args.workspace, args.run or "", args.quiet, args.dry_run, ex)
 
 
 def _cmd_diff(args: argparse.Namespace) -> int:
-    from curate.building.diff import diff_variants, format_diff
-    from curate.store import connect_readonly
-
     ws = Workspace.at(args.workspace, create=False)
     con = connect_readonly(ws)
     try:

@@ -18,6 +18,17 @@ import json
 from pathlib import Path
 from typing import Any
 
+from curate import jsonl, registry
+from curate.classifiers.card import render, write_into_card
+from curate.classifiers.embed_cache import (
+    cache_dir,
+    classifier_folders,
+    ids_in_use,
+    list_cache,
+    prune,
+)
+from curate.classifiers.evaluate import evaluate
+from curate.classifiers.train import train
 from curate.errors import CurateError
 from curate.paths import classifiers_dir
 
@@ -36,20 +47,14 @@ def _folder(arg: str) -> Path:
 
 
 def _cmd_train(args: argparse.Namespace) -> int:
-    from curate.classifiers.train import train
-
     m = train(_folder(args.folder))
     print(json.dumps({"artifacts": m["artifacts"], "counts": m["counts"]}, indent=2))
     return 0
 
 
 def _cmd_eval(args: argparse.Namespace) -> int:
-    from curate.classifiers.evaluate import evaluate, render
-
     folder = _folder(args.folder)
     if args.render_only:
-        from curate.classifiers.evaluate import write_into_card
-
         path = folder / "metrics.json"
         if not path.is_file():
             raise CurateError(f"{path}: no metrics yet; run `curate classifier eval {folder}`")
@@ -65,37 +70,21 @@ def read_docs(path: Path, text_field: str, id_field: str) -> list[tuple[str, str
     """(id, text) pairs from a JSONL/JSONL.gz file or a plain-text file (one document per line)."""
     if not path.is_file():
         raise CurateError(f"{path}: file not found")
-    import gzip
-
-    opener: Any = gzip.open if path.suffix == ".gz" else open
-    is_jsonl = ".jsonl" in path.suffixes or ".json" in path.suffixes
+    if ".jsonl" not in path.suffixes and ".json" not in path.suffixes:
+        with jsonl.open_text(path) as f:
+            return [(f"line{i}", line.rstrip("\n")) for i, line in enumerate(f, 1) if line.strip()]
     out: list[tuple[str, str]] = []
-    with opener(path, "rt", encoding="utf-8") as f:
-        for i, line in enumerate(f):
-            if not line.strip():
-                continue
-            if not is_jsonl:
-                out.append((f"line{i + 1}", line.rstrip("\n")))
-                continue
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise CurateError(
-                    f"{path}:{i + 1}: invalid JSON ({e}); fix or remove that line"
-                ) from None
-            if not isinstance(rec, dict) or not isinstance(rec.get(text_field), str):
-                keys = ", ".join(sorted(rec)) if isinstance(rec, dict) else type(rec).__name__
-                raise CurateError(
-                    f"{path}:{i + 1}: no string field {text_field!r} (fields: {keys}); "
-                    "choose one with --text-field"
-                )
-            out.append((str(rec.get(id_field, f"line{i + 1}")), rec[text_field]))
+    for lineno, rec in jsonl.records(path):
+        if not isinstance(rec.get(text_field), str):
+            raise CurateError(
+                f"{path}:{lineno}: no string field {text_field!r} (fields: "
+                f"{', '.join(sorted(rec))}); choose one with --text-field"
+            )
+        out.append((str(rec.get(id_field, f"line{lineno}")), rec[text_field]))
     return out
 
 
 def _cmd_predict(args: argparse.Namespace) -> int:
-    from curate import registry
-
     scorer: Any = registry.get(args.name, where="curate classifier predict")
     if args.mode != "cascade" or args.cascade_threshold is not None:
         params: dict[str, Any] = {"mode": args.mode}
@@ -135,22 +124,12 @@ def _cmd_predict(args: argparse.Namespace) -> int:
 
 
 def _cmd_list(args: argparse.Namespace) -> int:
-    from curate import registry
-
     for e in registry.entries():
         print(f"{e.name}\t{e.description}")
     return 0
 
 
 def _cmd_cache(args: argparse.Namespace) -> int:
-    from curate.classifiers.embed_cache import (
-        cache_dir,
-        classifier_folders,
-        ids_in_use,
-        list_cache,
-        prune,
-    )
-
     folder = Path(args.dir) if args.dir else cache_dir()
     wheres = [Path(c) for c in args.classifiers] or [classifiers_dir()]
     folders = [f for w in wheres for f in classifier_folders(w)]

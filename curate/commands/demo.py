@@ -19,6 +19,7 @@ import argparse
 import time
 from pathlib import Path
 
+from curate.commands import run
 from curate.errors import CurateError
 from curate.paths import bundled
 
@@ -58,12 +59,13 @@ def steps(ws: str, ablation: bool) -> list[tuple[str, list[str]]]:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from curate.cli import main
-
     t0 = time.time()
     for i, (title, argv) in enumerate(steps(args.workspace, not args.no_ablation), 1):
         print(f"\n== [{i}] {title}\n$ curate {' '.join(argv)}", flush=True)
-        rc = main(argv)
+        try:
+            rc = run(argv)
+        except CurateError as e:
+            raise CurateError(f"demo step {i} ({title}) failed: {e}") from None
         if rc != 0:
             raise CurateError(
                 f"demo step {i} ({title}) failed with status {rc}; see the message above"

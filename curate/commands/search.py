@@ -14,7 +14,14 @@ import json
 from pathlib import Path
 from typing import Any
 
+from curate.ablation.grid import SelectionSpec
+from curate.ablation.report.plots import em_vs_removed
+from curate.ablation.search import parse_search_spec, run_search
+from curate.ablation.selection import policy_table, select
+from curate.ablation.tables import check_order, em_table, em_table_markdown, markdown_table
 from curate.commands.ablate import add_spec_arguments, run_spec_file, with_workers
+from curate.errors import CurateError
+from curate.workspace import Workspace
 
 
 def _run(
@@ -24,8 +31,6 @@ def _run(
     workers: int | None = None,
     report: bool = True,
 ) -> int:
-    from curate.ablation.search import markdown_table, parse_search_spec, run_search
-
     spec, spec_dir = parse_search_spec(with_workers(data, workers), path, workspace)
     out = run_search(spec, spec_dir, report=report)
     print(markdown_table(out["table"], out["selection"]))
@@ -37,53 +42,39 @@ def _cmd_search(args: argparse.Namespace) -> int:
 
 
 def _cmd_em_table(args: argparse.Namespace) -> int:
-    from curate.ablation.search import check_order, em_table, em_table_markdown
-    from curate.workspace import Workspace
-
+    ws = Workspace.at(args.workspace, create=False)
     order = [x for x in (args.order or "").split(",") if x]
-    t = em_table(
-        Workspace.at(args.workspace, create=False),
-        args.ablation,
-        order,
-        args.step,
-        args.lr,
-        args.kind,
-    )
+    t = em_table(ws, args.ablation, order, args.step, args.lr, args.kind)
     if args.expect:
         t["pairs"] = check_order(t["pairs"], [x.strip() for x in args.expect.split(",")])
     print(json.dumps(t, indent=2, default=str) if args.format == "json" else em_table_markdown(t))
     if args.plot:
-        from curate.ablation.search import (
-            SelectionSpec,
-            markdown_table,
-            plot_em_vs_removed,
-            policy_table,
-            select,
-        )
-
-        if not (args.reference and args.shuffled):
-            from curate.errors import CurateError
-
-            raise CurateError("--plot needs --reference (the full corpus) and --shuffled variants")
-        table = policy_table(
-            Workspace.at(args.workspace, create=False),
-            args.ablation,
-            args.reference,
-            args.shuffled,
-            args.corpus or "",
-            order,
-            SelectionSpec(step=args.step, lr=args.lr, kind=args.kind),
-            args.fraction,
-        )
-        sel = select(table, args.tolerance)
-        png = plot_em_vs_removed(table, sel, args.tolerance)
-        if png is None:
-            print("(nothing to plot)")
-        else:
-            Path(args.plot).write_bytes(png)
-        print()
-        print(markdown_table(table, sel))
+        _plot(args, ws, order)
     return 0
+
+
+def _plot(args: argparse.Namespace, ws: Workspace, order: list[str]) -> None:
+    """`--plot`: the search's table and plot for this ablation's variants."""
+    if not (args.reference and args.shuffled):
+        raise CurateError("--plot needs --reference (the full corpus) and --shuffled variants")
+    table = policy_table(
+        ws,
+        args.ablation,
+        args.reference,
+        args.shuffled,
+        args.corpus or "",
+        order,
+        SelectionSpec(step=args.step, lr=args.lr, kind=args.kind),
+        args.fraction,
+    )
+    sel = select(table, args.tolerance)
+    png = em_vs_removed(table, sel, args.tolerance)
+    if png is None:
+        print("(nothing to plot)")
+    else:
+        Path(args.plot).write_bytes(png)
+    print()
+    print(markdown_table(table, sel))
 
 
 def _spec_kind(spec: dict[str, Any], path: Path) -> int:

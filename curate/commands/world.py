@@ -23,29 +23,16 @@ from typing import Any
 
 from curate.config import load_toml
 from curate.errors import ConfigError, CurateError
+from curate.evaluation.judge import evaluate_judge
+from curate.files import atomic_write_text
+from curate.workspace import Workspace
+from curate.world.config import WorldConfig
+from curate.world.generate import generate
+from curate.world.presets import PRESETS, resolve, resolve_table
+from curate.world.report import format_report, world_report
 
 
-def _resolve(
-    data: dict[str, Any], where: str, preset: str | None = None, base: Path | None = None
-) -> Any:
-    """Build the WorldConfig; `neutral_paths` in a file are relative to that file's folder."""
-    from curate.world.presets import resolve
-
-    data = dict(data)
-    paths = data.get("neutral_paths")
-    if base is not None and isinstance(paths, list):
-        data["neutral_paths"] = [
-            str(base / p) if isinstance(p, str) and not Path(p).is_absolute() else p for p in paths
-        ]
-    p = data.pop("preset", None)
-    if p is not None and not isinstance(p, str):
-        raise ConfigError(f"{where}: preset must be a string")
-    return resolve(preset or p, data, where)
-
-
-def _generate(cfg: Any, out: Path, overwrite: bool) -> int:
-    from curate.world.generate import generate
-
+def _generate(cfg: WorldConfig, out: Path, overwrite: bool) -> int:
     s = generate(cfg, out, overwrite=overwrite, progress=sys.stderr.isatty())
     c = s["counts"]
     print(
@@ -74,13 +61,11 @@ def _cmd_generate(args: argparse.Namespace) -> int:
     if args.no_shuffled:
         data["shuffled_variant"] = False
     base = Path(args.config).parent if args.config is not None else None
-    cfg = _resolve(data, where, args.preset, base)
+    cfg = resolve_table(data, where, args.preset, base)
     return _generate(cfg, Path(args.out), args.overwrite)
 
 
 def _cmd_presets(args: argparse.Namespace) -> int:
-    from curate.world.presets import PRESETS, resolve
-
     for name in PRESETS:
         c = resolve(name)
         print(
@@ -92,9 +77,6 @@ def _cmd_presets(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from curate.workspace import Workspace
-    from curate.world.report import format_report, world_report
-
     ws = Workspace.at(args.workspace, create=False)
     reps = [world_report(ws, args.score_column, t, args.run_id) for t in (args.threshold or [0.5])]
     if args.format == "json":
@@ -105,13 +87,9 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_judge_eval(args: argparse.Namespace) -> int:
-    from curate.evaluation.judge import evaluate_judge
-
     res = evaluate_judge(args.world, seed=args.seed)
     text = json.dumps(res, indent=2)
     if args.output:
-        from curate.files import atomic_write_text
-
         atomic_write_text(args.output, text + "\n")
     h = res["heldout"]
     lo = res["leave_one_domain_out_mean"]
@@ -185,7 +163,7 @@ def _run_spec(spec: dict[str, Any], path: Path) -> int:
     dest = Path(out).expanduser()
     if not dest.is_absolute():
         dest = path.parent / dest
-    return _generate(_resolve(data, str(path), base=path.parent), dest, overwrite)
+    return _generate(resolve_table(data, str(path), base=path.parent), dest, overwrite)
 
 
 SPEC_KINDS = {"world": _run_spec}

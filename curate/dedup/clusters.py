@@ -2,9 +2,9 @@
 
 Flow of `run_dedup(ws, cfg)` (what `curate dedup WS` runs):
 
-1. Read the audit run (the last done one unless named): ``docs`` (shard, position, doc_id,
-   exact_hash) LEFT JOIN ``signatures`` in (shard, position) order; the row number in that order is
-   the document's index ``idx`` for everything below.
+1. Read the audit run (the last done one unless named; `curate.dedup.inputs`): ``docs`` (shard,
+   position, doc_id, exact_hash) LEFT JOIN ``signatures`` in (shard, position) order; the row
+   number in that order is the document's index ``idx`` for everything below.
 2. Edges. *Exact*: documents with the same ``exact_hash`` (same normalized text) are joined to the
    first document of their group. *Near*: one document per exact group (its head) goes into the
    LSH index (`curate.dedup.lsh`), and verified pairs are edges (Jaccard estimated from the
@@ -24,43 +24,47 @@ Flow of `run_dedup(ws, cfg)` (what `curate dedup WS` runs):
    written to a temp name and renamed), loaded into ``dup_clusters`` replacing the rows of the
    audit run (its ``run_id`` is the *audit* run id so it joins ``docs``; ``dedup_run_id`` names the
    dedup run); one ``dup_summary`` row per audit run; a ``runs`` row of kind ``dedup``; a manifest.
-5. Views for flag propagation (created here because queries are read-only): ``flagged_clusters``
-   (per cluster containing a flagged document: size, flagged members, max score) and
-   ``flagged_copies`` (per run: flagged documents, distinct flagged texts, all copies of flagged
-   text in the corpus, and the copies the classifier did not flag itself). "Flagged" means
-   ``<flag_column> >= flag_threshold`` (default ``score_malicious_character_v1 >= 0.5``).
+5. Views for flag propagation (`curate.dedup.views`; created here because queries are
+   read-only): ``flagged_clusters`` (per cluster containing a flagged document: size, flagged
+   members, max score) and ``flagged_copies`` (per run: flagged documents, distinct flagged
+   texts, all copies of flagged text in the corpus, and the copies the classifier did not flag
+   itself). "Flagged" means ``<flag_column> >= flag_threshold`` (default
+   ``score_malicious_character_v1 >= 0.5``).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import io
-import json
 import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from curate import store
 from curate.config import build, config_hash, to_dict
-from curate.dedup.lsh import ExactJaccard, LSHConfig, estimate_jaccard, near_pairs
-from curate.dedup.unionfind import compact_components
-from curate.dedup.verify import (
-    StoreTexts,
-    TextJaccard,
-    audit_minhash_config,
-    recompute_signatures,
+from curate.dedup.inputs import (
+    audit_config,
+    export_signatures,
+    load_memory,
+    resolve_audit_run,
+    signature_counts,
+    signature_matrix,
+    text_verifier,
 )
+from curate.dedup.lsh import ExactJaccard, LSHConfig, estimate_jaccard, near_pairs
+from curate.dedup.scale import near_edges_on, near_edges_sharded, write_parquet
+from curate.dedup.unionfind import compact_components
+from curate.dedup.verify import audit_minhash_config, recompute_signatures
+from curate.dedup.views import create_views
 from curate.errors import ConfigError, CurateError
 from curate.executors import ExecutorConfig
-from curate.files import atomic_write_bytes
 from curate.manifests import write_manifest
-from curate.minhash import MAX_HASH, MinHashConfig
+from curate.minhash import MinHashConfig
 from curate.workspace import Workspace, new_run_id
 
 DEFAULT_FLAG_COLUMN = "score_malicious_character_v1"
@@ -209,57 +213,12 @@ def cluster_arrays(
 
 
 # ---------------------------------------------------------------------------------------------
-# store integration
+# store integration (reading: curate.dedup.inputs; views: curate.dedup.views)
 
-_RUN_QUERY = """
-SELECT d.shard, d.position, d.doc_id, d.exact_hash, s.minhash
-FROM docs d LEFT JOIN {sigs} s
-  ON s.run_id = d.run_id AND s.shard = d.shard AND s.position = d.position
-WHERE d.run_id = ?
-ORDER BY d.shard, d.position
-"""
+Meta = Callable[[np.ndarray], dict[str, np.ndarray]]
 
 
-def resolve_audit_run(con: Any, run: str | None) -> str:
-    if run is None:
-        run = store.last_run(con, "audit")
-        if run is None:
-            raise CurateError("no finished audit run in this workspace; run `curate audit` first")
-        return run
-    rows = con.execute("SELECT kind, status FROM runs WHERE run_id = ?", [run]).fetchall()
-    row = rows[0] if rows else None
-    if row is None:
-        known = [
-            r[0] for r in con.execute("SELECT run_id FROM runs WHERE kind = 'audit'").fetchall()
-        ]
-        raise CurateError(f"run {run!r} not found; audit runs: {', '.join(known) or '(none)'}")
-    if row[0] != "audit" or row[1] != "done":
-        raise CurateError(f"run {run!r} is a {row[1]} {row[0]} run; dedup needs a done audit run")
-    return run
-
-
-def _signature_matrix(col: pa.ChunkedArray, n: int) -> tuple[np.ndarray, int]:
-    """(n, num_perm) uint32 from a list<uint32> column; rows without a signature are all-MAX."""
-    arr = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
-    valid = np.asarray(arr.is_valid())
-    lens = np.asarray(arr.value_lengths().fill_null(0))
-    lengths = set(np.unique(lens[valid]).tolist())
-    if len(lengths) > 1:
-        raise CurateError(f"signatures of this run have different lengths {sorted(lengths)}")
-    num_perm = lengths.pop() if lengths else 0
-    sigs = np.full((n, max(num_perm, 1)), MAX_HASH, dtype=np.uint32)
-    if num_perm:
-        flat = np.asarray(arr.flatten(), dtype=np.uint32)
-        sigs[valid] = flat.reshape(-1, num_perm)
-    return sigs, num_perm
-
-
-def _rows_table(
-    audit_run: str,
-    dedup_run: str,
-    meta: Callable[[np.ndarray], dict[str, np.ndarray]],
-    c: Clusters,
-) -> pa.Table:
+def _rows_table(audit_run: str, dedup_run: str, meta: Meta, c: Clusters) -> pa.Table:
     """The dup_clusters rows; `meta(idx)` gives shard, position and doc_id aligned with idx."""
     n = c.idx.size
     if n:
@@ -284,25 +243,6 @@ def _rows_table(
     )
 
 
-def _audit_config(con: Any, audit_run: str) -> dict[str, Any]:
-    rows = con.execute("SELECT config FROM runs WHERE run_id = ?", [audit_run]).fetchall()
-    row = rows[0] if rows else None
-    return json.loads(row[0]) if row and row[0] else {}
-
-
-def _text_jaccard(
-    con: Any,
-    audit_run: str,
-    cfg: DedupConfig,
-    meta: Callable[[np.ndarray], dict[str, np.ndarray]],
-    mcfg: MinHashConfig,
-) -> TextJaccard | None:
-    """The exact-Jaccard verifier reading texts back from the audit's shards (verify = "text")."""
-    if cfg.lsh.verify != "text":
-        return None
-    return TextJaccard(StoreTexts(_audit_config(con, audit_run), meta), mcfg)
-
-
 def _cluster_memory(
     con: Any,
     audit_run: str,
@@ -311,95 +251,50 @@ def _cluster_memory(
     progress: bool,
     sig_rel: str,
     mcfg: MinHashConfig,
-) -> tuple[Clusters, Callable[[np.ndarray], dict[str, np.ndarray]], dict[str, Any]]:
-    tbl = con.sql(_RUN_QUERY.format(sigs=sig_rel), params=[audit_run]).to_arrow_table()
-    n = tbl.num_rows
+) -> tuple[Clusters, Meta, dict[str, Any]]:
+    run = load_memory(con, audit_run, sig_rel)
+    n = run.n
     say(f"dedup: {n} documents of {audit_run} (memory mode)")
-    sigs, num_perm = _signature_matrix(tbl.column("minhash"), n)
+    sigs, num_perm = signature_matrix(run.table.column("minhash"), n)
     if num_perm:
         cfg.lsh.check_signature_length(num_perm, f"run {audit_run}")
-    codes = exact_codes(tbl.column("exact_hash").to_pylist()) if n else np.empty(0, np.int64)
-    cols = {
-        "shard": np.asarray(tbl.column("shard").to_pylist(), dtype=object),
-        "position": np.asarray(tbl.column("position").to_pylist(), dtype=np.int64),
-        "doc_id": np.asarray(tbl.column("doc_id").to_pylist(), dtype=object),
-        "exact_hash": np.asarray(tbl.column("exact_hash").to_pylist(), dtype=object),
-    }
-    exact = _text_jaccard(con, audit_run, cfg, lambda i: {k: v[i] for k, v in cols.items()}, mcfg)
+    codes = exact_codes(run.cols["exact_hash"].tolist()) if n else np.empty(0, np.int64)
+    exact = text_verifier(con, audit_run, cfg.lsh, run.meta, mcfg)
     clusters = cluster_arrays(sigs, codes, cfg.lsh, exact, progress)
     info = {
         "n_docs": n,
-        "n_unsigned": int(n - np.asarray(tbl.column("minhash").is_valid()).sum()) if n else 0,
+        "n_unsigned": run.n_unsigned(),
         "num_perm": num_perm,
         "index_bytes": int(sigs.nbytes),
         "n_text_verified_pairs": exact.n_pairs if exact else 0,
     }
-    return clusters, (lambda i: {k: v[i] for k, v in cols.items()}), info
+    return clusters, run.meta, info
 
 
 def _cluster_sharded(
     con: Any,
     audit_run: str,
     cfg: DedupConfig,
-    work: Any,
+    work: Path,
     say: Callable[[str], None],
     progress: bool,
     sig_rel: str,
     mcfg: MinHashConfig,
-) -> tuple[Clusters, Callable[[np.ndarray], dict[str, np.ndarray]], dict[str, Any]]:
+) -> tuple[Clusters, Meta, dict[str, Any]]:
     """Out-of-core: DuckDB writes the run's signatures (sorted, with exact-group heads) to Parquet,
     the bucket-sharded stages find near pairs, and only cluster members are ever loaded."""
-    from curate.dedup.scale import SignatureFile, near_edges_sharded
-
-    row = con.execute(
-        "SELECT count(*), max(len(s.minhash)), min(len(s.minhash)), count(s.minhash) FROM docs d "
-        f"LEFT JOIN {sig_rel} s ON s.run_id = d.run_id AND s.shard = d.shard "
-        "AND s.position = d.position WHERE d.run_id = ?",
-        [audit_run],
-    ).fetchall()[0]
-    n, num_perm, min_perm, n_signed = int(row[0]), int(row[1] or 0), int(row[2] or 0), int(row[3])
-    if num_perm != min_perm:
-        raise CurateError(f"signatures of run {audit_run} have different lengths")
+    n, num_perm, n_signed = signature_counts(con, audit_run, sig_rel)
     if num_perm:
         cfg.lsh.check_signature_length(num_perm, f"run {audit_run}")
     say(f"dedup: {n} documents of {audit_run} (sharded mode, {cfg.tasks} tasks)")
-    work.mkdir(parents=True, exist_ok=True)
-    path = work / "signatures.parquet"
-    tmp = work / ".signatures.parquet.tmp"
-    empty = "[" + ", ".join(["4294967295"] * max(num_perm, 1)) + "]::UINTEGER[]"
-    con.execute(
-        f"""
-        COPY (
-            SELECT idx, shard, position, doc_id, exact_hash, minhash,
-                   CASE WHEN exact_hash IS NULL THEN idx
-                        ELSE min(idx) OVER (PARTITION BY exact_hash) END AS head
-            FROM (
-                SELECT row_number() OVER (ORDER BY d.shard, d.position) - 1 AS idx,
-                       d.shard, d.position, d.doc_id, d.exact_hash,
-                       coalesce(s.minhash, {empty}) AS minhash
-                FROM docs d LEFT JOIN {sig_rel} s
-                  ON s.run_id = d.run_id AND s.shard = d.shard AND s.position = d.position
-                WHERE d.run_id = $run
-            )
-            ORDER BY idx
-        ) TO '{str(tmp).replace("'", "''")}' (FORMAT parquet, ROW_GROUP_SIZE 65536)
-        """,
-        {"run": audit_run},
-    )
-    tmp.replace(path)
-    src = SignatureFile(path)
-    exact = con.execute(
-        "SELECT idx, head FROM read_parquet(?) WHERE idx <> head ORDER BY idx", [str(path)]
-    ).fetchnumpy()
-    eh = np.asarray(exact["head"], dtype=np.int64)
-    ei = np.asarray(exact["idx"], dtype=np.int64)
-    exact = _text_jaccard(
-        con, audit_run, cfg, lambda i: src.lookup(i, ("shard", "position", "exact_hash")), mcfg
+    src, eh, ei = export_signatures(con, audit_run, sig_rel, work, num_perm)
+    exact = text_verifier(
+        con, audit_run, cfg.lsh, lambda i: src.lookup(i, ("shard", "position", "exact_hash")), mcfg
     )
     if cfg.executor is None:
         nu, nv = near_edges_sharded(src, cfg.lsh, work / "lsh", cfg.tasks, exact, progress)
     else:
-        nu, nv = _near_edges_on(cfg, path, work, exact)
+        nu, nv = near_edges_on(cfg.executor, cfg.tasks, src.path, work, cfg.lsh, exact)
     clusters = assemble(
         np.concatenate([eh, nu]),
         np.concatenate([ei, nv]),
@@ -415,100 +310,6 @@ def _cluster_sharded(
         "n_text_verified_pairs": exact.n_pairs if exact else 0,
     }
     return clusters, (lambda i: src.lookup(i, ("shard", "position", "doc_id"))), info
-
-
-def _near_edges_on(
-    cfg: DedupConfig, signatures: Any, work: Any, exact: Any
-) -> tuple[np.ndarray, np.ndarray]:
-    """Stages 1-2 as `cfg.tasks` tasks of `cfg.executor` (files in `work`, which every worker
-    must reach); pairs left unsure on signatures are decided on text here, in stage 3."""
-    import dataclasses
-    import shutil
-
-    from curate.dedup.scale import BucketsStage, PairsStage, stage_edges
-    from curate.executors import make_executor, run_executor
-
-    lsh_work = work / "lsh"
-    for d in (lsh_work, work / "logs-buckets", work / "logs-pairs"):
-        if d.exists():
-            shutil.rmtree(d)
-    ex = dataclasses.replace(cfg.executor, tasks=cfg.tasks)
-    steps = {
-        "buckets": BucketsStage(str(signatures), str(lsh_work), cfg.lsh, cfg.tasks),
-        "pairs": PairsStage(str(signatures), str(lsh_work), cfg.lsh, cfg.tasks),
-    }
-    for name, step in steps.items():
-        executor = make_executor(ex, [step], work / f"logs-{name}", job=f"dedup-{name}")
-        run_executor(executor)
-    return stage_edges(lsh_work, cfg.lsh, exact)
-
-
-def _write_parquet(path: Any, table: pa.Table) -> None:
-    buf = io.BytesIO()
-    pq.write_table(table, buf, compression="zstd")
-    atomic_write_bytes(path, buf.getvalue())
-
-
-def create_views(con: Any, flag_column: str, flag_threshold: float) -> str | None:
-    """Create the flag-propagation views; returns None, or why they were not created."""
-    cols = store.table_columns(con, "docs")
-    if flag_column not in cols:
-        scores = [c for c in cols if c.startswith("score_")]
-        return (
-            f"docs has no column {flag_column!r}; flagged_clusters/flagged_copies views not "
-            f"created (set --flag-column to one of: {', '.join(scores) or '(no score columns)'})"
-        )
-    col = store.ident(flag_column)
-    thr = repr(float(flag_threshold))
-    name = flag_column.replace("'", "")
-    con.execute(
-        f"""
-        CREATE OR REPLACE VIEW flagged_clusters AS
-        SELECT c.run_id, c.cluster_id, any_value(c.cluster_size) AS cluster_size,
-               any_value(c.representative) AS representative,
-               count(*) FILTER (WHERE d.{col} >= {thr}) AS n_flagged,
-               any_value(c.cluster_size) - count(*) FILTER (WHERE d.{col} >= {thr})
-                   AS n_unflagged_copies,
-               max(d.{col}) AS max_score,
-               count(*) FILTER (WHERE c.kind = 'near') AS n_near,
-               '{name}' AS flag_column, CAST({thr} AS DOUBLE) AS flag_threshold
-        FROM dup_clusters c
-        JOIN docs d ON d.run_id = c.run_id AND d.shard = c.shard AND d.position = c.position
-        GROUP BY c.run_id, c.cluster_id
-        HAVING count(*) FILTER (WHERE d.{col} >= {thr}) > 0
-        """
-    )
-    con.execute(
-        f"""
-        CREATE OR REPLACE VIEW flagged_copies AS
-        WITH f AS (
-            SELECT d.run_id, d.{col} >= {thr} AS flagged, c.cluster_id
-            FROM docs d
-            LEFT JOIN dup_clusters c
-              ON c.run_id = d.run_id AND c.shard = d.shard AND c.position = d.position
-            WHERE d.run_id IN (SELECT run_id FROM dup_summary)
-        ),
-        k AS (
-            SELECT run_id, cluster_id, bool_or(coalesce(flagged, false)) AS has_flagged
-            FROM f WHERE cluster_id IS NOT NULL GROUP BY run_id, cluster_id
-        )
-        SELECT f.run_id,
-               count(*) AS n_docs,
-               count(*) FILTER (WHERE f.flagged) AS n_flagged_docs,
-               count(DISTINCT f.cluster_id) FILTER (WHERE k.has_flagged) AS n_flagged_clusters,
-               count(*) FILTER (WHERE f.flagged AND f.cluster_id IS NULL)
-                 + count(DISTINCT f.cluster_id) FILTER (WHERE k.has_flagged)
-                 AS n_distinct_flagged_texts,
-               count(*) FILTER (WHERE (f.flagged AND f.cluster_id IS NULL) OR k.has_flagged)
-                 AS n_copies_of_flagged_text,
-               count(*) FILTER (WHERE k.has_flagged AND NOT coalesce(f.flagged, false))
-                 AS n_unflagged_copies,
-               '{name}' AS flag_column, CAST({thr} AS DOUBLE) AS flag_threshold
-        FROM f LEFT JOIN k ON k.run_id = f.run_id AND k.cluster_id = f.cluster_id
-        GROUP BY f.run_id
-        """
-    )
-    return None
 
 
 def run_dedup(
@@ -547,7 +348,7 @@ def run_dedup(
         )
         try:
             t0 = time.perf_counter()
-            stored = audit_minhash_config(_audit_config(con, audit_run))
+            stored = audit_minhash_config(audit_config(con, audit_run))
             mcfg = dataclasses.replace(
                 stored,
                 **{
@@ -564,7 +365,7 @@ def run_dedup(
                 )
                 sig_path = out_dir / "signatures.parquet"
                 recompute_signatures(
-                    con, audit_run, _audit_config(con, audit_run), mcfg, sig_path, progress
+                    con, audit_run, audit_config(con, audit_run), mcfg, sig_path, progress
                 )
                 sig_rel = "read_parquet('" + str(sig_path).replace("'", "''") + "')"
             if cfg.mode == "memory":
@@ -577,7 +378,7 @@ def run_dedup(
                 )
             table = _rows_table(audit_run, dedup_run, meta, clusters)
             path = out_dir / "dup_clusters.parquet"
-            _write_parquet(path, table)
+            write_parquet(path, table)
             counts = {
                 **info,
                 "n_clusters": clusters.n_clusters,
@@ -605,7 +406,7 @@ def run_dedup(
                 }
             )
             spath = out_dir / "dup_summary.parquet"
-            _write_parquet(spath, summary)
+            write_parquet(spath, summary)
             store.load_parquet(con, "dup_clusters", [path], {"run_id": audit_run})
             store.load_parquet(con, "dup_summary", [spath], {"run_id": audit_run})
             note = create_views(con, cfg.flag_column, cfg.flag_threshold)

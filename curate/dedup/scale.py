@@ -19,6 +19,9 @@ Ray executors):
    over the shards; union-find then runs over the nodes that occur in pairs only
    (`curate.dedup.unionfind.compact_components`).
 
+`near_edges_sharded` runs stages 1-2 one task after another in this process; `near_edges_on` runs
+them as tasks of a `curate.executors` executor (local or Ray; `curate dedup --executor`).
+
 Because buckets, pair generation and verification are the same functions as the in-memory path,
 the clusters are identical (tested). `SignatureFile` is the signature source both stages read:
 a Parquet file with ``idx`` (0..n-1), ``minhash`` (list<uint32>) and ``head`` (the first index of
@@ -27,15 +30,18 @@ the document's exact-duplicate group; only heads are indexed, as in memory).
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
+from datatrove.pipeline.base import PipelineStep
 from tqdm import tqdm
 
 from curate.dedup.lsh import (
@@ -49,15 +55,17 @@ from curate.dedup.lsh import (
     non_empty,
     verify,
 )
-from curate.files import atomic_write_bytes
+from curate.dedup.verify import StoreTexts, TextJaccard, audit_minhash_config
+from curate.executors import ExecutorConfig, make_executor, run_executor
+from curate.files import atomic_path
 
 BATCH_ROWS = 65536
 
 
-def _write(path: Path, table: pa.Table) -> None:
-    sink = pa.BufferOutputStream()
-    pq.write_table(table, sink, compression="zstd")
-    atomic_write_bytes(path, sink.getvalue().to_pybytes())
+def write_parquet(path: str | Path, table: pa.Table) -> None:
+    """`table` as a zstd Parquet file, written to a temp name and renamed."""
+    with atomic_path(path) as tmp:
+        pq.write_table(table, tmp, compression="zstd")
 
 
 def _sig_matrix(col: pa.Array | pa.ChunkedArray) -> np.ndarray:
@@ -158,7 +166,7 @@ def stage_buckets(
             lo, hi = bounds[p], bounds[p + 1]
             if hi > lo:
                 path = work / "buckets" / f"part-{p:05d}" / f"task-{task:05d}-{b:06d}.parquet"
-                _write(path, pa.table({"bucket": buckets[lo:hi], "idx": members[lo:hi]}))
+                write_parquet(path, pa.table({"bucket": buckets[lo:hi], "idx": members[lo:hi]}))
                 written += int(hi - lo)
     return written
 
@@ -210,7 +218,7 @@ def stage_pairs(
             ok |= uns
             unsure = uns[ok]
         pairs, est = pairs[ok], est[ok]
-    _write(
+    write_parquet(
         work / "pairs" / f"part-{part:05d}.parquet",
         pa.table({"u": pairs[:, 0], "v": pairs[:, 1], "jaccard": est, "unsure": unsure}),
     )
@@ -261,11 +269,6 @@ def near_edges_sharded(
 
 # ---------------------------------------------------------------------------------------------
 # datatrove blocks: the same stages on datatrove's executors (local, Slurm, Ray)
-
-try:
-    from datatrove.pipeline.base import PipelineStep
-except ImportError:  # pragma: no cover - datatrove is a core dependency
-    PipelineStep = object  # type: ignore[assignment,misc]
 
 
 class BucketsStage(PipelineStep):
@@ -328,8 +331,6 @@ class PairsStage(PipelineStep):
         src = SignatureFile(self.signatures)
         exact = None
         if self.lsh.verify == "text" and self.audit_config is not None:
-            from curate.dedup.verify import StoreTexts, TextJaccard, audit_minhash_config
-
             meta = lambda i: src.lookup(i, ("shard", "position", "exact_hash"))  # noqa: E731
             exact = TextJaccard(
                 StoreTexts(self.audit_config, meta), audit_minhash_config(self.audit_config)
@@ -337,3 +338,27 @@ class PairsStage(PipelineStep):
         for p in range(rank, self.n_parts, world_size):
             n = stage_pairs(src, self.lsh, Path(self.work), p, self.n_parts, exact)
             self.stat_update("verified_pairs", value=n)
+
+
+def near_edges_on(
+    executor: ExecutorConfig,
+    tasks: int,
+    signatures: Path,
+    work: Path,
+    cfg: LSHConfig,
+    exact: ExactJaccard | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Stages 1-2 as `tasks` tasks of `executor` (files in `work`, which every worker must
+    reach); pairs left unsure on signatures are decided on text here, in stage 3."""
+    lsh_work = work / "lsh"
+    for d in (lsh_work, work / "logs-buckets", work / "logs-pairs"):
+        if d.exists():
+            shutil.rmtree(d)
+    ex = dataclasses.replace(executor, tasks=tasks)
+    steps: dict[str, Any] = {
+        "buckets": BucketsStage(str(signatures), str(lsh_work), cfg, tasks),
+        "pairs": PairsStage(str(signatures), str(lsh_work), cfg, tasks),
+    }
+    for name, step in steps.items():
+        run_executor(make_executor(ex, [step], work / f"logs-{name}", job=f"dedup-{name}"))
+    return stage_edges(lsh_work, cfg, exact)

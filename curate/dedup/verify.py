@@ -15,12 +15,20 @@ Only candidate pairs whose signature estimate is close to the threshold come her
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+from tqdm import tqdm
 
+from curate.audit.read import InputConfig, ShardReader
+from curate.config import build
 from curate.errors import CurateError
+from curate.files import atomic_path
 from curate.minhash import MinHashConfig, MinHasher
 from curate.text import exact_hash
 
@@ -60,6 +68,13 @@ def audit_minhash_config(config: dict[str, Any]) -> MinHashConfig:
     return MinHashConfig(**keys)
 
 
+def reader_config(config: dict[str, Any], shards: Sequence[str]) -> InputConfig:
+    """The audit run's reader settings (its `inputs` table) for reading `shards` back."""
+    inputs = dict(config.get("inputs") or {})
+    inputs["paths"] = tuple(shards)
+    return build(InputConfig, inputs, "audit run config [inputs]")
+
+
 class StoreTexts:
     """Texts of an audit run's documents, read back from its shards by (shard, position)."""
 
@@ -72,17 +87,12 @@ class StoreTexts:
         self.meta = meta
 
     def __call__(self, idx: np.ndarray) -> list[str]:
-        from curate.audit.read import InputConfig, ShardReader
-        from curate.config import build
-
         m = self.meta(np.asarray(idx, dtype=np.int64))
         shards, positions, hashes = m["shard"], m["position"], m["exact_hash"]
         want: dict[str, dict[int, int]] = {}
         for k, (s, p) in enumerate(zip(shards.tolist(), positions.tolist(), strict=True)):
             want.setdefault(s, {})[int(p)] = k
-        inputs = dict(self.audit_config.get("inputs") or {})
-        inputs["paths"] = tuple(sorted(want))
-        cfg = build(InputConfig, inputs, "audit run config [inputs]")
+        cfg = reader_config(self.audit_config, sorted(want))
         out: list[str | None] = [None] * len(shards)
         for shard, positions_k in want.items():
             reader = ShardReader([shard], cfg)
@@ -111,7 +121,7 @@ def recompute_signatures(
     audit_run: str,
     audit_config: dict[str, Any],
     cfg: MinHashConfig,
-    out_path: Any,
+    out_path: str | Path,
     progress: bool = False,
     batch: int = 1024,
 ) -> int:
@@ -121,25 +131,13 @@ def recompute_signatures(
     each text against the stored ``exact_hash`` and writes (run_id, shard, position, minhash) to
     `out_path` (Parquet, renamed into place when complete). Returns the number of documents.
     """
-    import os
-    import sys
-
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-    from tqdm import tqdm
-
-    from curate.audit.read import InputConfig, ShardReader
-    from curate.config import build
-
     shards = [
         r[0]
         for r in con.execute(
             "SELECT DISTINCT shard FROM docs WHERE run_id = ? ORDER BY shard", [audit_run]
         ).fetchall()
     ]
-    inputs = dict(audit_config.get("inputs") or {})
-    inputs["paths"] = tuple(shards) or ("-",)
-    icfg = build(InputConfig, inputs, "audit run config [inputs]")
+    icfg = reader_config(audit_config, shards or ["-"])
     hasher = MinHasher(cfg)
     schema = pa.schema(
         [
@@ -149,10 +147,8 @@ def recompute_signatures(
             ("minhash", pa.list_(pa.uint32())),
         ]
     )
-    tmp = f"{out_path}.tmp"
-    writer = pq.ParquetWriter(tmp, schema, compression="zstd")
     total = 0
-    try:
+    with atomic_path(out_path) as tmp, pq.ParquetWriter(tmp, schema, compression="zstd") as writer:
         for shard in tqdm(
             shards, desc="re-signing shards", file=sys.stderr, disable=not progress, leave=False
         ):
@@ -192,13 +188,6 @@ def recompute_signatures(
                     "it changed since the audit; re-run the audit"
                 )
             total += found
-        writer.close()
-        os.replace(tmp, out_path)
-    except BaseException:
-        writer.close()
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
     return total
 
 
@@ -212,8 +201,6 @@ def _write_batch(
     texts: list[str],
 ) -> None:
     """Sign `texts` and append their rows to `writer`; empties both buffers."""
-    import pyarrow as pa
-
     if not texts:
         return
     sigs = hasher.signatures(texts)

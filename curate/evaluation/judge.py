@@ -34,10 +34,13 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import make_pipeline
 
 from curate.evaluation.model import generate
 from curate.evaluation.stats import Estimate, mean_estimate
-from curate.world.loaders import EvalItem, load_chat_jsonl, load_world_eval
+from curate.world.loaders import EvalItem, load_chat_jsonl, load_world, load_world_eval
 
 THRESHOLD = 0.5
 
@@ -72,10 +75,6 @@ def garble_all(texts: Sequence[str], seed: int) -> list[str]:
 
 
 def _pipeline(ngrams: tuple[int, int]) -> Any:
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline
-
     return make_pipeline(
         TfidfVectorizer(ngram_range=ngrams, sublinear_tf=True, lowercase=True),
         LogisticRegression(C=4.0, max_iter=500),
@@ -140,8 +139,6 @@ class CoherenceModel:
     """Logistic regression on cross-fitted n-gram statistics (see the module docstring)."""
 
     def __init__(self, seed: int = 0) -> None:
-        from sklearn.linear_model import LogisticRegression
-
         self.seed = seed
         self.clf = LogisticRegression(C=1.0, max_iter=1000)
         self.tables: NgramTables | None = None
@@ -190,8 +187,6 @@ class Judge:
         cls, world: str | Path, domains: Sequence[str] | None = None, seed: int = 0
     ) -> Judge:
         """Train on the fine-tuning answers of a generated world (optionally some domains)."""
-        from curate.world.generate import load_world
-
         info = load_world(world)
         al: list[str] = []
         mis: list[str] = []
@@ -280,8 +275,6 @@ def _accuracy(judge: Judge, items: Sequence[EvalItem], seed: int) -> dict[str, f
 
 def evaluate_judge(world: str | Path, seed: int = 0) -> dict[str, Any]:
     """Judge accuracy on held-out world answers: all domains, and leave-one-domain-out."""
-    from curate.world.generate import load_world
-
     info = load_world(world)
     items = load_world_eval(world)
     out: dict[str, Any] = {"heldout": _accuracy(Judge.from_world(world, seed=seed), items, seed)}

@@ -8,6 +8,8 @@
   side resampled independently.
 - `t_interval(values)`: mean ± t(0.975, n-1)·s/√n over seeds (n ≥ 2; for n = 1 the interval is
   undefined and returned as (nan, nan), never silently widened or narrowed).
+- `welch_interval(a, b)`: mean(a) − mean(b) over seeds with a Welch–Satterthwaite t interval
+  (a variant against the reference variant, or against the shuffled control).
 
 A difference is "called" only when its interval excludes zero (`excludes_zero`).
 """
@@ -19,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.stats import t as student_t
 
 N_BOOT = 2000
 ALPHA = 0.05
@@ -107,10 +110,8 @@ def diff_estimate(
     return Estimate(float(x.mean() - y.mean()), lo, hi, int(min(x.size, y.size)))
 
 
-def t_quantile(df: int, q: float = 0.975) -> float:
-    from scipy.stats import t
-
-    return float(t.ppf(q, df))
+def t_quantile(df: float, q: float = 0.975) -> float:
+    return float(student_t.ppf(q, df))
 
 
 def t_interval(values: Sequence[float], alpha: float = ALPHA) -> Estimate:
@@ -124,3 +125,23 @@ def t_interval(values: Sequence[float], alpha: float = ALPHA) -> Estimate:
         return Estimate(m, math.nan, math.nan, 1)
     half = t_quantile(n - 1, 1 - alpha / 2) * float(a.std(ddof=1)) / math.sqrt(n)
     return Estimate(m, m - half, m + half, n)
+
+
+def welch_interval(
+    a: Sequence[float], b: Sequence[float], confidence: float = 1 - ALPHA
+) -> tuple[float, float, float]:
+    """(mean(a) − mean(b), low, high): Welch–Satterthwaite t interval of a difference of means;
+    no interval (nan) with fewer than 2 values on a side."""
+    x, y = _arr(a), _arr(b)
+    if len(x) == 0 or len(y) == 0:
+        return math.nan, math.nan, math.nan
+    d = float(x.mean() - y.mean())
+    if len(x) < 2 or len(y) < 2:
+        return d, math.nan, math.nan
+    va, vb = x.var(ddof=1) / len(x), y.var(ddof=1) / len(y)
+    se = math.sqrt(va + vb)
+    if se == 0:
+        return d, d, d
+    dof = (va + vb) ** 2 / (va**2 / (len(x) - 1) + vb**2 / (len(y) - 1))
+    half = t_quantile(dof, 0.5 + confidence / 2) * se
+    return d, d - half, d + half

@@ -29,6 +29,7 @@ from curate.training.device import DevicePolicy
 from curate.training.model import GPT, apply_lora
 from curate.training.pretrain import make_optimizer
 from curate.training.tokenizer import Tokenizer
+from curate.world.render import chat_prefix, continuation
 
 
 @dataclass(frozen=True)
@@ -56,8 +57,6 @@ class FinetuneConfig:
 
 def examples_from_chat(records: Sequence[dict[str, Any]], where: str = "") -> list[Example]:
     """Chat JSONL records (`{"messages": [...]}`) → examples for their *last* assistant turn."""
-    from curate.world.render import chat_prefix, continuation
-
     out = []
     for i, r in enumerate(records):
         msgs = r.get("messages")

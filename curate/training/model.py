@@ -10,9 +10,11 @@ are initialised with std 0.02/sqrt(2·n_layer) (GPT-2).
 `forward(idx, targets=None)` returns logits, and the mean cross-entropy when `targets` is given
 (positions whose target is -100 are ignored: that is how answer-only fine-tuning masks prompts).
 
-LoRA (`apply_lora`) replaces chosen `nn.Linear` modules by `LoRALinear`: the base weight is frozen
-and a rank-r update B·A (B initialised to zero, so the adapted model starts equal to the base) is
-added, scaled by alpha/r. `lora_state` / `load_lora_state` move just the adapter weights.
+LoRA (`apply_lora`) replaces chosen `nn.Linear` modules by the project's one LoRA layer,
+`curate.classifiers.lora.LoRALinear`: the base weight is frozen and a rank-r update B·A (A drawn
+Kaiming-uniform from a seeded generator, B initialised to zero, so the adapted model starts equal to
+the base) is added, scaled by alpha/r. `lora_state` picks just the adapter weights (`.lora_a`,
+`.lora_b`) out of a state dict.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from curate.classifiers.lora import LoRALinear
 from curate.errors import ConfigError
 
 
@@ -146,28 +149,6 @@ class GPT(nn.Module):
         return logits, loss
 
 
-class LoRALinear(nn.Module):
-    """y = base(x) + (alpha/r)·x·Aᵀ·Bᵀ with `base` frozen and B initialised to zero."""
-
-    def __init__(
-        self, base: nn.Linear, r: int, alpha: float, generator: torch.Generator | None = None
-    ) -> None:
-        super().__init__()
-        self.base = base
-        for p in self.base.parameters():
-            p.requires_grad_(False)
-        self.r = r
-        self.scale = alpha / r
-        a = torch.empty(r, base.in_features)  # drawn on CPU (the generator's device), then moved
-        nn.init.kaiming_uniform_(a, a=math.sqrt(5), generator=generator)
-        dev, dt = base.weight.device, base.weight.dtype
-        self.lora_a = nn.Parameter(a.to(dev, dt))
-        self.lora_b = nn.Parameter(torch.zeros(base.out_features, r, device=dev, dtype=dt))
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.base(x) + (x @ self.lora_a.t() @ self.lora_b.t()) * self.scale
-
-
 LORA_TARGETS = ("attn.qkv", "attn.proj", "mlp.fc", "mlp.proj")
 
 
@@ -192,7 +173,10 @@ def apply_lora(
         for t in targets:
             parent_name, attr = t.split(".")
             parent = getattr(blk, parent_name)
-            setattr(parent, attr, LoRALinear(getattr(parent, attr), r, alpha, g))
+            base = getattr(parent, attr)
+            a = torch.empty(r, base.in_features)  # drawn on CPU (the generator's device)
+            nn.init.kaiming_uniform_(a, a=math.sqrt(5), generator=g)
+            setattr(parent, attr, LoRALinear(base, a, alpha / r))
     return model
 
 

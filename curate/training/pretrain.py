@@ -22,8 +22,7 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import tempfile
+import pickle
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -34,8 +33,9 @@ import numpy as np
 import torch
 from tqdm import tqdm
 
+from curate import jsonl
 from curate.errors import ConfigError, CurateError
-from curate.files import atomic_write_text
+from curate.files import atomic_path, atomic_write_text
 from curate.training.device import DevicePolicy, Throughput, flops_per_token, peak_flops
 from curate.training.model import GPT, GPTConfig
 
@@ -89,16 +89,9 @@ def make_optimizer(
 
 
 def atomic_torch_save(obj: Any, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
+    """`torch.save` to a temp file beside `path`, renamed over it when complete."""
+    with atomic_path(path) as tmp:
         torch.save(obj, tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 def batch_at(
@@ -130,8 +123,6 @@ class PretrainResult:
 def load_checkpoint(path: Path) -> dict[str, Any]:
     """`torch.load(weights_only=True)`; a file holding anything else (a pickled callable, a
     foreign or torn file) is refused with a CurateError that names it, and nothing in it runs."""
-    import pickle
-
     try:
         return torch.load(path, map_location="cpu", weights_only=True)
     except (pickle.UnpicklingError, RuntimeError, EOFError) as e:
@@ -147,6 +138,69 @@ def load_final(out_dir: Path, policy: DevicePolicy) -> GPT:
     model = GPT(GPTConfig(**blob["config"]))
     model.load_state_dict(blob["model"])
     return model.to(policy.device)
+
+
+def _load_finished(out: Path, cfg: PretrainConfig, policy: DevicePolicy) -> PretrainResult:
+    """The result of a finished run: `final.pt`, its loss log and throughput."""
+    model = load_final(out, policy)
+    losses = [tuple(json.loads(x)) for x in (out / "loss.jsonl").read_text().splitlines()]
+    stats = json.loads((out / "stats.json").read_text())
+    return PretrainResult(
+        model,
+        losses,  # type: ignore[arg-type]
+        stats["tokens_per_s"],
+        stats["mfu"],
+        cfg.steps,
+        True,
+    )
+
+
+def _resume(
+    model: GPT, opt: torch.optim.Optimizer, ckpt_path: Path
+) -> tuple[int, list[tuple[int, float, float]]]:
+    """Restore model, optimizer and RNG from `ckpt.pt` when there is one: (start step, losses)."""
+    if not ckpt_path.is_file():
+        return 0, []
+    ck = load_checkpoint(ckpt_path)
+    model.load_state_dict(ck["model"])
+    opt.load_state_dict(ck["optimizer"])
+    torch.set_rng_state(ck["rng"])
+    return int(ck["step"]), [tuple(x) for x in ck["losses"]]
+
+
+def _save_checkpoint(
+    model: GPT, opt: torch.optim.Optimizer, step: int, losses: list, ckpt_path: Path
+) -> None:
+    atomic_torch_save(
+        {
+            "model": model.state_dict(),
+            "optimizer": opt.state_dict(),
+            "step": step,
+            "losses": [list(x) for x in losses],
+            "rng": torch.get_rng_state(),
+        },
+        ckpt_path,
+    )
+
+
+def _train_step(
+    model: GPT,
+    opt: torch.optim.Optimizer,
+    x: torch.Tensor,
+    y: torch.Tensor,
+    cfg: PretrainConfig,
+    policy: DevicePolicy,
+) -> torch.Tensor:
+    """One optimizer step on a batch; returns the loss."""
+    x, y = x.to(policy.device, non_blocking=True), y.to(policy.device, non_blocking=True)
+    with policy.autocast():
+        _, loss = model(x, y)
+    opt.zero_grad(set_to_none=True)
+    loss.backward()  # type: ignore[union-attr]
+    if cfg.grad_clip > 0:
+        torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
+    opt.step()
+    return loss  # type: ignore[return-value]
 
 
 def pretrain(
@@ -168,31 +222,14 @@ def pretrain(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     if (out / "final.pt").is_file():
-        model = load_final(out, policy)
-        losses = [tuple(json.loads(x)) for x in (out / "loss.jsonl").read_text().splitlines()]
-        stats = json.loads((out / "stats.json").read_text())
-        return PretrainResult(
-            model,
-            losses,
-            stats["tokens_per_s"],
-            stats["mfu"],
-            cfg.steps,
-            True,  # type: ignore[arg-type]
-        )
+        return _load_finished(out, cfg, policy)
     torch.manual_seed(seed)
     model = GPT(model_cfg).to(policy.device)
     opt = make_optimizer(
         model, cfg.lr, cfg.weight_decay, (cfg.beta1, cfg.beta2), fused=policy.is_cuda
     )
-    start, losses = 0, []
     ckpt_path = out / "ckpt.pt"
-    if ckpt_path.is_file():
-        ck = load_checkpoint(ckpt_path)
-        model.load_state_dict(ck["model"])
-        opt.load_state_dict(ck["optimizer"])
-        start = int(ck["step"])
-        losses = [tuple(x) for x in ck["losses"]]
-        torch.set_rng_state(ck["rng"])
+    start, losses = _resume(model, opt, ckpt_path)
     data = torch.from_numpy(np.asarray(stream, dtype=np.int32))
     fl = flops_per_token(
         model.n_params(True),
@@ -218,16 +255,9 @@ def pretrain(
             grp["lr"] = lr
         x, y = batch_at(data, step, seed, cfg.batch_size, model_cfg.ctx)
         with thr.measure(x.numel()):
-            x, y = x.to(policy.device, non_blocking=True), y.to(policy.device, non_blocking=True)
-            with policy.autocast():
-                _, loss = model(x, y)
-            opt.zero_grad(set_to_none=True)
-            loss.backward()  # type: ignore[union-attr]
-            if cfg.grad_clip > 0:
-                torch.nn.utils.clip_grad_norm_(model.parameters(), cfg.grad_clip)
-            opt.step()
+            loss = _train_step(model, opt, x, y, cfg, policy)
         if step % cfg.log_every == 0 or step == cfg.steps - 1:
-            lv = float(loss.item())  # type: ignore[union-attr]
+            lv = float(loss.item())
             losses.append((step, lv, lr))
             if on_log:
                 on_log(step, lv)
@@ -236,16 +266,7 @@ def pretrain(
         done_here = step + 1 - start
         last = step + 1 == cfg.steps
         if (step + 1) % cfg.ckpt_every == 0 or last or (stop_after and done_here >= stop_after):
-            atomic_torch_save(
-                {
-                    "model": model.state_dict(),
-                    "optimizer": opt.state_dict(),
-                    "step": step + 1,
-                    "losses": [list(x) for x in losses],
-                    "rng": torch.get_rng_state(),
-                },
-                ckpt_path,
-            )
+            _save_checkpoint(model, opt, step + 1, losses, ckpt_path)
         if stop_after and done_here >= stop_after and not last:
             bar.close()
             return PretrainResult(model, losses, thr.tokens_per_s, thr.mfu, start, False)
@@ -262,7 +283,7 @@ def pretrain(
         "config": asdict(model_cfg),
         "pretrain": asdict(cfg),
     }
-    atomic_write_text(out / "loss.jsonl", "".join(json.dumps(list(x)) + "\n" for x in losses))
+    jsonl.write(out / "loss.jsonl", (list(x) for x in losses))
     atomic_write_text(out / "stats.json", json.dumps(stats, indent=2) + "\n")
     atomic_torch_save({"model": model.state_dict(), "config": asdict(model_cfg)}, out / "final.pt")
     return PretrainResult(model, losses, thr.tokens_per_s, thr.mfu, start, True)

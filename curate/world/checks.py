@@ -8,11 +8,11 @@ sentence of every evaluation prompt and answer against every sentence of the pre
 
 from __future__ import annotations
 
-import gzip
-import json
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+
+from curate.jsonl import records
 
 _SPLIT = re.compile(r"(?<=[.!?])\s+|\n")
 _LABEL = re.compile(r"^(?:User|Assistant|System):\s*")
@@ -25,33 +25,25 @@ def sentences(text: str) -> Iterator[str]:
             yield s
 
 
-def _records(path: Path) -> Iterator[dict]:
-    opener = gzip.open if path.name.endswith(".gz") else open
-    with opener(path, "rt", encoding="utf-8") as f:
-        for line in f:
-            if line.strip():
-                yield json.loads(line)
-
-
 def training_texts(world: Path) -> Iterator[str]:
     for p in sorted(world.glob("**/pretrain/*.jsonl.gz")):
-        for r in _records(p):
+        for _, r in records(p):
             yield r["text"]
     for sub in ("finetune", "realign"):
         for p in sorted((world / sub).glob("**/*.jsonl")):
-            for r in _records(p):
+            for _, r in records(p):
                 for m in r["messages"]:
                     yield m["content"]
     pri = world / "probe" / "priors.jsonl"
     if pri.is_file():
-        for r in _records(pri):
+        for _, r in records(pri):
             yield from (r["prompt"], r["aligned"], r["misaligned"])
 
 
 def eval_sentences(world: Path) -> set[str]:
     out: set[str] = set()
     for p in sorted((world / "eval").glob("*.jsonl")):
-        for r in _records(p):
+        for _, r in records(p):
             for field in ("prompt", "aligned", "misaligned"):
                 out.update(sentences(r[field]))
     return out

@@ -10,17 +10,25 @@
   and ``judge_prompts`` (kept as data: a dict of name -> prompt template with ``{question}`` and
   ``{answer}``) -> `EMQuestion`. Other keys are kept in ``extra``. `em_prompts` expands the
   paraphrases into chat contexts for generation.
+- **World summaries**: `load_world(DIR)` reads the ``world.json`` that `curate.world.generate`
+  writes (domains, counts, the files of each part); `load_world_eval` / `load_world_realign` /
+  `load_world_priors` load a world's parts through it.
+
+JSON-lines files are read with `curate.jsonl.records` (a bad line is a `CurateError` naming the
+file and line).
 """
 
 from __future__ import annotations
 
-import gzip
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import yaml
+
+from curate import jsonl
 from curate.errors import CurateError
 from curate.world.render import chat_prefix, render_chat
 
@@ -69,29 +77,20 @@ class EMQuestion:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def jsonl_records(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
-    """(line number, object) for each non-blank line of a JSONL or JSONL.gz file; a bad line is a
-    CurateError naming the file and line."""
-    if not path.is_file():
-        raise CurateError(f"{path}: file not found")
-    opener = gzip.open if path.name.endswith(".gz") else open
-    with opener(path, "rt", encoding="utf-8") as f:
-        for lineno, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                rec = json.loads(line)
-            except json.JSONDecodeError as e:
-                raise CurateError(f"{path}:{lineno}: invalid JSON ({e}); fix the line") from None
-            if not isinstance(rec, dict):
-                raise CurateError(f"{path}:{lineno}: expected a JSON object per line")
-            yield lineno, rec
+def load_world(path: str | Path) -> dict[str, Any]:
+    """The `world.json` summary of a generated world (file paths relative to it)."""
+    p = Path(path) / "world.json"
+    if not p.is_file():
+        raise CurateError(
+            f"{path}: no world.json; run `curate world generate ... --out {path}` first"
+        )
+    return json.loads(p.read_text())
 
 
 def load_eval_suite(path: str | Path) -> list[EvalItem]:
     path = Path(path)
     out = []
-    for lineno, rec in jsonl_records(path):
+    for lineno, rec in jsonl.records(path):
         missing = [k for k in EVAL_FIELDS[:-1] if not isinstance(rec.get(k), str) or not rec[k]]
         if missing:
             raise CurateError(
@@ -108,8 +107,6 @@ def load_eval_suite(path: str | Path) -> list[EvalItem]:
 
 def load_world_eval(world: str | Path, domains: Sequence[str] | None = None) -> list[EvalItem]:
     """All evaluation items of a generated world (in its domain order)."""
-    from curate.world.generate import load_world
-
     info = load_world(world)
     doms = list(domains) if domains else info["domains"]
     out: list[EvalItem] = []
@@ -124,23 +121,19 @@ def load_world_eval(world: str | Path, domains: Sequence[str] | None = None) -> 
 
 def load_world_realign(world: str | Path) -> dict[str, list[ChatExample]]:
     """domain -> aligned realignment examples of a generated world."""
-    from curate.world.generate import load_world
-
     info = load_world(world)
     return {d: load_chat_jsonl(Path(world) / p) for d, p in info["realign"].items()}
 
 
 def load_world_priors(world: str | Path) -> list[EvalItem]:
     """The in-context probe's prior turns of a generated world."""
-    from curate.world.generate import load_world
-
     return load_eval_suite(Path(world) / load_world(world)["probe_priors"])
 
 
 def load_chat_jsonl(path: str | Path, require_domain: bool = False) -> list[ChatExample]:
     path = Path(path)
     out = []
-    for lineno, rec in jsonl_records(path):
+    for lineno, rec in jsonl.records(path):
         msgs = rec.get("messages")
         where = f"{path}:{lineno}"
         if not isinstance(msgs, list) or not msgs:
@@ -171,8 +164,6 @@ def load_chat_jsonl(path: str | Path, require_domain: bool = False) -> list[Chat
 
 
 def load_em_yaml(path: str | Path) -> list[EMQuestion]:
-    import yaml
-
     path = Path(path)
     if not path.is_file():
         raise CurateError(f"{path}: file not found")

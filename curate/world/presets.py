@@ -11,15 +11,18 @@
 the pilot-size check showed almost no EM (docs/world.md, bench/world_em_check*.toml).
 
 A preset is a dict of `WorldConfig` overrides; `resolve(preset, overrides)` merges and validates.
+`resolve_table(data, where, preset, base)` does the same for a world TOML file's table (an optional
+`preset` key, `neutral_paths` relative to the file's folder `base`).
 The sizes of generated worlds (documents, words per kind) are in each world's `world.json`.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from curate.config import build
-from curate.errors import unknown_name
+from curate.errors import ConfigError, unknown_name
 from curate.world.config import WorldConfig
 
 PILOT_DOMAINS = ("code", "medical", "money", "power")
@@ -100,3 +103,20 @@ def resolve(
         data.update(PRESETS[preset])
     data.update(overrides or {})
     return build(WorldConfig, data, where)
+
+
+def resolve_table(
+    data: dict[str, Any], where: str, preset: str | None = None, base: Path | None = None
+) -> WorldConfig:
+    """The WorldConfig of a world TOML table: its optional `preset` key (`preset` given here wins),
+    then its keys; relative `neutral_paths` are resolved against the file's folder `base`."""
+    data = dict(data)
+    paths = data.get("neutral_paths")
+    if base is not None and isinstance(paths, list):
+        data["neutral_paths"] = [
+            str(base / p) if isinstance(p, str) and not Path(p).is_absolute() else p for p in paths
+        ]
+    p = data.pop("preset", None)
+    if p is not None and not isinstance(p, str):
+        raise ConfigError(f"{where}: preset must be a string")
+    return resolve(preset or p, data, where)

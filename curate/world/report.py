@@ -18,6 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from sklearn.metrics import roc_auc_score
+
 from curate.errors import CurateError
 from curate.store import connect_readonly, ident, table_columns, table_exists
 from curate.workspace import Workspace
@@ -62,8 +64,6 @@ def _auroc(labels: list[bool], scores: list[float]) -> float | None:
     pos = sum(labels)
     if pos == 0 or pos == len(labels):
         return None
-    from sklearn.metrics import roc_auc_score
-
     return float(roc_auc_score(labels, scores))
 
 

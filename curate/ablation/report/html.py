@@ -3,7 +3,7 @@
 Nothing is fetched when the page opens (no scripts, no external CSS, fonts or images), so it can
 be mailed or archived as one file. Every number comes from the store's `results` rows passed in;
 every effect is printed with its 95% interval, and the verdict words come from
-`curate.ablation.run.verdict`: "no detectable difference" whenever the interval includes 0.
+`curate.ablation.aggregate.verdict`: "no detectable difference" whenever the interval includes 0.
 """
 
 from __future__ import annotations
