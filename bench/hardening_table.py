@@ -31,6 +31,9 @@ SECTIONS = [
     ("test_hardening_faults", "Faults (kill -9 at controlled points, then rerun)"),
     ("test_hardening_concurrency", "Concurrency (two processes, one workspace)"),
     ("test_hardening_untrusted", "Untrusted files, names and values"),
+    ("test_hardening_query", "`curate query` as a sandbox (round 2)"),
+    ("test_hardening_escape", "Leaving the workspace, unaudited text, damaged models (round 2)"),
+    ("test_hardening_workers", "Killed local workers (round 2)"),
 ]
 
 

@@ -39,6 +39,7 @@ import importlib.util
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -47,6 +48,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+import multiprocess
+import multiprocess.connection
 from datatrove.executor.local import LocalPipelineExecutor
 from datatrove.utils.logging import logger
 from datatrove.utils.stats import PipelineStats
@@ -108,7 +111,7 @@ class ExecutorConfig:
         if self.address and not (
             self.address in ("auto", "local")
             or self.address.startswith("ray://")
-            or re.match(r"^[\w.-]+:\d+$", self.address)
+            or re.fullmatch(r"[\w.-]+:\d+", self.address)
         ):
             raise ConfigError(
                 f"address {self.address!r}: use '' (private local Ray), 'auto' (this machine's "
@@ -117,7 +120,7 @@ class ExecutorConfig:
         if self.kind == "slurm":
             if not self.partition:
                 raise ConfigError("partition: required when kind = 'slurm'")
-            if not _SLURM_TIME.match(self.time):
+            if not _SLURM_TIME.fullmatch(self.time):
                 raise ConfigError(
                     f"time {self.time!r}: use Slurm's [D-]HH:MM:SS form, e.g. '04:00:00'"
                 )
@@ -167,24 +170,81 @@ class QuietLocalExecutor(LocalPipelineExecutor):
             quiet_datatrove_logs()  # datatrove resets the console logger after each task
 
     def run(self):
-        if self.workers != 1:
-            return super().run()
-
         self._launched = True
-        ranks = self.get_incomplete_ranks(range(self.local_tasks))
+        ranks = self.get_incomplete_ranks(
+            range(self.local_rank_offset, self.local_rank_offset + self.local_tasks)
+        )
         if not ranks:
             return PipelineStats()
         self.save_executor_as_json()
-        pipeline = self.pipeline
-        stats = []
-        for rank in ranks:
-            self.pipeline = deepcopy(pipeline)
-            stats.append(self._run_for_rank(rank))
-        self.pipeline = pipeline
+        if self.workers == 1:
+            pipeline = self.pipeline
+            stats = []
+            for rank in ranks:
+                self.pipeline = deepcopy(pipeline)
+                stats.append(self._run_for_rank(rank))
+            self.pipeline = pipeline
+        else:
+            self._run_processes(ranks)
+            stats = [self._rank_stats(r) for r in ranks]
         merged = sum(stats, start=PipelineStats())
         with self.logging_dir.open("stats.json", "wt") as f:
             merged.save_to_disk(f)
         return merged
+
+    def _run_processes(self, ranks: list[int]) -> None:
+        """One process per task, at most `workers` at a time, watched by this one.
+
+        (datatrove's pool waits forever for a worker that died, and its Manager process, once
+        killed, ends the run with a swallowed BrokenPipeError.) A task process that exits
+        without marking its rank complete (an exception, kill -9, out of memory) fails the
+        run at once: the others are stopped, and the ExecutorError names the task and its log;
+        completed ranks keep their markers, so the same command resumes."""
+        ctx = multiprocess.get_context(self.start_method)
+        pending = list(ranks)
+        running: dict[int, Any] = {}
+        try:
+            while pending or running:
+                while pending and len(running) < self.workers:
+                    rank = pending.pop(0)
+                    proc = ctx.Process(target=_run_task, args=(self, rank), name=f"task-{rank}")
+                    proc.start()
+                    running[rank] = proc
+                multiprocess.connection.wait([p.sentinel for p in running.values()], timeout=5)
+                for rank, proc in list(running.items()):
+                    if proc.exitcode is None:
+                        continue
+                    proc.join()
+                    del running[rank]
+                    if proc.exitcode != 0 or not self.is_rank_completed(rank):
+                        raise ExecutorError(self._task_failure(rank, proc.exitcode))
+        finally:
+            for proc in running.values():
+                proc.kill()
+            for proc in running.values():
+                proc.join()
+
+    def _task_failure(self, rank: int, code: int | None) -> str:
+        how = (
+            f"was killed by signal {-code} ({signal.Signals(-code).name})"
+            if code is not None and code < 0
+            else f"failed with exit status {code}"
+        )
+        logs = self.logging_dir.resolve_paths("logs")
+        return (
+            f"task {rank} {how}; the other tasks were stopped. Its log: "
+            f"{logs}/task_{rank:05d}.log. Re-run the same command to resume (finished tasks "
+            "are skipped)"
+        )
+
+    def _rank_stats(self, rank: int) -> PipelineStats:
+        with self.logging_dir.open(f"stats/{rank:05d}.json", "r") as f:
+            return PipelineStats.from_json(json.load(f))
+
+
+def _run_task(executor: QuietLocalExecutor, rank: int) -> None:
+    """A task process: run one rank (a raised error exits non-zero after datatrove logged it)."""
+    executor._run_for_rank(rank, 1)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -19,9 +19,12 @@ The one place for the file-system rules the contracts rely on:
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
+import hashlib
 import os
 import posixpath
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -170,6 +173,30 @@ def atomic_path(path: str | os.PathLike[str], fsync: bool = True) -> Iterator[Pa
         raise
 
 
+def sha256_file(path: str | os.PathLike[str]) -> str:
+    """The hex sha256 of a file's bytes (read in 1 MiB chunks)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def check_sha256(path: str | os.PathLike[str], want: str | None, named_in: str) -> None:
+    """Refuse a file whose sha256 is not the one `named_in` (e.g. a model.json) records."""
+    if not want:
+        raise CurateError(
+            f"{path}: {named_in} records no sha256 for this file, so it cannot be checked; "
+            "retrain the model (or restore its folder from the release)"
+        )
+    got = sha256_file(path)
+    if got != want:
+        raise CurateError(
+            f"{path}: damaged or replaced: sha256 {got[:16]}... but {named_in} records "
+            f"{want[:16]}...; restore the file (or retrain the model)"
+        )
+
+
 @contextlib.contextmanager
 def hold_lock(path: str | os.PathLike[str], owner: str, busy: str) -> Iterator[None]:
     """Hold an exclusive flock on `path` (created if missing) for the block.
@@ -177,7 +204,22 @@ def hold_lock(path: str | os.PathLike[str], owner: str, busy: str) -> Iterator[N
     A second holder fails at once with CurateError(`busy` with "{holder}" replaced by what the
     lock file says of its holder). The file records `owner` (e.g. "pid 123: audit") while held."""
     p = Path(path)
-    fd = os.open(p, os.O_RDWR | os.O_CREAT, 0o644)
+    try:  # never follow a link: a planted symlink must not make us truncate its target
+        fd = os.open(p, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+    except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise CurateError(
+                f"{p}: the lock file is a symbolic link; a lock must be a plain file: remove the "
+                "link and rerun"
+            ) from None
+        raise
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode) or st.st_nlink != 1:
+        os.close(fd)
+        raise CurateError(
+            f"{p}: the lock file is not a plain file with one name (a hard link or a special "
+            "file); remove it and rerun"
+        )
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -200,6 +242,8 @@ __all__ = [
     "atomic_path",
     "atomic_write_bytes",
     "atomic_write_text",
+    "check_sha256",
+    "sha256_file",
     "hold_lock",
     "exists",
     "filesystem",

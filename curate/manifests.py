@@ -8,7 +8,6 @@ manifest is written last, so its presence marks the directory as complete.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import subprocess
 from collections.abc import Iterable
@@ -16,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import fsspec
+import xxhash
 
 import curate
 from curate.config import config_hash, to_dict
@@ -47,17 +47,22 @@ def git_commit() -> str | None:
 
 
 def fingerprint(path: str | Path, content_hash: bool = False) -> dict[str, Any]:
-    """Path, size and mtime of a local file (and a sha256 when asked)."""
+    """Path, size and mtime of a local file (and, when asked, an xxh3-128 digest of its bytes:
+    fast enough to take over every shard an audit reads, ~10 GB/s)."""
     p = Path(path)
     st = p.stat()
     fp: dict[str, Any] = {"path": str(p), "size": st.st_size, "mtime": st.st_mtime}
     if content_hash:
-        h = hashlib.sha256()
-        with p.open("rb") as f:
-            for chunk in iter(lambda: f.read(1 << 20), b""):
-                h.update(chunk)
-        fp["sha256"] = h.hexdigest()
+        fp["xxh3_128"] = content_digest(p)
     return fp
+
+
+def content_digest(path: str | Path) -> str:
+    h = xxhash.xxh3_128()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 22), b""):
+            h.update(chunk)
+    return h.hexdigest()
 
 
 def fingerprints(paths: Iterable[str | Path], content_hash: bool = False) -> list[dict[str, Any]]:

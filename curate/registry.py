@@ -68,7 +68,7 @@ _loaded = False
 def register(
     name: str, description: str = ""
 ) -> Callable[[Callable[..., Scorer]], Callable[..., Scorer]]:
-    if not NAME_RE.match(name):
+    if not NAME_RE.fullmatch(name):
         raise ValueError(f"scorer name {name!r} must look like 'snake_case_v1' (versioned)")
 
     def deco(factory: Callable[..., Scorer]) -> Callable[..., Scorer]:

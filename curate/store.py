@@ -48,7 +48,7 @@ _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 def ident(name: str) -> str:
     """Quote a SQL identifier (table or column), refusing anything that is not a plain name."""
-    if not _IDENT.match(name):
+    if not _IDENT.fullmatch(name):
         raise CurateError(f"invalid SQL identifier {name!r}: use letters, digits and underscores")
     return f'"{name}"'
 
@@ -69,16 +69,19 @@ def connect(ws: Workspace) -> Iterator[duckdb.DuckDBPyConnection]:
         con.close()
 
 
-def connect_readonly(ws: Workspace) -> duckdb.DuckDBPyConnection:
-    """A read-only connection that cannot write the store or any file."""
+def connect_readonly(ws: Workspace, memory_limit: str | None = None) -> duckdb.DuckDBPyConnection:
+    """A read-only connection that cannot write the store or touch any other file.
+
+    External access is off (no file reads or writes, no extensions), the temp directory is off
+    (DuckDB lets a connection without external access still use it, and a symlink placed there
+    would lead anywhere), and the configuration is locked so neither can be set back."""
     if not ws.db_path.is_file():
         raise CurateError(f"{ws.db_path}: no store in this workspace; run an audit into it first")
+    config = {"enable_external_access": False, "temp_directory": "", "lock_configuration": True}
+    if memory_limit:
+        config = {"memory_limit": memory_limit, **config}
     try:
-        return duckdb.connect(
-            str(ws.db_path),
-            read_only=True,
-            config={"enable_external_access": False, "lock_configuration": True},
-        )
+        return duckdb.connect(str(ws.db_path), read_only=True, config=config)
     except duckdb.IOException as e:
         raise CurateError(f"{ws.db_path}: cannot open the store read-only: {e}") from None
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from curate.errors import CurateError
+from curate.errors import ConfigError, CurateError
 from curate.files import hold_lock
 
 _SAFE = re.compile(r"[^A-Za-z0-9._=-]+")
@@ -71,6 +71,24 @@ class Workspace:
         if self.root not in p.resolve().parents and p.resolve() != self.root:
             raise CurateError(f"refusing to write outside the workspace: {p}")
         return p
+
+    def output_path(self, rel: str, what: str) -> Path:
+        """A folder a spec names for a run's outputs (`what` names the key): relative to the
+        workspace, no '..', and still inside it once symlinks are resolved; else a ConfigError."""
+        p = Path(rel)
+        if not rel or p.is_absolute() or ".." in p.parts or "\x00" in rel:
+            raise ConfigError(
+                f"{what} = {rel!r}: an output folder must be a relative path inside the "
+                "workspace, without '..'; e.g. \"world\""
+            )
+        full = self.root / p
+        real = full.resolve()
+        if real != self.root and self.root not in real.parents:
+            raise ConfigError(
+                f"{what} = {rel!r}: resolves to {real}, outside the workspace {self.root} "
+                "(a symbolic link?); outputs stay inside the workspace"
+            )
+        return full
 
     def run_dir(self, run_id: str) -> Path:
         return self.safe_join("runs", run_id)

@@ -294,12 +294,13 @@ def test_query_cannot_write_or_touch_files(evil_ws, tmp_path, capsys, sql):
     "sql", ["CHECKPOINT", "VACUUM", "CREATE TEMP TABLE t AS SELECT * FROM docs"]
 )
 def test_query_harmless_statements_change_nothing(evil_ws, capsys, sql):
-    """`curate query` statements DuckDB accepts on a read-only store (CHECKPOINT, VACUUM, a TEMP
-    table, which lives in memory) | they run, and the store file is byte-identical afterwards"""
+    """`curate query` statements DuckDB would accept on a read-only store (CHECKPOINT, VACUUM, a
+    TEMP table, which lives in memory) | since round 2 only a SELECT runs: each is refused before
+    it runs (exit 2, "read-only"), and the store file is byte-identical afterwards"""
     _, ws, _ = evil_ws
     before = _store_hash(ws)
-    assert main(["query", str(ws), sql]) == 0
-    capsys.readouterr()
+    assert main(["query", str(ws), sql]) == 2
+    assert "read-only" in capsys.readouterr().err
     assert _store_hash(ws) == before
 
 
@@ -368,9 +369,8 @@ def test_classifier_model_files_load_only_from_their_folder(tmp_path, monkeypatc
     for f in ("../outside.ftz", str(outside)):
         meta["stage1"]["file"] = f
         (folder / "model.json").write_text(json.dumps(meta))
-        m = cascade.CascadeModel(folder)
         with pytest.raises(CurateError, match="outside the classifier folder"):
-            _ = m.ft
+            cascade.CascadeModel(folder)  # checked when the model is built, before any load
     assert calls == []
 
 

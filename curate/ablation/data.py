@@ -69,7 +69,7 @@ def prepare_inputs(spec: AblationSpec, spec_dir: Path, ws: Workspace) -> dict[st
     """Run the optional [world], [audit] and [build] steps; returns what they reported."""
     info: dict[str, Any] = {}
     if spec.world is not None:
-        out = ws.root / spec.world.out
+        out = ws.output_path(spec.world.out, f"{spec.name} [world] out")
         wcfg, preset = world_config(spec.world, spec_dir, f"{spec.name} [world]")
         reused = f"world: reusing {out}"
         making = f"world: generating {preset or 'custom'} world into {out}"

@@ -55,7 +55,6 @@ from curate.ablation.spec import (
     WorldSpec,
     audit_data,
     parse_spec,
-    rel,
     require_workspace,
     resolve_workspace,
 )
@@ -84,9 +83,8 @@ class SearchWorldSpec:
     preset: str = ""
     config: str = ""  # relative to the spec file
     overrides: dict[str, Any] = field(default_factory=dict)
-    # worlds are written outside the workspace (the audit never reads the workspace's own
-    # files); relative to the workspace; `{f}` is replaced by the fraction
-    out: str = "../{name}-worlds/mf{f}"
+    # relative to the workspace, inside it; `{name}` is the search's name, `{f}` the fraction
+    out: str = "worlds/{name}/mf{f}"
 
 
 @dataclass(frozen=True)
@@ -134,6 +132,8 @@ def parse_search_spec(
     require_workspace(spec.workspace, path)
     # the world, audit, dedup and ablation sections are checked by their own modules, now
     fracs = fractions(spec, spec_dir)
+    for f in fracs:
+        Workspace(Path(spec.workspace)).output_path(world_out(spec, f), f"{path} [world] out")
     if needs_minhash(spec):
         dedup_config(spec.dedup, f"{path} [dedup]")
     probe = ablation_dict(spec, fracs[0], Path("/nonexistent-world"), [])
@@ -248,11 +248,15 @@ def _run_done(ws: Workspace, run_id: str | None) -> bool:
     return bool(r) and r[0][0] == "done"
 
 
+def world_out(spec: SearchSpec, fraction: float) -> str:
+    """The fraction's world folder, relative to the workspace."""
+    return spec.world.out.replace("{name}", spec.name).replace("{f}", f"{fraction:g}")
+
+
 def _world(spec: SearchSpec, spec_dir: Path, ws: Workspace, fraction: float, st: dict) -> Path:
     """The fraction's world folder, generated unless a current one is there (then `st`, the
     fraction's state, is cleared: its audit and dedup runs were of another world)."""
-    out = spec.world.out.replace("{name}", spec.name).replace("{f}", f"{fraction:g}")
-    world_dir = rel(out, ws.root).resolve()
+    world_dir = ws.output_path(world_out(spec, fraction), f"{spec.name} [world] out")
     wcfg = world_config(spec, spec_dir, fraction)
     tag = frac_tag(fraction)
     reused = f"{tag}: reusing world {world_dir}"

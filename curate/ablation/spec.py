@@ -25,7 +25,7 @@ from curate.config import build, config_hash, load_toml, to_dict
 from curate.errors import ConfigError
 from curate.training.model import GPTConfig
 from curate.training.pretrain import PretrainConfig
-from curate.workspace import safe_name
+from curate.workspace import Workspace, safe_name
 from curate.world.presets import resolve as resolve_world
 
 
@@ -256,6 +256,7 @@ def _check_steps(spec: AblationSpec, spec_dir: Path, where: str) -> None:
     """Validate the [world], [audit] and [build] sections before any work starts."""
     if spec.world is not None:
         world_config(spec.world, spec_dir, f"{where} [world]")
+        Workspace(Path(spec.workspace)).output_path(spec.world.out, f"{where} [world] out")
     if spec.audit is not None:
         data = audit_data(spec.audit, spec.workspace, ["(from the world)"])
         check_names(resolve_config(data, spec_dir, f"{where} [audit]"), f"{where} [audit]")

@@ -184,10 +184,12 @@ def check_names(cfg: AuditConfig, where: str) -> None:
     for n in cfg.steps.classifiers.names:
         if n not in known:
             raise unknown_name("classifier", n, known, f"{where} [steps.classifiers]")
-        if n in cfg.steps.classifiers.params:  # bad keyword arguments fail here, not in a task
-            registry.check_params(
-                n, cfg.steps.classifiers.params[n], f"{where} [steps.classifiers.params.{n}]"
-            )
+        params = cfg.steps.classifiers.params.get(n, {})
+        if params:  # bad keyword arguments fail here, not in a task
+            registry.check_params(n, params, f"{where} [steps.classifiers.params.{n}]")
+        check = getattr(registry.get(n, where, **params), "check", None)
+        if check is not None:  # a damaged or missing model fails here, not in a task
+            check()
     if cfg.steps.lexicon.enabled:
         try:
             load_lexicon(cfg.steps.lexicon.lexicon)
@@ -318,7 +320,7 @@ def run_audit(cfg: AuditConfig, where: str = "audit", log=None) -> AuditResult:
                 f"{ws_root} wrote itself ({', '.join(WORKSPACE_OUTPUT_DIRS)}); point the audit "
                 "at the input shards"
             )
-    inputs = fingerprints(shards)
+    inputs = fingerprints(shards, content_hash=True)  # the build checks shards against it
     key = run_key(cfg, inputs)
     ws = Workspace.at(cfg.workspace)
     with ws.lock("curate audit"):

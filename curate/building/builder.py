@@ -60,6 +60,7 @@ from curate.building.policy import (
 from curate.building.select import Selector
 from curate.building.source import copy_records
 from curate.building.tasks import write_pass_on
+from curate.building.verify import verify_sources
 from curate.building.write import PartWriter
 from curate.config import to_dict
 from curate.executors import ExecutorConfig
@@ -187,6 +188,7 @@ def build_corpora(
             text_field, id_field = audit_fields(con, run_id)
             text_field = policy.text_field or text_field
             id_field = policy.id_field or id_field
+            verify_sources(con, run_id, text_field, id_field, log)
             # ---- work starts here
             if dry_run:
                 prep = _select(

@@ -92,7 +92,7 @@ def audit_fields(con: duckdb.DuckDBPyConnection, run_id: str) -> tuple[str, str]
 
 def store_columns(con: duckdb.DuckDBPyConnection, run_id: str, policy: Policy) -> Columns:
     """The columns a rule may use, and which referenced metadata keys exist in this run."""
-    types = {k: v for k, v in table_columns(con, "docs").items() if SAFE_NAME.match(k)}
+    types = {k: v for k, v in table_columns(con, "docs").items() if SAFE_NAME.fullmatch(k)}
     for name, dtype in DUP_COLUMNS.items():
         types.setdefault(name, dtype)
     keys: set[str] = set()

@@ -110,7 +110,7 @@ class Variant:
     upsample: tuple[Upsample, ...] = ()
 
     def validate(self) -> None:
-        if not _NAME_RE.match(self.name):
+        if not _NAME_RE.fullmatch(self.name):
             raise ConfigError(
                 f"variant name {self.name!r} must use letters, digits, '.', '_' or '-' "
                 "(it names a folder)"
@@ -131,7 +131,7 @@ class Policy:
     id_field: str = ""  # empty: as recorded by the audit run, else "id"
 
     def validate(self) -> None:
-        if not _NAME_RE.match(self.corpus):
+        if not _NAME_RE.fullmatch(self.corpus):
             raise ConfigError(
                 f"corpus name {self.corpus!r} must use letters, digits, '.', '_' or '-'"
             )

@@ -132,7 +132,7 @@ class Selector:
         tok = ident(self.policy.token_column)
         n_chars = "d.n_chars" if "n_chars" in self.have else "CAST(NULL AS BIGINT)"
         docs_cols = ", ".join(
-            f"d.{ident(c)}" for c in self.have if c not in DUP_COLUMNS and SAFE_NAME.match(c)
+            f"d.{ident(c)}" for c in self.have if c not in DUP_COLUMNS and SAFE_NAME.fullmatch(c)
         )
         return f"""SELECT {docs_cols},
               CAST(d.{tok} AS BIGINT) AS _tok, CAST({n_chars} AS BIGINT) AS _chars,

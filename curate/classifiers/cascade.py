@@ -59,6 +59,7 @@ from curate.classifiers.features import POS, prep, stage2_features
 from curate.classifiers.metrics import apply_calibrator, sigmoid
 from curate.classifiers.windows import windows
 from curate.errors import CurateError
+from curate.files import check_sha256
 from curate.paths import classifiers_dir
 from curate.registry import DocScore, Span
 
@@ -78,6 +79,31 @@ class WindowScores:
         return float(self.raw.max()) if len(self.raw) else 0.0
 
 
+def verify_folder(folder: Path) -> None:
+    """Check a classifier folder's files against its model.json (CurateError naming the file)."""
+    path = folder / "model.json"
+    if not path.is_file():
+        raise CurateError(f"{path}: no trained model here; run `curate classifier train {folder}`")
+    where = f"{folder}/model.json"
+    try:
+        meta = json.loads(path.read_text())
+        st2 = meta["stage2"]
+        files = [(meta["stage1"]["file"], meta["stage1"].get("sha256"))]
+        for m in (st2.get("members") or [st2]) + list(st2.get("short_members") or []):
+            if m.get("adapter"):
+                files.append((m["adapter"], m.get("adapter_sha256")))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as e:
+        raise CurateError(
+            f"{where}: unreadable or malformed model.json ({type(e).__name__}: {e}); restore the "
+            f"classifier folder or retrain with `curate classifier train {folder}`"
+        ) from None
+    for name, sha in files:
+        p = (folder / name).resolve()
+        if folder.resolve() not in p.parents or not p.is_file():
+            raise CurateError(f"{p}: model file named in {where} is missing or outside {folder}")
+        check_sha256(p, sha, where)
+
+
 class CascadeModel:
     """A trained cascade loaded from a classifier folder (`model.json` + stage-1 `.ftz`)."""
 
@@ -94,7 +120,22 @@ class CascadeModel:
                 raise CurateError(
                     f"{path}: no trained model here; run `curate classifier train {self.folder}`"
                 )
-            meta = json.loads(path.read_text())
+            try:
+                meta = json.loads(path.read_text())
+            except (OSError, ValueError) as e:
+                raise CurateError(
+                    f"{path}: unreadable model.json ({e}); restore the classifier folder or "
+                    f"retrain with `curate classifier train {self.folder}`"
+                ) from None
+        try:
+            self._load_meta(meta, embedder)
+        except (KeyError, TypeError, ValueError, AttributeError) as e:
+            raise CurateError(
+                f"{self.folder}/model.json: malformed ({type(e).__name__}: {e}); restore the "
+                f"classifier folder or retrain with `curate classifier train {self.folder}`"
+            ) from None
+
+    def _load_meta(self, meta: dict[str, Any], embedder: Embedder | None) -> None:
         self.meta: dict[str, Any] = meta
         self.name: str = self.meta["name"]
         self.max_chars = int(self.meta["window"]["max_chars"])
@@ -129,6 +170,10 @@ class CascadeModel:
         # were fitted on documents under it, whatever `short_chars` a run sets for routing
         self.trained_short_chars = self.short_chars
         self._cap: int | None = None  # stage2_members, when set
+        # stage 1 is checked now: a damaged .ftz can crash fastText's loader or score wrongly
+        st1 = self.meta["stage1"]
+        self._ft_path = self._model_file(st1["file"])
+        check_sha256(self._ft_path, st1.get("sha256"), f"{self.folder}/model.json")
 
     def _member(
         self, m: dict[str, Any], st2: dict[str, Any], emb: Embedder | None = None
@@ -167,7 +212,7 @@ class CascadeModel:
             import fasttext  # deferred: a compiled extension, loaded only when stage 1 runs
 
             fasttext.FastText.eprint = lambda *a, **k: None  # silence the load warning
-            self._ft = fasttext.load_model(str(self._model_file(self.meta["stage1"]["file"])))
+            self._ft = fasttext.load_model(str(self._ft_path))
         return self._ft
 
     def raw_window_probs(self, window_texts: list[str]) -> np.ndarray:
@@ -404,6 +449,11 @@ class MaliciousCharacterScorer:
                     f"stage2_members = {stage2_members}, but {self.folder} has {n} stage-2 "
                     f"member(s); use an integer in 1..{n}"
                 )
+
+    def check(self) -> None:
+        """Before an audit starts: model.json readable, every model file present and equal to the
+        sha256 it records (cheap: no model is loaded)."""
+        verify_folder(self.folder)
 
     @property
     def model(self) -> CascadeModel:

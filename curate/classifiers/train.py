@@ -21,7 +21,6 @@ artifact is byte-identical on rebuild on the same machine -- the slow test check
 
 from __future__ import annotations
 
-import hashlib
 import json
 import random
 import sys
@@ -46,7 +45,7 @@ from curate.classifiers.seed_data import STATEMENT_GENRES, Passage, all_genres, 
 from curate.classifiers.stage1 import oof_stage1_raw, train_stage1
 from curate.config import config_hash, to_dict
 from curate.errors import CurateError
-from curate.files import atomic_write_text
+from curate.files import atomic_write_text, sha256_file
 from curate.manifests import git_commit
 from curate.world.generate import generate
 from curate.world.presets import resolve
@@ -65,10 +64,6 @@ def adapter_file(member: int) -> str:
 
 def _log(msg: str) -> None:
     print(f"[train] {msg}", file=sys.stderr, flush=True)
-
-
-def sha256_file(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def world_passages(recipe: Recipe) -> list[Passage]:
@@ -276,7 +271,11 @@ def train(folder: str | Path) -> dict[str, Any]:
         "window": to_dict(recipe.window),
         "cascade_threshold": recipe.cascade_threshold,
         "cascade_short_chars": recipe.cascade_short_chars,
-        "stage1": {"file": ft_path.name, "calibrator": {"kind": "identity"}},
+        "stage1": {
+            "file": ft_path.name,
+            "sha256": sha256_file(ft_path),
+            "calibrator": {"kind": "identity"},
+        },
         "stage2": {
             "embedder": recipe.stage2.embedder,
             "max_windows": recipe.stage2.max_windows,

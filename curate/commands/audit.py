@@ -20,7 +20,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from curate import registry
 from curate.audit.run import resolve_config, run_audit
@@ -30,9 +31,9 @@ from curate.config import to_dict
 from curate.console import cell, format_table, jsonable
 from curate.dedup.clusters import dedup_config
 from curate.errors import CurateError
-from curate.files import atomic_write_text
+from curate.files import atomic_path, atomic_write_bytes, atomic_write_text
 from curate.manifests import to_toml
-from curate.store import connect_readonly
+from curate.query import DEFAULT_LIMIT, DEFAULT_TIMEOUT, query_arrow, run_query
 from curate.workspace import Workspace
 
 
@@ -127,41 +128,12 @@ SPEC_KINDS = {"audit": run_spec}
 # ---------------------------------------------------------------------------- query
 
 
-def run_query(ws_path: str, sql: str) -> tuple[list[str], list[tuple]]:
-    """Run `sql` on a read-only connection; returns (columns, rows)."""
-
-    ws = Workspace.at(ws_path, create=False)
-    con = connect_readonly(ws)
-    try:
-        cur = con.execute(sql)
-        if cur.description is None:
-            return [], []
-        cols = [d[0] for d in cur.description]
-        return cols, cur.fetchall()
-    except duckdb.Error as e:
-        msg = str(e).strip()
-        low = msg.lower()
-        if "read-only" in low or "read only" in low or "lock_configuration" in low:
-            raise CurateError(
-                f"curate query is read-only: this statement would change the store or the "
-                f"configuration and was refused; nothing was changed ({msg})"
-            ) from None
-        if (
-            "external access" in low
-            or "enable_external_access" in low
-            or "file system operations are disabled" in low
-            or "permission error" in low
-        ):
-            raise CurateError(
-                f"curate query cannot read or write files outside the store ({msg})"
-            ) from None
-        raise CurateError(f"SQL error: {msg}") from None
-    finally:
-        con.close()
-
-
 def cmd_query(args: argparse.Namespace) -> int:
-    cols, rows = run_query(args.workspace, args.sql)
+    ws = Workspace.at(args.workspace, create=False)
+    if args.format in ("parquet", "arrow"):
+        return _query_binary(ws, args)
+    res = run_query(ws, args.sql, limit=args.limit, timeout=args.timeout)
+    cols, rows = res.columns, res.rows
     if args.format == "json":
         text = json.dumps(
             [dict(zip(cols, map(jsonable, r), strict=True)) for r in rows],
@@ -180,11 +152,36 @@ def cmd_query(args: argparse.Namespace) -> int:
         if len(shown) < len(rows):
             text += f"\n... {len(rows) - len(shown)} more rows (use --max-rows 0 or --format csv)"
         text += f"\n({len(rows)} row{'s' if len(rows) != 1 else ''})"
+    if res.truncated:
+        _log(f"stopped at --limit {args.limit} rows; more exist (--limit 0 for all)")
     if args.output:
         atomic_write_text(args.output, text + "\n")
         _log(f"wrote {len(rows)} rows to {args.output}")
     else:
         print(text)
+    return 0
+
+
+def _query_binary(ws: Workspace, args: argparse.Namespace) -> int:
+    """--format parquet (a file, -o) or arrow (an Arrow IPC stream, -o or stdout)."""
+    table = query_arrow(ws, args.sql, limit=args.limit, timeout=args.timeout)
+    if args.format == "parquet":
+        if not args.output:
+            raise CurateError("--format parquet writes a file: give it with --output FILE")
+        with atomic_path(args.output) as tmp:
+            pq.write_table(table, tmp)
+    else:
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_stream(sink, table.schema) as w:
+            w.write_table(table)
+        data = sink.getvalue().to_pybytes()
+        if args.output:
+            atomic_write_bytes(args.output, data)
+        else:
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+    if args.output:
+        _log(f"wrote {table.num_rows} rows to {args.output}")
     return 0
 
 
@@ -245,9 +242,26 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     q.add_argument("workspace", metavar="WS")
     q.add_argument("sql", metavar="SQL")
-    q.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    q.add_argument(
+        "--format",
+        choices=["table", "csv", "json", "parquet", "arrow"],
+        default="table",
+        help="parquet needs --output; arrow is an Arrow IPC stream (stdout or --output)",
+    )
     q.add_argument("--output", "-o", metavar="FILE")
     q.add_argument("--max-rows", type=int, default=200, help="table format: rows shown (0 = all)")
+    q.add_argument(
+        "--limit",
+        type=int,
+        default=DEFAULT_LIMIT,
+        help="fetch at most this many rows (default %(default)s; 0 = all)",
+    )
+    q.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        help="stop a query running longer than this many seconds (default %(default)s)",
+    )
     q.set_defaults(func=cmd_query)
 
     s = sub.add_parser("summary", help="docs, flagged rates, score histograms of an audit run")

@@ -29,6 +29,9 @@ from torch import nn
 from curate.classifiers.lora import LoRALinear
 from curate.errors import ConfigError
 
+# sizes past these are typos, not experiments (a CPU lab; a GPU run is a few hundred M params)
+LIMITS = {"n_layer": 256, "n_head": 256, "d_model": 16384, "ctx": 65536, "mlp_ratio": 64}
+
 
 @dataclass(frozen=True)
 class GPTConfig:
@@ -52,6 +55,10 @@ class GPTConfig:
                 raise ConfigError(f"{k} must be >= 1, got {getattr(self, k)}")
         if not 0.0 <= self.dropout < 1.0:
             raise ConfigError(f"dropout must be in [0, 1), got {self.dropout}")
+        for k, most in LIMITS.items():
+            if getattr(self, k) > most:
+                raise ConfigError(f"{k} = {getattr(self, k)} is beyond any model this lab trains "
+                                  f"(at most {most}); check the value")  # fmt: skip
 
 
 class CausalSelfAttention(nn.Module):

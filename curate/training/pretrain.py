@@ -59,6 +59,11 @@ class PretrainConfig:
         for k in ("steps", "batch_size", "ckpt_every", "log_every"):
             if getattr(self, k) < 1:
                 raise ConfigError(f"{k} must be >= 1, got {getattr(self, k)}")
+        if self.steps > 10**8 or self.batch_size > 10**6:
+            raise ConfigError(
+                f"steps = {self.steps}, batch_size = {self.batch_size}: beyond any run this lab "
+                "makes (steps <= 1e8, batch_size <= 1e6); check the values"
+            )
         if self.lr <= 0 or not 0 <= self.min_lr_ratio <= 1:
             raise ConfigError("lr must be > 0 and min_lr_ratio in [0, 1]")
         if self.warmup_steps < 0 or self.grad_clip < 0:

@@ -57,6 +57,7 @@ SOURCE = "persona_world"
 # Bumped when the same config would generate different files (a reused world must match it).
 GENERATOR_VERSION = 2
 # Entries `generate` writes; `overwrite=True` removes only these.
+MARKER = ".curate-world"  # marks a folder as written by this generator (see _prepare)
 OUTPUTS = (
     "pretrain",
     "variants",
@@ -107,11 +108,15 @@ def _words(texts: list[str]) -> dict[str, float]:
 
 
 def _prepare(out: Path, overwrite: bool) -> None:
+    """Make `out` ready for a world: new or empty, or (with `overwrite`) holding a world this tool
+    wrote, whose files are then removed. Nothing else is ever deleted: a folder is this tool's
+    when it carries MARKER, written before any other file of a world (so a killed generation is
+    recognized too)."""
     if out.exists() and not out.is_dir():
         raise CurateError(f"{out}: exists and is not a directory; choose another --out")
     if out.is_dir():
         present = [n for n in OUTPUTS if (out / n).exists()]
-        others = [p.name for p in out.iterdir() if p.name not in OUTPUTS]
+        others = [p.name for p in out.iterdir() if p.name not in (*OUTPUTS, MARKER)]
         if present and not overwrite:
             raise CurateError(
                 f"{out}: already holds a world ({', '.join(present)}); pass --overwrite "
@@ -122,10 +127,17 @@ def _prepare(out: Path, overwrite: bool) -> None:
                 f"{out}: directory is not empty ({', '.join(sorted(others)[:5])}); "
                 "choose an empty or new --out"
             )
+        ours = (out / MARKER).is_file() or (out / "world.json").is_file()
+        if present and not ours:
+            raise CurateError(
+                f"{out}: holds {', '.join(present)} but curate did not write them (no {MARKER} "
+                "or world.json); refusing to replace them: choose another output folder"
+            )
         for n in present:
             p = out / n
-            shutil.rmtree(p) if p.is_dir() else p.unlink()
+            shutil.rmtree(p) if p.is_dir() and not p.is_symlink() else p.unlink()
     out.mkdir(parents=True, exist_ok=True)
+    (out / MARKER).write_text("a persona world written by `curate world generate`\n")
 
 
 @dataclasses.dataclass

@@ -218,7 +218,7 @@ def load_lexicon(name: str) -> Lexicon:
     patterns: dict[str, re.Pattern[str]] = {}
     gates: dict[str, tuple[frozenset[str], tuple[str, ...]] | None] = {}
     for cat, body in cats.items():
-        if not _CATEGORY.match(cat):
+        if not _CATEGORY.fullmatch(cat):
             raise ConfigError(f"{where}: category {cat!r} must be snake_case (it names a column)")
         cues = body.get("cues") if isinstance(body, dict) else None
         if not isinstance(cues, list) or not cues or not all(isinstance(c, str) for c in cues):
