@@ -15,6 +15,14 @@ killed pretraining resumes from its checkpoint (`curate.training.pretrain`). The
 
 Rows are evaluated by `curate.ablation.evaluator.Evaluator` and written atomically at the end, so
 a job's file is either complete or absent.
+
+Pairing by seed (what makes variant a − variant b at seed k a paired difference,
+`curate.ablation.power`): the seed sets the initial weights and the pretraining windows'
+generator (`curate.training.pretrain`), the fine-tune batches, the LoRA init, the realignment
+sets and the evaluator's bootstrap; and every fine-tune starts from `torch.manual_seed(seed)`,
+so anything drawn from torch's global RNG during a fine-tune (dropout, when on) is the same for
+every variant and does not depend on what ran before it in the process (a freshly trained or a
+loaded model, another job in the same worker).
 """
 
 from __future__ import annotations
@@ -213,6 +221,7 @@ class _JobRun:
         """Fine-tune once; at each checkpoint step: (scores, held-out loss, its tokens, a copy of
         the model when step == keep_step)."""
         snaps: Snapshots = {}
+        torch.manual_seed(self.seed)
 
         def on_ckpt(step: int, model: GPT) -> None:
             loss, n = self.heldout_loss(model)
@@ -256,6 +265,7 @@ class _JobRun:
                 cfg = FinetuneConfig(
                     kind="full", lr=rs.lr, steps=rs.steps, batch_size=min(rs.batch_size, k)
                 )
+                torch.manual_seed(self.seed)
                 model, _ = finetune(
                     bad_model, self.tok, to_examples(chats), cfg, self.seed, self.policy
                 )

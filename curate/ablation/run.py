@@ -13,39 +13,43 @@ One spec describes the whole experiment (`curate.ablation.spec`, docs/ablation.m
 
 1. the prerequisite steps above, then the tokenizer and the variants' token files
    (`curate.ablation.data`);
-2. one *job* per (variant, seed) (`curate.ablation.jobs`), run by a pool of `workers`
-   single-threaded processes (two 1-thread processes beat one 2-thread process on this
-   machine); a rerun skips finished jobs and resumes a killed pretraining from its checkpoint;
+2. one *job* per (variant, seed) (`curate.ablation.jobs`), run by the shared pool of `workers`
+   single-threaded processes (`curate.ablation.pool`); a rerun skips finished jobs and resumes
+   a killed pretraining from its checkpoint;
 3. aggregation over seeds (`curate.ablation.aggregate`), `ablations/<name>/results.parquet`,
    loaded into the store's `results` table (the workspace lock is held only for that), a `runs`
    row (kind "ablation") and a manifest;
 4. the report: PNG figures and one self-contained HTML page (`curate.ablation.report`).
 
+`run_ablations` runs several ablations at once (the sweep, the policy search): each is claimed
+and prepared in turn (step 1), then the jobs of all of them run on ONE pool (step 2), then each
+is aggregated, stored and reported as an ordinary ablation (steps 3-4). `run_ablation` is the
+one-ablation case.
+
 One process per ablation at a time: the driver holds `ablations/<name>/.lock` for the whole run
 (a second fails at once). The spec's `spec_key` is written beside the rows: a rerun under the
 same name with a different spec is refused (adding seeds, `[stats]`, `workers` and `progress`
-may change).
+may change). With `[power]` the pre-registration is written to `power.json` before any job runs
+(`curate.ablation.power.register`); a rerun with a different `[power]` is refused.
 """
 
 from __future__ import annotations
 
 import contextlib
-import multiprocessing as mp
 import os
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pyarrow.parquet as pq
-import torch
-from tqdm import tqdm
 
 from curate import store
 from curate.ablation.aggregate import aggregate, pool_ft_domains
 from curate.ablation.data import prepare_inputs, prepare_tokens, pretrained_source, say
-from curate.ablation.jobs import Job, rows_path, run_job
+from curate.ablation.pool import Task, ablation_tasks, run_tasks, seed_major
+from curate.ablation.power import register as register_power
 from curate.ablation.report import write_report
 from curate.ablation.results import ablation_dir, write_rows
 from curate.ablation.spec import AblationSpec, pretrain_key, spec_key
@@ -55,53 +59,18 @@ from curate.files import atomic_write_text, hold_lock
 from curate.manifests import fingerprints, write_manifest
 from curate.workspace import Workspace
 
-__all__ = ["run_ablation", "run_jobs"]
+__all__ = ["run_ablation", "run_ablations", "run_jobs"]
 
 
 def _utc() -> str:
     return datetime.now(UTC).isoformat()
 
 
-def _init_worker() -> None:
-    torch.set_num_threads(1)
-    os.environ["OMP_NUM_THREADS"] = "1"
-
-
 def run_jobs(spec: AblationSpec, root: Path, ws: Workspace) -> list[Path]:
-    """Run every unfinished (variant, seed) job; returns every job's rows file."""
-    jobs = [Job(v.name, s) for s in spec.seeds for v in spec.variants]
-    todo = [j for j in jobs if not rows_path(root, j).is_file()]
-    say(
-        f"{len(jobs)} job(s) (variants x seeds), {len(jobs) - len(todo)} already done, "
-        f"{spec.workers} worker(s)"
-    )
-    bar = tqdm(
-        total=len(jobs),
-        initial=len(jobs) - len(todo),
-        desc="ablation jobs",
-        disable=not spec.progress,
-    )
-    t0 = time.perf_counter()
-
-    def done(j: Job) -> None:
-        bar.update()
-        bar.write(f"[ablate] job {j.key} done after {time.perf_counter() - t0:.0f} s")
-
-    if spec.workers == 1 or len(todo) <= 1:
-        for j in todo:
-            run_job(spec, root, ws.root, j, threads=1 if spec.workers == 1 else spec.workers)
-            done(j)
-    else:
-        ctx = mp.get_context("spawn")
-        with ProcessPoolExecutor(
-            min(spec.workers, len(todo)), mp_context=ctx, initializer=_init_worker
-        ) as pool:
-            futs = {pool.submit(run_job, spec, root, ws.root, j): j for j in todo}
-            for f in as_completed(futs):
-                f.result()
-                done(futs[f])
-    bar.close()
-    return [rows_path(root, j) for j in jobs]
+    """Run every unfinished (variant, seed) job of one ablation; returns every job's rows file."""
+    tasks = ablation_tasks(spec, root, ws.root)
+    run_tasks(tasks, spec.workers, spec.progress, say)
+    return [t.rows for t in tasks]
 
 
 def run_ablation(spec: AblationSpec, spec_dir: Path, report: bool = True) -> dict[str, Any]:
@@ -109,16 +78,129 @@ def run_ablation(spec: AblationSpec, spec_dir: Path, report: bool = True) -> dic
 
     One process per ablation at a time (flock on `ablations/<name>/.lock`: a second fails at
     once); its jobs write the same files. The workspace lock is taken only to write the store."""
-    root = ablation_dir(Workspace.at(spec.workspace), spec.name)
-    root.mkdir(parents=True, exist_ok=True)
-    busy = f"{root}: ablation {spec.name!r} is busy ({{holder}}); wait for it to finish"
-    with hold_lock(root / ".lock", f"pid {os.getpid()}: curate ablate {spec.name}", busy):
-        return _run_ablation(spec, spec_dir, report)
+    return run_ablations([(spec, spec_dir)], spec.workers, report)[0]
+
+
+def run_ablations(
+    items: Sequence[tuple[AblationSpec, Path]],
+    workers: int | None = None,
+    report: bool = True,
+    progress: bool | None = None,
+) -> list[dict[str, Any]]:
+    """Several ablations with one pool of `workers` (default: the largest `workers` of the
+    specs) for all their jobs; each is then aggregated, stored and reported on its own. Returns
+    one summary per ablation, in order."""
+    if not items:
+        return []
+    names = [s.name for s, _ in items]
+    if len(set(names)) != len(names):
+        raise CurateError(f"ablations run together need distinct names: {names}")
+    ws_roots = {s.workspace for s, _ in items}
+    if len(ws_roots) != 1:
+        raise CurateError(f"ablations run together need one workspace: {sorted(ws_roots)}")
+    workers = workers or max(s.workers for s, _ in items)
+    progress = items[0][0].progress if progress is None else progress
+    runs = [_AblationRun(s, d) for s, d in items]
+    with contextlib.ExitStack() as stack:
+        for r in runs:
+            stack.enter_context(r.locked())
+        t0 = time.perf_counter()
+        try:
+            groups = [r.prepare() for r in runs]
+            run_tasks(seed_major(groups), workers, progress, say)
+            out = [r.finish(t0) for r in runs]
+        except BaseException:
+            for r in runs:
+                r.fail()
+            raise
+        for r, summary in zip(runs, out, strict=True):
+            r.report(summary, report)
+    return out
+
+
+class _AblationRun:
+    """One ablation of a (possibly shared) run: claim and prepare, then finish or fail."""
+
+    def __init__(self, spec: AblationSpec, spec_dir: Path) -> None:
+        self.spec = spec
+        self.spec_dir = spec_dir
+        self.ws = Workspace.at(spec.workspace)
+        self.root = ablation_dir(self.ws, spec.name)
+        self.run_id = ""
+        self.state = "new"  # new -> started -> done | failed
+        self.info: dict[str, Any] = {}
+        self.tokinfo: dict[str, Any] = {}
+        self.started = ""
+
+    def locked(self) -> contextlib.AbstractContextManager[Any]:
+        self.root.mkdir(parents=True, exist_ok=True)
+        name = self.spec.name
+        busy = f"{self.root}: ablation {name!r} is busy ({{holder}}); wait for it to finish"
+        return hold_lock(self.root / ".lock", f"pid {os.getpid()}: curate ablate {name}", busy)
+
+    def prepare(self) -> list[Task]:
+        """Claim the folder, start the runs row, run the inputs steps, tokenize; its tasks."""
+        spec, ws, root = self.spec, self.ws, self.root
+        self.started = _utc()
+        key = _claim(spec, ws, root)
+        self.run_id = f"ablation-{spec.name}-{key[:6]}"
+        with ws.lock("curate ablate (start)"), store.connect(ws) as con:
+            store.start_run(con, self.run_id, "ablation", key, to_dict(spec))
+        self.state = "started"
+        self.info = prepare_inputs(spec, self.spec_dir, ws)
+        self.tokinfo = prepare_tokens(spec, ws, root)
+        return ablation_tasks(spec, root, ws.root)
+
+    def finish(self, t0: float) -> dict[str, Any]:
+        """Aggregate the jobs' rows, load them into the store, write the manifest."""
+        spec, ws, root = self.spec, self.ws, self.root
+        files = [t.rows for t in ablation_tasks(spec, root, ws.root)]
+        res_path = _results(spec, files, root)
+        wall = time.perf_counter() - t0
+        with ws.lock("curate ablate (load results)"), store.connect(ws) as con:
+            n = store.load_parquet(con, "results", [res_path], {"ablation": spec.name})
+            inputs = [x for v in self.tokinfo["files"].values() for x in map(str, v)]
+            manifest = write_manifest(
+                root,
+                "ablation",
+                spec,
+                fingerprints(inputs),
+                {"results_rows": n, "jobs": len(files), "tokens": self.tokinfo["tokens"]},
+                self.started,
+                _utc(),
+                extra={"run_id": self.run_id, "steps": self.info, "wall_s": wall},
+            )
+            con.execute(
+                "UPDATE runs SET manifest_path = ? WHERE run_id = ?", [str(manifest), self.run_id]
+            )
+            store.finish_run(con, self.run_id, "done")
+        self.state = "done"
+        return {"run_id": self.run_id, "results_rows": n, "dir": str(root), "wall_s": wall}
+
+    def fail(self) -> None:
+        if self.state != "started":
+            return
+        with (
+            contextlib.suppress(Exception),
+            self.ws.lock("curate ablate (fail)"),
+            store.connect(self.ws) as con,
+        ):
+            store.finish_run(con, self.run_id, "failed")
+        self.state = "failed"
+
+    def report(self, summary: dict[str, Any], report: bool) -> None:
+        if report:
+            summary["report"] = str(write_report(self.ws, self.spec.name))
+        say(
+            f"done in {summary['wall_s']:.0f} s: {summary['results_rows']} result rows in "
+            f"{self.ws.db_path} (ablation {self.spec.name!r})"
+            + (f"; report: {summary['report']}" if report else "")
+        )
 
 
 def _claim(spec: AblationSpec, ws: Workspace, root: Path) -> str:
-    """Write the spec's keys beside its rows (refusing another spec under the same name) and
-    check `pretrained_from`; returns the spec key."""
+    """Write the spec's keys beside its rows (refusing another spec under the same name), the
+    power pre-registration, and check `pretrained_from`; returns the spec key."""
     key = spec_key(spec)
     kf = root / "spec_key"
     if kf.is_file() and kf.read_text().strip() != key:
@@ -126,6 +208,7 @@ def _claim(spec: AblationSpec, ws: Workspace, root: Path) -> str:
             f"{root}: ablation {spec.name!r} already exists with a different spec; give this one "
             "another `name` (or delete that folder to start over)"
         )
+    register_power(spec, root)
     atomic_write_text(kf, key + "\n")
     atomic_write_text(root / "pretrain_key", pretrain_key(spec) + "\n")
     pretrained_source(spec, ws)
@@ -140,58 +223,3 @@ def _results(spec: AblationSpec, files: list[Path], root: Path) -> Path:
     res_path = root / "results.parquet"
     write_rows(rows, res_path)
     return res_path
-
-
-def _run_ablation(spec: AblationSpec, spec_dir: Path, report: bool) -> dict[str, Any]:
-    t0 = time.perf_counter()
-    started = _utc()
-    ws = Workspace.at(spec.workspace)
-    root = ablation_dir(ws, spec.name)
-    root.mkdir(parents=True, exist_ok=True)
-    key = _claim(spec, ws, root)
-    run_id = f"ablation-{spec.name}-{key[:6]}"
-    with ws.lock("curate ablate (start)"), store.connect(ws) as con:
-        store.start_run(con, run_id, "ablation", key, to_dict(spec))
-    try:
-        info = prepare_inputs(spec, spec_dir, ws)
-        tokinfo = prepare_tokens(spec, ws, root)
-        files = run_jobs(spec, root, ws)
-        res_path = _results(spec, files, root)
-        with ws.lock("curate ablate (load results)"), store.connect(ws) as con:
-            n = store.load_parquet(con, "results", [res_path], {"ablation": spec.name})
-            inputs = [x for v in tokinfo["files"].values() for x in map(str, v)]
-            manifest = write_manifest(
-                root,
-                "ablation",
-                spec,
-                fingerprints(inputs),
-                {"results_rows": n, "jobs": len(files), "tokens": tokinfo["tokens"]},
-                started,
-                _utc(),
-                extra={"run_id": run_id, "steps": info, "wall_s": time.perf_counter() - t0},
-            )
-            con.execute(
-                "UPDATE runs SET manifest_path = ? WHERE run_id = ?", [str(manifest), run_id]
-            )
-            store.finish_run(con, run_id, "done")
-    except BaseException:
-        with (
-            contextlib.suppress(Exception),
-            ws.lock("curate ablate (fail)"),
-            store.connect(ws) as con,
-        ):
-            store.finish_run(con, run_id, "failed")
-        raise
-    summary = {
-        "run_id": run_id,
-        "results_rows": n,
-        "dir": str(root),
-        "wall_s": time.perf_counter() - t0,
-    }
-    if report:
-        summary["report"] = str(write_report(ws, spec.name))
-    say(
-        f"done in {summary['wall_s']:.0f} s: {n} result rows in {ws.db_path} (ablation "
-        f"{spec.name!r})" + (f"; report: {summary['report']}" if report else "")
-    )
-    return summary

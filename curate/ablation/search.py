@@ -8,8 +8,9 @@ ablation's own code:
         world (curate.world)  ->  audit (curate.audit.run; MinHash when a policy deduplicates)
         -> near-duplicate clusters (curate.dedup, only when needed)
         -> one build of every grid policy (curate.building, a generated `Policy`)
-        -> one ablation `<name>-mf<f>` (curate.ablation.run.run_ablation): the controls `full` and
-           `shuffled` (the world's shuffled-consistency variant) plus every policy, x seeds
+        -> one ablation `<name>-mf<f>`: the controls `full` and `shuffled` (the world's
+           shuffled-consistency variant) plus every policy, x seeds
+    the jobs of every fraction's ablation on one pool (curate.ablation.run.run_ablations)
     -> per policy: EM gap (mean over seeds, t interval), held-out loss (capability), tokens
        removed (corpus_stats), the Welch difference from `shuffled` (curate.ablation.selection)
     -> the selection rule (`select`), a results table (curate.ablation.tables), the plot "EM gap
@@ -49,7 +50,7 @@ from curate.ablation.grid import (
 )
 from curate.ablation.report.search import write_search_report
 from curate.ablation.results import ablation_dir, write_rows
-from curate.ablation.run import run_ablation
+from curate.ablation.run import run_ablations
 from curate.ablation.selection import collect, select
 from curate.ablation.spec import (
     WorldSpec,
@@ -324,16 +325,15 @@ def corpus_aliases(ws: Workspace, corpus: str, names: Sequence[str]) -> dict[str
     return out
 
 
-def _run_fraction(
+def _prepare_fraction(
     spec: SearchSpec,
     spec_dir: Path,
     ws: Workspace,
     f: float,
     points: Sequence[GridPolicy],
     state: dict[str, Any],
-    report: bool,
-) -> None:
-    """One fraction: world, audit, dedup, the build of every policy, and its ablation."""
+) -> tuple[Any, Path]:
+    """One fraction: world, audit, dedup, the build of every policy; its ablation's spec."""
     root = ablation_dir(ws, spec.name)
     tag = frac_tag(f)
     world_dir = prepare_fraction(spec, spec_dir, ws, f, state, lambda: _save_state(root, state))
@@ -346,8 +346,7 @@ def _run_fraction(
     _save_state(root, state)
     for a, b in aliases.items():
         _say(f"{a}: the same corpus as {b} (byte-identical parts): trained once, as {b}")
-    aspec, adir = parse_spec(ablation_dict(spec, f, world_dir, points, aliases), root / "spec.toml")
-    run_ablation(aspec, adir, report=report)
+    return parse_spec(ablation_dict(spec, f, world_dir, points, aliases), root / "spec.toml")
 
 
 def run_search(spec: SearchSpec, spec_dir: Path, report: bool = True) -> dict[str, Any]:
@@ -361,10 +360,14 @@ def run_search(spec: SearchSpec, spec_dir: Path, report: bool = True) -> dict[st
     _say(f"{len(points)} polic(ies) over {len(fracs)} world(s), {len(spec.seeds)} seed(s)")
     state = _load_state(root)
     walls: dict[str, float] = {}
+    ablations = []
     for f in fracs:
         tf = time.perf_counter()
-        _run_fraction(spec, spec_dir, ws, f, points, state, report)
+        ablations.append(_prepare_fraction(spec, spec_dir, ws, f, points, state))
         walls[frac_tag(f)] = time.perf_counter() - tf
+    tj = time.perf_counter()
+    run_ablations(ablations, spec.workers, report, spec.progress)
+    jobs_wall = time.perf_counter() - tj
     aliases = {k: v.get("aliases", {}) for k, v in state.items()}
     table = collect(ws, spec.name, spec.selection, fracs, points, aliases)
     sel = select(table, spec.selection.capability_tolerance)
@@ -373,7 +376,8 @@ def run_search(spec: SearchSpec, spec_dir: Path, report: bool = True) -> dict[st
     summary = {
         "search": spec.name,
         "wall_s": wall,
-        "wall_s_per_fraction": walls,
+        "prepare_wall_s_per_fraction": walls,  # world, audit, dedup, build
+        "jobs_wall_s": jobs_wall,  # every fraction's jobs on one pool, then aggregation
         "selection": sel,
         "table": table,
         "config": to_dict(spec),

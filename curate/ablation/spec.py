@@ -7,6 +7,9 @@ written. Paths: `workspace`, `[build] policy` and `[world] config` are relative 
 `--workspace` (relative to the current directory) overrides `workspace` (`resolve_workspace`, which
 the policy search uses too).
 
+`[power]` (`PowerSpec`) pre-registers one paired comparison: validation refuses fewer `seeds`
+than its power calculation needs (`check_power`; `curate.ablation.power` records it).
+
 Two hashes of a spec key its files: `spec_key` (everything that changes a job's rows; a rerun
 under the same name with another key is refused) and `pretrain_key` (everything that determines
 the tokenizer and the pretrained models; `pretrained_from` reuses another ablation's models only
@@ -23,6 +26,7 @@ from curate.audit.run import check_names, resolve_config
 from curate.building.policy import load_policy
 from curate.config import build, config_hash, load_toml, to_dict
 from curate.errors import ConfigError
+from curate.evaluation.stats import PowerAnalysis, power_analysis
 from curate.training.model import GPTConfig
 from curate.training.pretrain import PretrainConfig
 from curate.workspace import Workspace, safe_name
@@ -127,6 +131,76 @@ class StatsSpec:
 
 
 @dataclass(frozen=True)
+class PowerSpec:
+    """Pre-registered power (`[power]`): the paired-by-seed comparison a − b of the headline EM
+    gap, the per-seed differences (`diffs`, copied from an earlier run) or their `mean` and `sd`
+    the design assumes, and the two-sided `alpha` and `power` wanted. The run refuses to start
+    with fewer seeds than that needs (`curate.evaluation.stats.power_analysis`). Without `a`
+    and `b` (the default) there is no pre-registration."""
+
+    a: str = ""
+    b: str = ""
+    diffs: tuple[float, ...] = ()
+    mean: float | None = None
+    sd: float | None = None
+    alpha: float = 0.05
+    power: float = 0.8
+    source: str = ""  # where the assumed differences come from (shown in the report)
+
+    @property
+    def active(self) -> bool:
+        return bool(self.a or self.b or self.diffs or self.mean is not None or self.sd is not None)
+
+    def validate(self) -> None:
+        if not self.active:
+            return
+        if not self.a or not self.b:
+            raise ConfigError("power: `a` and `b` (the variants compared, a − b) are required")
+        if self.a == self.b:
+            raise ConfigError(f"power: a and b must be two different variants, got {self.a!r}")
+        if bool(self.diffs) == (self.mean is not None or self.sd is not None):
+            raise ConfigError(
+                "power: give either `diffs` (per-seed paired differences of an earlier run) or "
+                "`mean` and `sd`"
+            )
+        if not self.diffs and (self.mean is None or self.sd is None or self.sd < 0):
+            raise ConfigError("power: `mean` and `sd` (>= 0) are both needed without `diffs`")
+        if self.diffs and len(self.diffs) < 2:
+            raise ConfigError("power.diffs: at least 2 per-seed differences (an sd is needed)")
+        if not 0 < self.alpha < 0.5 or not 0 < self.power < 1:
+            raise ConfigError("power: alpha must be in (0, 0.5) and power in (0, 1)")
+
+    def analysis(self, n: int | None = None) -> PowerAnalysis:
+        """The power calculation, with the power at `n` seeds when given."""
+        if self.diffs:
+            return power_analysis(self.diffs, alpha=self.alpha, power=self.power, n=n)
+        return power_analysis(mean=self.mean, sd=self.sd, alpha=self.alpha, power=self.power, n=n)
+
+
+def check_power(p: PowerSpec, seeds: tuple[int, ...], names: list[str]) -> None:
+    """The pre-registration: both variants exist and `seeds` are at least the required n."""
+    for v in (p.a, p.b):
+        if v not in names:
+            raise ConfigError(f"power: {v!r} is not a variant; valid: {', '.join(names)}")
+    pa = p.analysis(len(seeds))
+    src = f"; from {p.source}" if p.source else ""
+    if pa.n_required is None:
+        raise ConfigError(
+            f"power: an assumed difference of mean {pa.mean:+.4f}{src} is not detectable with "
+            f"{p.power:.0%} power at any seed count up to 100000; check `diffs`"
+        )
+    if len(seeds) < pa.n_required:
+        at = f" (power {pa.power_at_n:.2f})" if pa.power_at_n is not None else ""
+        raise ConfigError(
+            f"power: detecting {p.a} − {p.b} = {pa.mean:+.4f} (sd {pa.sd:.4f}, d = "
+            f"{pa.effect_size:.2f}{src}) with {p.power:.0%} power at two-sided alpha "
+            f"{p.alpha:g} (paired t test) needs {pa.n_required} seeds; `seeds` has "
+            f"{len(seeds)}{at}. List at least {pa.n_required} seeds, "
+            f"e.g. seeds = {list(range(pa.n_required))}: the seed count is fixed before the run"
+        )
+
+
+@dataclass(frozen=True)
 class AblationSpec:
     name: str
     variants: tuple[VariantSpec, ...]
@@ -148,6 +222,7 @@ class AblationSpec:
     eval: EvalSpec = field(default_factory=EvalSpec)
     realign: RealignSpec = field(default_factory=RealignSpec)
     stats: StatsSpec = field(default_factory=StatsSpec)
+    power: PowerSpec = field(default_factory=PowerSpec)
 
     def validate(self) -> None:
         if safe_name(self.name) != self.name:
@@ -181,6 +256,8 @@ class AblationSpec:
         hs = self.stats.headline_step
         if hs and hs not in self.finetune.checkpoints:
             raise ConfigError(f"stats.headline_step {hs} must be one of finetune.checkpoints")
+        if self.power.active:
+            check_power(self.power, self.seeds, names)
 
     @property
     def reference(self) -> str:
@@ -288,7 +365,7 @@ def spec_key(spec: AblationSpec) -> str:
     d = to_dict(spec)
     # none of these changes a job's rows (jobs are keyed by variant and seed, so adding seeds
     # extends an ablation; adding a variant changes the shared tokenizer and is refused)
-    for k in ("workspace", "workers", "progress", "stats", "seeds"):
+    for k in ("workspace", "workers", "progress", "stats", "seeds", "power"):
         d.pop(k, None)
     if not d.get("pretrained_from"):  # keys of ablations made before the option stay valid
         d.pop("pretrained_from", None)

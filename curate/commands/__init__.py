@@ -32,8 +32,10 @@ COMMANDS = {
     "world": "curate.commands.world",
     "ablate": "curate.commands.ablate",
     "report": "curate.commands.ablate",
+    "power": "curate.commands.ablate",
     "search": "curate.commands.search",
     "em-table": "curate.commands.search",
+    "sweep": "curate.commands.sweep",
     "demo": "curate.commands.demo",
 }
 # spec `kind` (curate run SPEC.toml) -> the module whose SPEC_KINDS runs it
@@ -44,6 +46,7 @@ SPEC_KINDS = {
     "world": "curate.commands.world",
     "ablation": "curate.commands.ablate",
     "policy_search": "curate.commands.search",
+    "sweep": "curate.commands.sweep",
 }
 
 SpecRunner = Callable[[dict[str, Any], Path], int]

@@ -11,14 +11,17 @@ fine-tune domains) at the headline (kind, lr, step) with its 95% interval over s
 difference from the reference variant with its interval and the verdict ("no detectable
 difference" when the interval includes 0). Then the sweep (every kind × lr × step), the
 generalization matrix, the realignment curve, capability and the in-context probe, pretraining
-loss and throughput.
+loss and throughput. An ablation with a `[power]` section gets a "Pre-registered power" section
+after the headline (`power`: the registered calculation and the observed paired difference).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from curate.ablation.power import registration
 from curate.ablation.report import html as H
+from curate.ablation.report import power as P
 from curate.ablation.report import sections as S
 from curate.ablation.results import ablation_dir
 from curate.files import atomic_write_bytes, atomic_write_text
@@ -35,6 +38,11 @@ def write_report(ws: Workspace, name: str) -> Path:
             atomic_write_bytes(root / "figures" / f"{k}.png", png)
     sections = [
         ("Headline", S.headline(d, figs)),
+    ]
+    reg = registration(ws, name)
+    if reg is not None:
+        sections.append(("Pre-registered power", P.section(d, reg)))
+    sections += [
         ("Fine-tune sweep: learning rate × checkpoint", S.sweep(d, figs)),
         ("Per fine-tune domain", S.per_domain(d)),
         ("Generalization matrix", S.generalization(figs)),
