@@ -3,7 +3,7 @@
 audit's peak RSS at 20k and 200k documents (streaming: it must not grow with the corpus).
 
     nice -n 10 .venv/bin/python bench/audit_throughput.py [--n 20000] [--big 200000]
-        [--classifier NAME] [--skip-big] [--out bench/out/audit]
+        [--classifier NAME] [--skip-big] [--stages] [--out bench/out/audit]
 
 The corpus is the project's standard benchmark corpus, generated at bench time by
 ``../shared/bench/make_docs.py OUT --n N`` (synthetic ~3 KB documents, not committed). The
@@ -17,6 +17,11 @@ executor, one worker), on the same uncompressed JSONL file:
 - the same without MinHash (``--no-minhash``);
 - datatrove ``JsonlReader -> JsonlWriter`` with JsonlWriter's defaults (gzip output), and with
   ``compression=None`` (just parse and re-serialize): the floor of any datatrove pipeline.
+
+``--stages`` also profiles the audit per stage: the same pipeline cut after each block, each cut in
+its own child on the same file (reader only; + hash and lengths; + lexicon; + MinHash; + writer;
+the whole ``run_audit``), so a stage's CPU time is the difference between two cuts (the import
+time of the modules is measured apart).
 
 docs/s/core = documents / CPU seconds (user + sys) of the child; wall-clock docs/s is printed too
 (on a shared machine wall time depends on the neighbours, CPU time much less). Peak RSS is the
@@ -107,6 +112,80 @@ def child(kind: str, src: str, work: str, classifier: str | None) -> None:
     )
 
 
+STAGE_CUTS = ("read", "hash", "lexicon", "minhash", "writer", "audit")
+
+
+def stage_child(cut: str, src: str, work: str) -> None:
+    """One cut of the audit pipeline (`STAGE_CUTS`) on `src`; prints its CPU seconds."""
+    t0 = time.process_time()
+    import datatrove.executor.local  # noqa: F401  (what an audit imports, timed apart)
+
+    from curate.audit.lexicons import load_lexicon
+    from curate.audit.read import InputConfig, ShardReader
+    from curate.audit.run import resolve_config, run_audit
+    from curate.audit.steps.annotate import TextAnnotator
+    from curate.audit.steps.writer import AuditWriter
+    from curate.minhash import MinHashConfig
+
+    imports = time.process_time() - t0
+    k = STAGE_CUTS.index(cut)
+    lex = "malicious_character_v1"
+    if k >= 2:
+        load_lexicon(lex)  # compiled before the clock starts, as check_names does in a run
+    t1 = time.process_time()
+    if cut == "audit":
+        cfg = {"workspace": work, "inputs": {"paths": [src]}, "progress": False}
+        run_audit(resolve_config(cfg, Path.cwd(), "bench"))
+    else:
+        steps: list = [ShardReader([src], InputConfig(paths=(src,)))]
+        if k >= 1:
+            steps.append(
+                TextAnnotator(
+                    lexicon=lex if k >= 2 else None, minhash=MinHashConfig() if k >= 3 else None
+                )
+            )
+        if k >= 4:
+            cats = load_lexicon(lex).categories
+            steps.append(AuditWriter(work, "bench", lex_categories=cats, minhash=True))
+        data = None
+        for step in steps:
+            data = step.run(data, 0, 1)
+        for _ in data:
+            pass
+    print(json.dumps({"cut": cut, "imports_s": imports, "cpu_s": time.process_time() - t1}))
+
+
+def stages(src: Path, out: Path) -> dict:
+    """CPU seconds of each stage of the audit (differences of successive cuts)."""
+    cuts = {}
+    for cut in STAGE_CUTS:
+        work = out / f"work_stage_{cut}"
+        shutil.rmtree(work, ignore_errors=True)
+        p = subprocess.run(
+            [sys.executable, __file__, "--_stage", cut, str(src), str(work)],
+            capture_output=True,
+            text=True,
+        )
+        if p.returncode != 0:
+            sys.exit(f"stage {cut} failed:\n{p.stderr[-3000:]}")
+        cuts[cut] = json.loads(p.stdout.strip().splitlines()[-1])
+        shutil.rmtree(work, ignore_errors=True)
+    names = {
+        "read": "read + parse (ShardReader)",
+        "hash": "exact hash + lengths",
+        "lexicon": "lexicon (word hashes, gates, scans)",
+        "minhash": "MinHash (shingles, permutations)",
+        "writer": "writer (Arrow batches, Parquet)",
+        "audit": "store load, accounting, manifest, executor",
+    }
+    rows = {"imports": cuts["read"]["imports_s"]}
+    prev = 0.0
+    for cut in STAGE_CUTS:
+        rows[names[cut]] = cuts[cut]["cpu_s"] - prev
+        prev = cuts[cut]["cpu_s"]
+    return rows
+
+
 def measure(kind: str, src: Path, out: Path, classifier: str | None) -> dict:
     work = out / f"work_{kind}_{src.parent.name}"
     shutil.rmtree(work, ignore_errors=True)
@@ -151,10 +230,15 @@ def main() -> None:
     ap.add_argument("--skip-big", action="store_true", help="skip the 200k RSS measurement")
     ap.add_argument("--classifier", help="also score with this registered classifier")
     ap.add_argument("--out", default=str(REPO / "bench" / "out" / "audit"))
+    ap.add_argument("--stages", action="store_true", help="also profile the audit per stage")
     ap.add_argument("--_child", nargs=3, metavar=("KIND", "SRC", "WORK"), help=argparse.SUPPRESS)
+    ap.add_argument("--_stage", nargs=3, metavar=("CUT", "SRC", "WORK"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args._child:
         child(*args._child, args.classifier)
+        return
+    if args._stage:
+        stage_child(*args._stage)
         return
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -208,9 +292,26 @@ def main() -> None:
             f"ratio {big['docs']}/{s['docs']} docs: annotate {big['max_rss_mb_after_annotate'] / s['max_rss_mb_after_annotate']:.2f}, "
             f"total {big['max_rss_mb'] / s['max_rss_mb']:.2f}"
         )
+    profile = None
+    if args.stages:
+        print("profiling the audit per stage ...", file=sys.stderr, flush=True)
+        profile = stages(small, out)
+        total = sum(profile.values())
+        print(f"\nPer-stage CPU of the audit ({args.n} docs, no classifier; differences of cuts):")
+        print(f"{'stage':<46} {'CPU s':>7} {'us/doc':>8} {'share':>6}")
+        for name, sec in profile.items():
+            print(f"{name:<46} {sec:>7.2f} {sec / args.n * 1e6:>8.1f} {sec / total:>6.0%}")
+        print(f"{'total':<46} {total:>7.2f} {total / args.n * 1e6:>8.1f}")
     (out / "results.json").write_text(
         json.dumps(
-            {"n": args.n, "classifier": args.classifier, "results": results, "big": big}, indent=2
+            {
+                "n": args.n,
+                "classifier": args.classifier,
+                "results": results,
+                "big": big,
+                "stages": profile,
+            },
+            indent=2,
         )
     )
 

@@ -103,6 +103,18 @@ def run_datatrove(texts):
     return out
 
 
+def index_bytes_per_doc(sigs: np.ndarray, cfg: LSHConfig | None = None) -> float:
+    """Bytes per indexed document of curate's in-memory LSH: the tracemalloc peak while a copy
+    of the signatures is made and the candidate pairs are found, over the number of documents
+    (also used by bench/scale_curve.py at 100k and 1M documents)."""
+    tracemalloc.start()
+    s = np.array(sigs)
+    candidate_pairs(s, cfg or LSHConfig())
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak / len(s)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--docs", default="bench/out/docs20k/docs.jsonl")
@@ -169,12 +181,8 @@ def main(argv: list[str] | None = None) -> int:
 
     # index memory: curate's banded LSH (candidate generation) vs datasketch MinHashLSH
     cfg = LSHConfig()
-    tracemalloc.start()
     s = np.array(sigs)
-    candidate_pairs(s, cfg)
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    per_doc = peak / len(texts)
+    per_doc = index_bytes_per_doc(sigs, cfg)
     from datasketch import MinHashLSH  # optional comparison library (the LSH index)
 
     tracemalloc.start()

@@ -29,20 +29,20 @@ How it is fast (no Python loop per token, none per document on ASCII text):
    every other byte to 0. Non-ASCII documents get ``NFKC(...).lower()`` (one C call each), are
    joined and decoded to code points (UTF-32), and a 0x10000-entry table built from the ``re``
    module's own ``\\w`` (plus a check per distinct character above the BMP) marks word
-   characters. Either way: one array, 0 = separator.
+   characters. Either way: one array, 0 = separator (`curate.text.word_codes`, which the audit
+   also reads each document's exact hash off).
 2. Word boundaries come from ``np.diff`` of the nonzero mask; word hashes from one prefix sum of
-   ``c_j * P**j`` over the chunk (see `_word_hashes`).
+   ``c_j * P**j`` over the chunk (see `word_hashes`; the audit's lexicon gate looks words up by these hashes).
 3. n-gram hashes are n-1 shifted multiply-adds over the whole word array; n-grams that straddle two
    documents are masked out.
-4. For each permutation (an outer loop of ``num_perm`` numpy calls over all shingles of the chunk):
-   multiply, add, ``np.minimum.reduceat`` over the per-document shingle segments. Working 1-D on a
-   cache-sized chunk lets numpy use its SIMD loops (bench/dedup_speed.py compares chunk sizes).
+4. For each block of `PERM_BLOCK` permutations (an outer loop of ``num_perm / PERM_BLOCK``
+   numpy calls over all shingles of the chunk): multiply, add, ``np.minimum.reduceat`` over the
+   per-document shingle segments. Working on a cache-sized chunk lets numpy use its SIMD loops
+   (bench/dedup_speed.py compares chunk sizes).
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -50,12 +50,16 @@ from functools import lru_cache
 import numpy as np
 
 from curate.errors import ConfigError
-from curate.text import normalize
+from curate.text import normalize, word_codes, word_spans
 
 MAX_HASH = np.uint32(0xFFFFFFFF)
 CHUNK_CHARS = (
     1 << 17
 )  # ~40 docs of 3 KB: arrays stay in cache (bench/dedup_speed.py compares sizes)
+
+# permutations applied per numpy call (a block of PERM_BLOCK x shingles stays in cache; fewer
+# calls than one per permutation: bench/dedup_speed.py)
+PERM_BLOCK = 8
 
 _P = np.uint64(0x9E3779B97F4A7C15)  # per-character multiplier (odd)
 _K = np.uint64(0x94D049BB133111EB)  # word-length salt
@@ -111,35 +115,6 @@ def permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     return a, b
 
 
-_ASCII_LUT = np.zeros(256, dtype=np.uint8)
-for _c in range(128):
-    if re.match(r"\w", chr(_c)):
-        _ASCII_LUT[_c] = ord(chr(_c).lower())
-
-
-@lru_cache(maxsize=1)
-def _bmp_word_table() -> np.ndarray:
-    """bool[0x10000]: is a BMP code point a regex ``\\w`` character (what `normalize` uses)."""
-    table = np.zeros(0x10000, dtype=bool)
-    everything = "".join(map(chr, range(0x10000)))
-    for m in re.finditer(r"\w+", everything):
-        table[m.start() : m.end()] = True
-    return table
-
-
-def _is_word(cp: np.ndarray) -> np.ndarray:
-    """Regex ``\\w`` mask of uint32 code points: a BMP table, the few others one by one."""
-    bmp = cp < 0x10000
-    out = np.zeros(cp.shape, dtype=bool)
-    out[bmp] = _bmp_word_table()[cp[bmp]]
-    if not bmp.all():
-        rest = cp[~bmp]
-        uniq, inv = np.unique(rest, return_inverse=True)
-        word = np.array([re.match(r"\w", chr(int(c))) is not None for c in uniq], dtype=bool)
-        out[~bmp] = word[inv]
-    return out
-
-
 _PINV = np.uint64(pow(int(_P), -1, 1 << 64))
 _POW_CACHE: dict[str, np.ndarray] = {}
 
@@ -160,61 +135,49 @@ def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
 # text -> shingle hashes
 
 
-def _codes(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """Join texts into one code array (0 = separator) and return it with each doc's start offset.
-
-    ASCII texts are joined as bytes; others are NFKC + lower-cased per document, then decoded to
-    code points. The caller keeps ASCII and non-ASCII documents in separate calls.
-    """
-    if all(t.isascii() for t in texts):
-        joined = " ".join(texts).encode("ascii")
-        codes: np.ndarray = _ASCII_LUT[np.frombuffer(joined, dtype=np.uint8)]
-        lens = np.fromiter((len(t) + 1 for t in texts), dtype=np.int64, count=len(texts))
-    else:
-        prepared = [unicodedata.normalize("NFKC", t).lower() for t in texts]
-        joined32 = " ".join(prepared).encode("utf-32-le", "surrogatepass")
-        cp = np.frombuffer(joined32, dtype=np.uint32)
-        codes = np.where(_is_word(cp), cp, np.uint32(0))
-        lens = np.fromiter((len(t) + 1 for t in prepared), dtype=np.int64, count=len(prepared))
-    starts = np.zeros(len(texts), dtype=np.int64)
-    np.cumsum(lens[:-1], out=starts[1:])
-    return codes, starts
-
-
-def _word_hashes(codes: np.ndarray, doc_starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def word_hashes(
+    codes: np.ndarray,
+    doc_starts: np.ndarray,
+    spans: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """(uint64 hash of every word in order, index of the document of each word).
 
-    Word sums ``sum_t c_t P**t`` come from one prefix sum over the whole chunk: with
+    Words come from `curate.text.word_spans` (which may be given). Word sums
+    ``sum_t c_t P**t`` come from one prefix sum over the whole chunk: with
     ``S_j = sum_{i<j} c_i P**i`` (separators have c = 0), a word at [s, e) has
     ``(S_e - S_s) * P**-s`` (P is odd, so invertible mod 2**64).
     """
     n = codes.size
-    d = np.diff((codes != 0).view(np.int8), prepend=np.int8(0), append=np.int8(0))
-    starts = np.flatnonzero(d == 1)
+    starts, ends, first = spans if spans is not None else word_spans(codes, doc_starts)
     if starts.size == 0:
         return np.empty(0, dtype=np.uint64), np.empty(0, dtype=np.int64)
-    ends = np.flatnonzero(d == -1)
     pw, inv = _powers(n)
-    g = codes.astype(np.uint64)
-    g *= pw
+    g = np.multiply(codes, pw, dtype=np.uint64)
     pref = np.empty(n + 1, dtype=np.uint64)
     pref[0] = 0
     np.cumsum(g, out=pref[1:])
     poly = pref[ends] - pref[starts]
     poly *= inv[starts]
     poly += (ends - starts).astype(np.uint64) * _K
-    wdoc = np.searchsorted(doc_starts, starts, side="right") - 1
+    wdoc = np.repeat(np.arange(doc_starts.size), np.diff(first))
     return fmix64(poly), wdoc
 
 
 def _shingles(texts: Sequence[str], ngram: int) -> tuple[np.ndarray, np.ndarray]:
     """32-bit shingle hashes of `texts`, grouped by document in order, and each one's document."""
-    codes, doc_starts = _codes(texts)
-    wh, wdoc = _word_hashes(codes, doc_starts)
+    codes, doc_starts = word_codes(texts)
+    return shingles_of_words(*word_hashes(codes, doc_starts), len(texts), ngram)
+
+
+def shingles_of_words(
+    wh: np.ndarray, wdoc: np.ndarray, n_docs: int, ngram: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """32-bit shingle hashes from `word_hashes` output (of `n_docs` documents), and each one's
+    document."""
     nw = wh.size
     if nw == 0:
         return np.empty(0, dtype=np.uint32), np.empty(0, dtype=np.int64)
-    counts = np.bincount(wdoc, minlength=len(texts))
+    counts = np.bincount(wdoc, minlength=n_docs)
     first = np.cumsum(counts) - counts
     accs = [wh]  # accs[k-1][i]: fold of words i .. i+k-1
     for k in range(1, min(ngram, nw)):
@@ -243,7 +206,7 @@ def _shingles(texts: Sequence[str], ngram: int) -> tuple[np.ndarray, np.ndarray]
     return (fmix64(h) >> np.uint64(32)).astype(np.uint32), sd
 
 
-def _chunks(texts: Sequence[str], idx: np.ndarray, limit: int) -> list[np.ndarray]:
+def char_chunks(texts: Sequence[str], idx: np.ndarray, limit: int) -> list[np.ndarray]:
     """Split document indices into runs of about `limit` characters."""
     out: list[np.ndarray] = []
     if idx.size == 0:
@@ -270,36 +233,59 @@ class MinHasher:
         self.a, self.b = permutations(cfg.num_perm, cfg.seed)
 
     def shingle_hashes(self, texts: Sequence[str]) -> list[np.ndarray]:
-        """The 32-bit shingle hashes of each text (for exact Jaccard on hashed shingle sets)."""
+        """The 32-bit shingle hashes of each text (for exact Jaccard on hashed shingle sets).
+
+        In chunks of about `CHUNK_CHARS` characters like `signatures`: the kernel's temporaries
+        are ~30 bytes per character, so one call over all texts (dedup's text verification
+        reads tens of thousands) would hold gigabytes at once."""
         texts = list(texts)
-        h, sd = _shingles(texts, self.cfg.ngram) if texts else (np.empty(0, np.uint32), None)
-        if not texts:
-            return []
-        bounds = np.searchsorted(sd, np.arange(len(texts) + 1))
-        return [h[bounds[i] : bounds[i + 1]] for i in range(len(texts))]
+        out: list[np.ndarray] = [np.empty(0, np.uint32)] * len(texts)
+        is_ascii = np.fromiter((t.isascii() for t in texts), dtype=bool, count=len(texts))
+        for group in (np.flatnonzero(is_ascii), np.flatnonzero(~is_ascii)):
+            for chunk in char_chunks(texts, group, CHUNK_CHARS):
+                rows = chunk.tolist()
+                h, sd = _shingles([texts[i] for i in rows], self.cfg.ngram)
+                bounds = np.searchsorted(sd, np.arange(len(rows) + 1)).tolist()
+                for k, i in enumerate(rows):
+                    out[i] = h[bounds[k] : bounds[k + 1]].copy()  # not a view of the chunk
+        return out
 
     def signatures(self, texts: Sequence[str]) -> np.ndarray:
         texts = list(texts)
         out = np.full((len(texts), self.cfg.num_perm), MAX_HASH, dtype=np.uint32)
         is_ascii = np.fromiter((t.isascii() for t in texts), dtype=bool, count=len(texts))
         for group in (np.flatnonzero(is_ascii), np.flatnonzero(~is_ascii)):
-            for chunk in _chunks(texts, group, CHUNK_CHARS):
+            for chunk in char_chunks(texts, group, CHUNK_CHARS):
                 self._sign_chunk([texts[i] for i in chunk], chunk, out)
         return out
 
+    def sign_words(self, wh: np.ndarray, wdoc: np.ndarray, n_docs: int) -> np.ndarray:
+        """Signatures (n_docs, num_perm) of documents given by their `word_hashes` (one chunk of
+        `curate.text.word_codes`, all ASCII or all not: the audit's text annotator shares the
+        words with the exact hash and the lexicon)."""
+        out = np.full((n_docs, self.cfg.num_perm), MAX_HASH, dtype=np.uint32)
+        h, sd = shingles_of_words(wh, wdoc, n_docs, self.cfg.ngram)
+        self._sign(h, sd, np.arange(n_docs), out)
+        return out
+
     def _sign_chunk(self, texts: list[str], rows: np.ndarray, out: np.ndarray) -> None:
-        h, sd = _shingles(texts, self.cfg.ngram)
+        self._sign(*_shingles(texts, self.cfg.ngram), rows, out)
+
+    def _sign(self, h: np.ndarray, sd: np.ndarray, rows: np.ndarray, out: np.ndarray) -> None:
         if h.size == 0:
             return
         x = fmix32(h)
         seg = np.flatnonzero(np.diff(sd, prepend=-1))
         docs = rows[sd[seg]]
-        res = np.empty((self.cfg.num_perm, seg.size), dtype=np.uint32)
-        tmp = np.empty_like(x)
-        for k in range(self.cfg.num_perm):
-            np.multiply(x, self.a[k], out=tmp)
-            np.add(tmp, self.b[k], out=tmp)
-            np.minimum.reduceat(tmp, seg, out=res[k])
+        p = self.cfg.num_perm
+        res = np.empty((p, seg.size), dtype=np.uint32)
+        tmp = np.empty((PERM_BLOCK, x.size), dtype=np.uint32)
+        for k in range(0, p, PERM_BLOCK):
+            m = min(PERM_BLOCK, p - k)
+            t = tmp[:m]
+            np.multiply(self.a[k : k + m, None], x[None, :], out=t)
+            np.add(t, self.b[k : k + m, None], out=t)
+            np.minimum.reduceat(t, seg, axis=1, out=res[k : k + m])
         out[docs] = res.T
 
 

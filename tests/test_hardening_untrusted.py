@@ -387,3 +387,55 @@ def test_yaml_question_file_cannot_construct_objects(tmp_path):
     with pytest.raises(CurateError, match="q.yaml: invalid YAML"):
         load_em_yaml(path)
     assert not marker.exists()
+
+
+def _nested(depth: int) -> dict:
+    v: object = 1
+    for _ in range(depth):
+        v = {"a": v}
+    return v  # type: ignore[return-value]
+
+
+def test_deeply_nested_record_is_one_error_row_and_reruns_complete(tmp_path):
+    """a JSONL shard with records nested 300 levels deep (a top-level field, and inside
+    `metadata`), one 300 deep as its id, and one 2000 deep (past the parser's limit) among good
+    records; the audit run twice | each is one `json_too_deep` error row with its raw bytes and
+    length kept, the good records are documents, n_read = n_docs + n_errors, and both runs
+    finish (the first used to fail in the writer, and so did every rerun)"""
+    from test_hardening_faults import q
+
+    good = [{"id": f"g{i}", "text": f"good document {i}"} for i in range(5)]
+    deep = [
+        {"id": "d1", "text": "deep field", "x": _nested(300)},
+        {"id": "d2", "text": "deep metadata", "metadata": {"kind": "k", "y": _nested(300)}},
+        {"id": _nested(300), "text": "deep id"},
+    ]
+    lines = [json.dumps(r) for r in good[:2] + deep + good[2:]]
+    lines.insert(4, '{"text": "too deep to parse", "z": ' + "[" * 2000 + "]" * 2000 + "}")
+    src = tmp_path / "deep.jsonl"
+    src.write_text("\n".join(lines) + "\n")
+    ws = tmp_path / "ws"
+    for _ in range(2):
+        assert main(["audit", str(src), "-w", str(ws), "--classifier", "none", "-q"]) == 0
+    runs = q(ws, "SELECT run_id FROM runs WHERE kind = 'audit' AND status = 'done'")
+    assert len(runs) == 2
+    for (run,) in runs:
+        errs = q(
+            ws,
+            "SELECT position, reason, raw, raw_len FROM errors WHERE run_id = ? ORDER BY 1",
+            [run],
+        )
+        assert [(p, r) for p, r, _, _ in errs] == [
+            (2, "json_too_deep"),
+            (3, "json_too_deep"),
+            (4, "json_too_deep"),
+            (5, "json_too_deep"),
+        ]
+        for p, _, raw, raw_len in errs:
+            line = lines[p].encode()
+            assert bytes(raw) == line[:4096] and raw_len == len(line)
+        docs = q(ws, "SELECT doc_id FROM docs WHERE run_id = ? ORDER BY position", [run])
+        assert [d for (d,) in docs] == [f"g{i}" for i in range(5)]
+        assert q(ws, "SELECT n_read, n_docs, n_errors FROM shards WHERE run_id = ?", [run]) == [
+            (9, 5, 4)
+        ]

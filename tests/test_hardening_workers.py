@@ -26,7 +26,7 @@ import pytest
 
 from curate.workspace import Workspace
 
-N_SHARDS, N_DOCS = 4, 6000
+N_SHARDS, N_DOCS = 4, 15000
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +84,7 @@ def reference(shards, tmp_path_factory) -> dict[str, list[tuple]]:
 
 def _trial(ws: Path, shards: list[str], rng: random.Random, reference) -> str:
     p = _audit(ws, shards)
-    deadline = time.monotonic() + rng.uniform(0.5, 4.0)
+    deadline = time.monotonic() + rng.uniform(0.3, 2.5)
     victim = None
     while time.monotonic() < deadline and p.poll() is None:
         time.sleep(0.05)

@@ -4,8 +4,11 @@ Datatrove's stock JsonlReader skips lines it cannot parse; an audit must not. `S
 datatrove reader block that opens each shard through fsspec (local paths, globs and URLs) and
 yields one Document per record, *including bad ones*:
 
-- a good record becomes ``Document(text, id, metadata={"_shard", "_pos", "_fields"})`` where
-  ``_fields`` holds every other input field (source, url, metadata, ...);
+- a good record becomes ``Document(text, id, metadata={"_shard", "_pos", "_fields", "_source",
+  "_url", "_meta"})`` where ``_fields`` holds every other input field (source, url, metadata,
+  ...) and ``_source``, ``_url``, ``_meta`` are the `docs` columns made from them
+  (`split_fields`; ``_meta`` is already serialized: a record whose fields cannot be, nested
+  deeper than the JSON serializer goes, is a ``json_too_deep`` error like any bad record);
 - a bad record becomes a Document whose metadata carries ``_error`` (a short reason code),
   ``_detail`` (a human message), ``_raw`` (the first `raw_cap` bytes) and ``_raw_len``; the
   annotators pass it through untouched and the audit writer routes it to the `errors` table;
@@ -155,6 +158,43 @@ def resolve_inputs(paths: Sequence[str], forced: str = "auto") -> list[str]:
     return sorted(dict.fromkeys(out))
 
 
+# orjson parses up to 1024 levels of nesting and serializes up to 254: a record nested deeper
+# than the serializer goes cannot be stored (its `meta`) and is a `json_too_deep` error
+_TOO_DEEP = ("Recursion limit", "depth limit", "recursion")
+
+
+def _too_deep(e: BaseException) -> bool:
+    return isinstance(e, RecursionError) or any(m in str(e) for m in _TOO_DEEP)
+
+
+def split_fields(fields: dict[str, Any]) -> tuple[str | None, str | None, dict[str, Any]]:
+    """(source, url, meta): a nested `metadata` object is flattened one level into meta;
+    top-level fields win over nested ones; source/url may live at either level."""
+    meta: dict[str, Any] = {}
+    nested = fields.get("metadata")
+    if isinstance(nested, dict):
+        meta.update(nested)
+    for k, v in fields.items():
+        if k == "metadata" and isinstance(v, dict):
+            continue
+        meta[k] = v
+    source = meta.pop("source", None)
+    url = meta.pop("url", None)
+    return (
+        None if source is None else str(source),
+        None if url is None else str(url),
+        meta,
+    )
+
+
+def doc_columns(fields: dict[str, Any]) -> tuple[str | None, str | None, str]:
+    """(source, url, meta as JSON text with sorted keys): the `docs` columns of a record's
+    other fields. Raises orjson.JSONEncodeError / RecursionError for nesting too deep to
+    serialize."""
+    source, url, meta = split_fields(fields)
+    return source, url, orjson.dumps(meta, default=str, option=orjson.OPT_SORT_KEYS).decode()
+
+
 def shard_name(shard: str) -> str:
     return shard.rstrip("/").rsplit("/", 1)[-1]
 
@@ -222,16 +262,41 @@ class ShardReader(PipelineStep):
                 raw,
                 len(raw),
             )
-        doc_id = rec.get(cfg.id_field)
-        if doc_id is None or doc_id == "":
-            doc_id = f"{shard_name(shard)}:{pos}"
-        elif not isinstance(doc_id, str):
-            doc_id = orjson.dumps(doc_id).decode() if not isinstance(doc_id, int) else str(doc_id)
         fields = {k: v for k, v in rec.items() if k not in (cfg.text_field, cfg.id_field)}
-        self.stat_update("docs")
-        self.stat_update("chars", value=len(text))
+        doc_id = rec.get(cfg.id_field)
+        try:
+            if doc_id is None or doc_id == "":
+                doc_id = f"{shard_name(shard)}:{pos}"
+            elif not isinstance(doc_id, str):
+                doc_id = (
+                    orjson.dumps(doc_id).decode() if not isinstance(doc_id, int) else str(doc_id)
+                )
+            source, url, meta = doc_columns(fields)
+        except (orjson.JSONEncodeError, RecursionError, ValueError) as e:
+            if not _too_deep(e):
+                raise
+            raw = raw or _parquet_raw(rec)
+            return self._error(
+                shard,
+                pos,
+                "json_too_deep",
+                f"record nested too deep to store ({type(e).__name__}: {e})",
+                raw,
+                len(raw),
+            )
+        self._n_docs += 1
+        self._n_chars += len(text)
         return Document(
-            text=text, id=doc_id, metadata={"_shard": shard, "_pos": pos, "_fields": fields}
+            text=text,
+            id=doc_id,
+            metadata={
+                "_shard": shard,
+                "_pos": pos,
+                "_fields": fields,
+                "_source": source,
+                "_url": url,
+                "_meta": meta,
+            },
         )
 
     def _parse_line(self, shard: str, pos: int, line: bytes) -> Document:
@@ -239,16 +304,17 @@ class ShardReader(PipelineStep):
             line = line[:-1]
         if pos == 0 and line.startswith(b"\xef\xbb\xbf"):  # a UTF-8 byte order mark
             line = line[3:]
-        if not line.strip():
-            return self._error(shard, pos, "blank_line", "empty line", line, len(line))
         try:
-            line.decode("utf-8")
-        except UnicodeDecodeError as e:
-            return self._error(shard, pos, "invalid_utf8", str(e), line, len(line))
-        try:
-            rec = orjson.loads(line)
+            rec = orjson.loads(line)  # validates UTF-8 too: a good line is decoded once
         except orjson.JSONDecodeError as e:
-            return self._error(shard, pos, "invalid_json", str(e), line, len(line))
+            if not line.strip():
+                return self._error(shard, pos, "blank_line", "empty line", line, len(line))
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError as u:
+                return self._error(shard, pos, "invalid_utf8", str(u), line, len(line))
+            reason = "json_too_deep" if _too_deep(e) else "invalid_json"
+            return self._error(shard, pos, reason, str(e), line, len(line))
         return self._record(shard, pos, rec, line)
 
     # -- formats --------------------------------------------------------------------------
@@ -314,7 +380,7 @@ class ShardReader(PipelineStep):
                     for rec in batch.to_pylist():
                         raw = b""
                         if not isinstance(rec.get(self.cfg.text_field), str):
-                            raw = orjson.dumps(rec, default=str)
+                            raw = _parquet_raw(rec)
                         yield self._record(shard, pos, rec, raw)
                         pos += 1
                         if bar is not None:
@@ -333,7 +399,7 @@ class ShardReader(PipelineStep):
     def read_shard(self, shard: str) -> Iterator[Document]:
         """All records of one shard, then its marker Document."""
         fmt = shard_format(shard, self.cfg.format) or "jsonl"
-        self._n_read = 0
+        self._n_read = self._n_docs = self._n_chars = 0
         size = _size(shard)
         bar = None
         if self.progress and sys.stderr.isatty():
@@ -350,6 +416,8 @@ class ShardReader(PipelineStep):
                 bar.close()
         self.stat_update("shards")
         self.stat_update("records", value=self._n_read)
+        self.stat_update("docs", value=self._n_docs)  # counted per shard, not per record
+        self.stat_update("chars", value=self._n_chars)
         self.stat_update("bytes", value=size or 0, unit="shard")
         yield Document(
             text="",
@@ -369,6 +437,17 @@ class ShardReader(PipelineStep):
         for i, shard in enumerate(self.shards):
             if i % world_size == rank:
                 yield from self.read_shard(shard)
+
+
+def _parquet_raw(rec: dict[str, Any]) -> bytes:
+    """The raw bytes kept for a bad Parquet row: the row as JSON (its repr if too deep)."""
+    try:
+        return orjson.dumps(rec, default=str)
+    except (orjson.JSONEncodeError, RecursionError):
+        try:
+            return repr(rec)[:65536].encode("utf-8", "replace")
+        except RecursionError:
+            return b""
 
 
 def _size(shard: str) -> int | None:

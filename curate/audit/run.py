@@ -6,8 +6,10 @@ against the spec's folder, flags' against the current directory), so the same jo
 
 The pipeline is a list of datatrove blocks::
 
-    ShardReader -> HashLengths -> LexiconTagger -> ClassifierAnnotator* -> MinHashSignature
-                -> AuditWriter
+    ShardReader -> TextAnnotator -> ClassifierAnnotator* -> AuditWriter
+
+(`TextAnnotator` computes the exact hash, lengths, lexicon hits and MinHash signature together,
+in batches, from one shared view of the text: `curate.audit.steps.annotate`.)
 
 run by datatrove's executor (local, ray or slurm: `curate.executors`). Shard i goes to task
 i % tasks; each task writes ``audit/<run_id>/{docs,errors,shards,signatures}/<rank>.parquet``
@@ -39,10 +41,8 @@ from typing import Any, Literal
 from curate import executors, files, registry
 from curate.audit.lexicons import load_lexicon
 from curate.audit.read import InputConfig, ShardReader, resolve_inputs
+from curate.audit.steps.annotate import TextAnnotator
 from curate.audit.steps.classifier import ClassifierAnnotator
-from curate.audit.steps.hashing import HashLengths
-from curate.audit.steps.lexicon import LexiconTagger
-from curate.audit.steps.minhash import MinHashSignature
 from curate.audit.steps.writer import TABLES, AuditWriter
 from curate.config import build, config_hash, to_dict
 from curate.errors import ConfigError, CurateError, unknown_name
@@ -108,7 +108,7 @@ class MinHashStep:
     num_perm: int = 128
     ngram: int = 5
     seed: int = 1
-    batch_size: int = 256
+    batch_size: int = 256  # documents per batch of the text annotator (hash, lexicon, MinHash)
 
     def minhash_config(self) -> MinHashConfig:
         return build(
@@ -180,7 +180,7 @@ def resolve_config(data: dict[str, Any], base: Path, where: str) -> AuditConfig:
 
 def check_names(cfg: AuditConfig, where: str) -> None:
     """Fail before any work on an unknown classifier or lexicon name."""
-    known = registry.names()
+    known = registry.names() if cfg.steps.classifiers.names else []  # loads the registry
     for n in cfg.steps.classifiers.names:
         if n not in known:
             raise unknown_name("classifier", n, known, f"{where} [steps.classifiers]")
@@ -217,17 +217,21 @@ class AuditResult:
 def build_pipeline(cfg: AuditConfig, shards: list[str], run_id: str, out_dir: Path) -> list[Any]:
 
     s = cfg.steps
-    steps: list[Any] = [ShardReader(shards, cfg.inputs, progress=cfg.progress), HashLengths()]
     cats: tuple[str, ...] = ()
     if s.lexicon.enabled:
-        steps.append(LexiconTagger(s.lexicon.lexicon))
         cats = load_lexicon(s.lexicon.lexicon).categories
+    steps: list[Any] = [
+        ShardReader(shards, cfg.inputs, progress=cfg.progress),
+        TextAnnotator(
+            lexicon=s.lexicon.lexicon if s.lexicon.enabled else None,
+            minhash=s.minhash.minhash_config() if s.minhash.enabled else None,
+            batch_size=s.minhash.batch_size,
+        ),
+    ]
     for name in s.classifiers.names:
         steps.append(
             ClassifierAnnotator(name, s.classifiers.batch_size, s.classifiers.params.get(name))
         )
-    if s.minhash.enabled:
-        steps.append(MinHashSignature(s.minhash.minhash_config(), s.minhash.batch_size))
     steps.append(
         AuditWriter(
             out_dir,

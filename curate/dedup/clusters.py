@@ -44,6 +44,7 @@ from typing import Any, Literal
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from curate import store
 from curate.config import build, config_hash, to_dict
@@ -53,10 +54,10 @@ from curate.dedup.inputs import (
     load_memory,
     resolve_audit_run,
     signature_counts,
-    signature_matrix,
     text_verifier,
 )
-from curate.dedup.lsh import ExactJaccard, LSHConfig, estimate_jaccard, near_pairs
+from curate.dedup.inputs import exact_codes as exact_codes  # re-exported: part of this API
+from curate.dedup.lsh import CHUNK, ExactJaccard, LSHConfig, estimate_jaccard, near_pairs
 from curate.dedup.scale import near_edges_on, near_edges_sharded, write_parquet
 from curate.dedup.unionfind import compact_components
 from curate.dedup.verify import audit_minhash_config, recompute_signatures
@@ -138,16 +139,6 @@ class Clusters:
         return [sorted(v) for _, v in sorted(out.items())]
 
 
-def exact_codes(hashes: Any) -> np.ndarray:
-    """Integer code per document from its exact hash (equal hashes -> equal codes; a missing
-    hash is equal to nothing)."""
-    keys = [f"\0missing:{i}" if h is None else str(h) for i, h in enumerate(hashes)]
-    if not keys:
-        return np.empty(0, dtype=np.int64)
-    _, inv = np.unique(np.asarray(keys, dtype=object).astype(str), return_inverse=True)
-    return inv.astype(np.int64)
-
-
 def exact_edges(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(u, v, heads): every document joined to the first document with the same code; heads are
     the first document of each code (one per distinct text)."""
@@ -169,8 +160,12 @@ def assemble(
     v: np.ndarray,
     sig_lookup: Callable[[np.ndarray], np.ndarray],
     code_lookup: Callable[[np.ndarray], np.ndarray],
+    chunk: int | None = None,
 ) -> Clusters:
-    """Union-find over edges, then representative, size, Jaccard and kind of each member."""
+    """Union-find over edges, then representative, size, Jaccard and kind of each member.
+
+    `chunk`: look signatures up for this many members at a time (None: all at once, one lookup,
+    what a file-backed `sig_lookup` wants)."""
     if u.size == 0:
         e = np.empty(0, dtype=np.int64)
         return Clusters(e, e, e, np.empty(0), np.empty(0, dtype=bool))
@@ -178,8 +173,13 @@ def assemble(
     order = np.lexsort((nodes, lab))
     nodes, lab = nodes[order], lab[order]
     _, inv, counts = np.unique(lab, return_inverse=True, return_counts=True)
-    size = counts[inv]
-    jac = estimate_jaccard(sig_lookup(nodes), sig_lookup(lab))
+    size = counts[inv].reshape(-1)
+    jac = np.empty(nodes.size, dtype=np.float64)
+    step = chunk or nodes.size
+    for s in range(0, nodes.size, step):
+        jac[s : s + step] = estimate_jaccard(
+            sig_lookup(nodes[s : s + step]), sig_lookup(lab[s : s + step])
+        )
     exact = code_lookup(nodes) == code_lookup(lab)
     jac[exact] = 1.0
     return Clusters(nodes, lab, size.astype(np.int64), jac, exact)
@@ -198,15 +198,15 @@ def cluster_arrays(
     if sigs.shape[0] != codes.shape[0]:
         raise ValueError("one exact code per signature row is required")
     eu, ev, heads = exact_edges(codes)
-    pairs, _ = near_pairs(
-        sigs[heads], cfg, None if exact is None else (lambda p: exact(heads[p])), progress
-    )
-    nu, nv = heads[pairs[:, 0]], heads[pairs[:, 1]]
+    pairs, _ = near_pairs(sigs, cfg, exact, progress, rows=heads)
+    del heads
+    nu, nv = pairs[:, 0], pairs[:, 1]
     c = assemble(
         np.concatenate([eu, nu]),
         np.concatenate([ev, nv]),
         lambda i: sigs[i],
         lambda i: codes[i],
+        chunk=CHUNK,
     )
     c.n_exact_edges, c.n_near_edges = int(eu.size), int(nu.size)
     return c
@@ -218,26 +218,33 @@ def cluster_arrays(
 Meta = Callable[[np.ndarray], dict[str, np.ndarray]]
 
 
+def _strings(values: Any) -> pa.Array:
+    return values if isinstance(values, pa.Array) else pa.array(values, pa.string())
+
+
 def _rows_table(audit_run: str, dedup_run: str, meta: Meta, c: Clusters) -> pa.Table:
     """The dup_clusters rows; `meta(idx)` gives shard, position and doc_id aligned with idx."""
     n = c.idx.size
     if n:
         m = meta(np.concatenate([c.idx, c.cluster]))
-        shard, position, doc_id = m["shard"][:n], m["position"][:n], m["doc_id"]
+        doc_id = _strings(m["doc_id"])
+        shard, position = _strings(m["shard"][:n]), m["position"][:n]
         rep, doc_id = doc_id[n:], doc_id[:n]
+        del m
     else:
-        shard = position = doc_id = rep = []
+        shard = doc_id = rep = pa.array([], pa.string())
+        position = []
     return pa.table(
         {
             "run_id": pa.array([audit_run] * n, pa.string()),
-            "doc_id": pa.array(list(doc_id), pa.string()),
-            "shard": pa.array(list(shard), pa.string()),
+            "doc_id": doc_id,
+            "shard": shard,
             "position": pa.array(np.asarray(position, dtype=np.int64), pa.int64()),
             "cluster_id": pa.array(c.cluster, pa.int64()),
             "cluster_size": pa.array(c.size, pa.int64()),
-            "representative": pa.array(list(rep), pa.string()),
+            "representative": rep,
             "jaccard_to_rep": pa.array(c.jaccard, pa.float64()),
-            "kind": pa.array(np.where(c.exact, "exact", "near").tolist() if n else [], pa.string()),
+            "kind": pc.if_else(pa.array(c.exact, pa.bool_()), "exact", "near"),
             "dedup_run_id": pa.array([dedup_run] * n, pa.string()),
         }
     )
@@ -251,23 +258,31 @@ def _cluster_memory(
     progress: bool,
     sig_rel: str,
     mcfg: MinHashConfig,
+    scratch: Path,
 ) -> tuple[Clusters, Meta, dict[str, Any]]:
     run = load_memory(con, audit_run, sig_rel)
-    n = run.n
+    n, sigs = run.n, run.sigs
+    assert sigs is not None
     say(f"dedup: {n} documents of {audit_run} (memory mode)")
-    sigs, num_perm = signature_matrix(run.table.column("minhash"), n)
-    if num_perm:
-        cfg.lsh.check_signature_length(num_perm, f"run {audit_run}")
-    codes = exact_codes(run.cols["exact_hash"].tolist()) if n else np.empty(0, np.int64)
-    exact = text_verifier(con, audit_run, cfg.lsh, run.meta, mcfg)
-    clusters = cluster_arrays(sigs, codes, cfg.lsh, exact, progress)
+    if run.num_perm:
+        cfg.lsh.check_signature_length(run.num_perm, f"run {audit_run}")
+    exact = text_verifier(
+        con,
+        audit_run,
+        cfg.lsh,
+        lambda i: run.meta(i, ("shard", "position", "exact_hash")),
+        mcfg,
+        scratch,
+    )
+    clusters = cluster_arrays(sigs, run.codes, cfg.lsh, exact, progress)
     info = {
         "n_docs": n,
         "n_unsigned": run.n_unsigned(),
-        "num_perm": num_perm,
+        "num_perm": run.num_perm,
         "index_bytes": int(sigs.nbytes),
         "n_text_verified_pairs": exact.n_pairs if exact else 0,
     }
+    run.sigs = sigs = None  # the rows table needs only keys and the store
     return clusters, run.meta, info
 
 
@@ -289,7 +304,12 @@ def _cluster_sharded(
     say(f"dedup: {n} documents of {audit_run} (sharded mode, {cfg.tasks} tasks)")
     src, eh, ei = export_signatures(con, audit_run, sig_rel, work, num_perm)
     exact = text_verifier(
-        con, audit_run, cfg.lsh, lambda i: src.lookup(i, ("shard", "position", "exact_hash")), mcfg
+        con,
+        audit_run,
+        cfg.lsh,
+        lambda i: src.lookup(i, ("shard", "position", "exact_hash")),
+        mcfg,
+        work,
     )
     if cfg.executor is None:
         nu, nv = near_edges_sharded(src, cfg.lsh, work / "lsh", cfg.tasks, exact, progress)
@@ -370,7 +390,7 @@ def run_dedup(
                 sig_rel = "read_parquet('" + str(sig_path).replace("'", "''") + "')"
             if cfg.mode == "memory":
                 clusters, meta, info = _cluster_memory(
-                    con, audit_run, cfg, say, progress, sig_rel, mcfg
+                    con, audit_run, cfg, say, progress, sig_rel, mcfg, out_dir
                 )
             else:
                 clusters, meta, info = _cluster_sharded(

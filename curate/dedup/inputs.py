@@ -25,6 +25,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from curate import store
 from curate.dedup.lsh import LSHConfig
@@ -35,14 +36,6 @@ from curate.files import atomic_path
 from curate.minhash import MAX_HASH, MinHashConfig
 
 Meta = Callable[[np.ndarray], dict[str, np.ndarray]]
-
-_RUN_QUERY = """
-SELECT d.shard, d.position, d.doc_id, d.exact_hash, s.minhash
-FROM docs d LEFT JOIN {sigs} s
-  ON s.run_id = d.run_id AND s.shard = d.shard AND s.position = d.position
-WHERE d.run_id = ?
-ORDER BY d.shard, d.position
-"""
 
 
 def resolve_audit_run(con: Any, run: str | None) -> str:
@@ -71,60 +64,231 @@ def audit_config(con: Any, audit_run: str) -> dict[str, Any]:
 
 
 def text_verifier(
-    con: Any, audit_run: str, lsh: LSHConfig, meta: Meta, mcfg: MinHashConfig
+    con: Any,
+    audit_run: str,
+    lsh: LSHConfig,
+    meta: Meta,
+    mcfg: MinHashConfig,
+    scratch: str | Path | None = None,
 ) -> TextJaccard | None:
     """The exact-Jaccard verifier reading texts back from the audit's shards (verify = "text");
-    `meta(idx)` gives shard, position and exact_hash of documents."""
+    `meta(idx)` gives shard, position and exact_hash of documents; the shingle sets wait in an
+    unnamed temporary file in `scratch` (the system's temp directory if None)."""
     if lsh.verify != "text":
         return None
-    return TextJaccard(StoreTexts(audit_config(con, audit_run), meta), mcfg)
+    return TextJaccard(StoreTexts(audit_config(con, audit_run), meta), mcfg, scratch=scratch)
 
 
-def signature_matrix(col: pa.ChunkedArray, n: int) -> tuple[np.ndarray, int]:
-    """(n, num_perm) uint32 from a list<uint32> column; rows without a signature are all-MAX."""
-    arr = col.combine_chunks() if isinstance(col, pa.ChunkedArray) else col
-    valid = np.asarray(arr.is_valid())
-    lens = np.asarray(arr.value_lengths().fill_null(0))
-    lengths = set(np.unique(lens[valid]).tolist())
-    if len(lengths) > 1:
-        raise CurateError(f"signatures of this run have different lengths {sorted(lengths)}")
-    num_perm = lengths.pop() if lengths else 0
-    sigs = np.full((n, max(num_perm, 1)), MAX_HASH, dtype=np.uint32)
-    if num_perm:
-        flat = np.asarray(arr.flatten(), dtype=np.uint32)
-        sigs[valid] = flat.reshape(-1, num_perm)
-    return sigs, num_perm
+# ---------------------------------------------------------------------------------------------
+# memory mode: the run as numpy arrays, 16 bytes per document beside its signature row
+
+POS_BITS = 40  # a document's key is (shard code << POS_BITS) | position: idx order = key order
+READ_ROWS = 16384  # rows per Arrow batch streamed from DuckDB (8 MB of 128-value signatures)
+_HEX = np.full(256, 255, dtype=np.uint8)
+_HEX[np.frombuffer(b"0123456789abcdef", np.uint8)] = np.arange(16, dtype=np.uint8)
 
 
 @dataclass
 class MemoryRun:
-    """An audit run's documents in memory: signature rows and the columns, by idx."""
+    """An audit run's documents in memory, by idx (row number in (shard, position) order).
 
-    table: pa.Table
-    cols: dict[str, np.ndarray]  # shard, position, doc_id, exact_hash
+    Per document only its signature row, a 64-bit key ((shard code << 40) | position) and an
+    exact-duplicate code are held; doc_id and exact_hash are looked up in the store for the
+    documents that need them (`meta`)."""
+
+    con: Any
+    audit_run: str
+    shards: list[str]  # the run's distinct shards in (shard) order: code -> path
+    key: np.ndarray  # int64, ascending
+    codes: np.ndarray  # int64: equal for equal exact_hash, unique for a missing one
+    sigs: np.ndarray | None  # (n, max(num_perm, 1)) uint32, all-MAX rows for unsigned documents
+    num_perm: int
+    n_signed: int
 
     @property
     def n(self) -> int:
-        return self.table.num_rows
-
-    def meta(self, idx: np.ndarray) -> dict[str, np.ndarray]:
-        return {k: v[idx] for k, v in self.cols.items()}
+        return int(self.key.size)
 
     def n_unsigned(self) -> int:
-        if not self.n:
-            return 0
-        return int(self.n - np.asarray(self.table.column("minhash").is_valid()).sum())
+        return self.n - self.n_signed
+
+    def meta(
+        self, idx: np.ndarray, columns: tuple[str, ...] = ("shard", "position", "doc_id")
+    ) -> dict[str, np.ndarray]:
+        """`columns` of documents `idx` (any order, repeats allowed), aligned with `idx`."""
+        idx = np.asarray(idx, dtype=np.int64)
+        key = self.key[idx]
+        code, position = key >> POS_BITS, key & ((1 << POS_BITS) - 1)
+        out: dict[str, np.ndarray] = {}
+        names = np.asarray(self.shards, dtype=object)  # one str object per shard, shared
+        for c in columns:
+            if c == "shard":
+                out[c] = names[code]
+            elif c == "position":
+                out[c] = position
+            else:
+                out[c] = self._lookup(c, code, position)
+        return out
+
+    def _lookup(self, column: str, code: np.ndarray, position: np.ndarray) -> np.ndarray:
+        """A docs column for (shard code, position) rows, aligned with them (object array)."""
+        if code.size == 0:
+            return np.empty(0, dtype=object)
+        want = pa.table(
+            {
+                "k": pa.array(np.arange(code.size, dtype=np.int64)),
+                "shard": pa.array(self.shards, pa.string()).take(pa.array(code)),
+                "position": pa.array(position),
+            }
+        )
+        view = "_dedup_lookup"
+        self.con.register(view, want)
+        try:
+            got = self.con.sql(
+                f"SELECT w.k, d.{store.ident(column)} AS v FROM {view} w JOIN docs d "
+                "ON d.shard = w.shard AND d.position = w.position WHERE d.run_id = ?",
+                params=[self.audit_run],
+            ).to_arrow_table()
+        finally:
+            self.con.unregister(view)
+        k = np.asarray(got.column("k"), dtype=np.int64)
+        if k.size != code.size:
+            raise CurateError(f"run {self.audit_run}: {code.size - k.size} documents vanished")
+        vals = got.column("v").combine_chunks().take(pa.array(np.argsort(k, kind="stable")))
+        return np.asarray(vals.to_pylist(), dtype=object)
+
+
+def _hex64(col: pa.Array) -> np.ndarray | None:
+    """16-digit lower-case hex strings (nulls allowed) -> their uint64 values (a bijection, so
+    equal values are equal strings); None when some string is not of that form."""
+    s = pc.fill_null(col, "0" * 16).cast(pa.large_binary())
+    if len(s) == 0:
+        return np.empty(0, dtype=np.uint64)
+    lens = pc.binary_length(s)
+    if pc.min(lens).as_py() != 16 or pc.max(lens).as_py() != 16:
+        return None
+    off = np.frombuffer(s.buffers()[1], dtype=np.int64)[s.offset : s.offset + len(s) + 1]
+    data = np.frombuffer(s.buffers()[2], dtype=np.uint8)[off[0] : off[-1]].reshape(-1, 16)
+    nib = _HEX[data]
+    if (nib == 255).any():
+        return None
+    out = np.zeros(len(s), dtype=np.uint64)
+    for j in range(16):
+        out = (out << np.uint64(4)) | nib[:, j].astype(np.uint64)
+    return out
+
+
+def _dense_codes(values: np.ndarray, missing: np.ndarray) -> np.ndarray:
+    """Equal values -> equal codes; each missing value gets a code of its own."""
+    codes = np.empty(values.size, dtype=np.int64)
+    have = ~missing
+    _, inv = np.unique(values[have], return_inverse=True)
+    codes[have] = inv.reshape(-1)
+    n_have = int(have.sum())
+    codes[missing] = n_have + np.arange(int(missing.sum()), dtype=np.int64)
+    return codes
+
+
+def _docs(con: Any, audit_run: str, shards: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(key, exact code) of every document of the run, in idx order; streamed from DuckDB
+    without an ORDER BY (sorted here, on 8-byte keys) and without a Python object per row."""
+    names = pa.array(shards, pa.string())
+    keys, vals, miss = [], [], []
+    hex_ok = True
+    q = "SELECT shard, position, exact_hash FROM docs WHERE run_id = ?"
+    for b in con.sql(q, params=[audit_run]).to_arrow_reader(READ_ROWS):
+        code = np.asarray(pc.index_in(b.column("shard"), value_set=names), dtype=np.int64)
+        pos = np.asarray(b.column("position"), dtype=np.int64)
+        if pos.size and (pos.min() < 0 or pos.max() >= 1 << POS_BITS):
+            raise CurateError(f"run {audit_run}: a position outside [0, 2**{POS_BITS})")
+        keys.append((code << POS_BITS) | pos)
+        h = b.column("exact_hash")
+        v = _hex64(h) if hex_ok else None
+        if v is None:
+            hex_ok = False
+        else:
+            vals.append(v)
+            miss.append(~np.asarray(h.is_valid()))
+    key = np.concatenate(keys) if keys else np.empty(0, dtype=np.int64)
+    order = np.argsort(key, kind="stable")
+    key = key[order]
+    if hex_ok:
+        v = np.concatenate(vals) if vals else np.empty(0, dtype=np.uint64)
+        m = np.concatenate(miss) if miss else np.empty(0, dtype=bool)
+        del vals, miss
+        return key, _dense_codes(v[order], m[order])
+    # other hash strings than 16 hex digits (not what the audit writes): Python keys
+    del vals, miss
+    hashes = con.sql(
+        "SELECT exact_hash FROM docs WHERE run_id = ? ORDER BY shard, position",
+        params=[audit_run],
+    ).to_arrow_table()
+    return key, exact_codes(hashes.column(0).to_pylist())
+
+
+def exact_codes(hashes: Any) -> np.ndarray:
+    """Integer code per document from its exact hash (equal hashes -> equal codes; a missing
+    hash is equal to nothing)."""
+    keys = [f"\0missing:{i}" if h is None else str(h) for i, h in enumerate(hashes)]
+    if not keys:
+        return np.empty(0, dtype=np.int64)
+    _, inv = np.unique(np.asarray(keys, dtype=object).astype(str), return_inverse=True)
+    return inv.astype(np.int64).reshape(-1)
 
 
 def load_memory(con: Any, audit_run: str, sig_rel: str) -> MemoryRun:
-    tbl = con.sql(_RUN_QUERY.format(sigs=sig_rel), params=[audit_run]).to_arrow_table()
-    cols = {
-        "shard": np.asarray(tbl.column("shard").to_pylist(), dtype=object),
-        "position": np.asarray(tbl.column("position").to_pylist(), dtype=np.int64),
-        "doc_id": np.asarray(tbl.column("doc_id").to_pylist(), dtype=object),
-        "exact_hash": np.asarray(tbl.column("exact_hash").to_pylist(), dtype=object),
-    }
-    return MemoryRun(tbl, cols)
+    """The run's documents (keys, exact codes) and signatures into numpy.
+
+    Signatures are streamed from DuckDB in batches (storage order, no join, no sort) and
+    scattered into one preallocated (n, num_perm) matrix: the matrix is the only per-document
+    cost that grows with the signature length."""
+    shards = [
+        r[0]
+        for r in con.execute(
+            "SELECT DISTINCT shard FROM docs WHERE run_id = ? ORDER BY shard", [audit_run]
+        ).fetchall()
+    ]
+    key, codes = _docs(con, audit_run, shards)
+    n = key.size
+    names = pa.array(shards, pa.string())
+    sigs: np.ndarray | None = None
+    num_perm: int | None = None
+    signed = np.zeros(n, dtype=bool)
+    q = f"SELECT shard, position, minhash FROM {sig_rel} WHERE run_id = ?"
+    for b in con.sql(q, params=[audit_run]).to_arrow_reader(READ_ROWS):
+        code = np.asarray(pc.index_in(b.column("shard"), value_set=names).fill_null(-1))
+        pos = np.asarray(b.column("position"), dtype=np.int64)
+        k = (code.astype(np.int64) << POS_BITS) | (pos & ((1 << POS_BITS) - 1))
+        at = np.minimum(np.searchsorted(key, k), max(n - 1, 0))
+        mh = b.column("minhash")
+        hit = (code >= 0) & (pos >= 0) & (pos < 1 << POS_BITS) & np.asarray(mh.is_valid())
+        if n:
+            hit &= key[at] == k
+        else:
+            hit[:] = False
+        if not hit.any():
+            continue
+        lens = np.asarray(mh.value_lengths().fill_null(0))[hit]
+        found = set(np.unique(lens).tolist()) | (set() if num_perm is None else {num_perm})
+        if len(found) > 1:
+            raise CurateError(f"signatures of this run have different lengths {sorted(found)}")
+        if sigs is None:
+            num_perm = found.pop()
+            sigs = np.full((n, max(num_perm, 1)), MAX_HASH, dtype=np.uint32)
+        if num_perm:
+            rows = _sig_rows(mh.filter(pa.array(hit)), num_perm)
+            sigs[at[hit]] = rows
+        signed[at[hit]] = True
+    if sigs is None:
+        sigs = np.full((n, 1), MAX_HASH, dtype=np.uint32)
+    n_signed = int(signed.sum())
+    return MemoryRun(con, audit_run, shards, key, codes, sigs, num_perm or 0, n_signed)
+
+
+def _sig_rows(arr: pa.Array, num_perm: int) -> np.ndarray:
+    """(m, num_perm) uint32 view of a list<uint32> array whose rows all have num_perm values."""
+    flat = np.asarray(arr.flatten(), dtype=np.uint32)
+    return flat.reshape(-1, num_perm)
 
 
 def signature_counts(con: Any, audit_run: str, sig_rel: str) -> tuple[int, int, int]:

@@ -39,6 +39,7 @@ from curate.errors import ConfigError
 from curate.minhash import MAX_HASH, fmix64
 
 _FOLD = np.uint64(0x9FB21C651E98DF25)
+CHUNK = 16384  # rows per block of signature temporaries (8 MB at 128 values)
 
 
 @dataclass(frozen=True)
@@ -84,9 +85,15 @@ def band_keys(sigs: np.ndarray, bands: int, rows: int) -> np.ndarray:
     return key
 
 
-def non_empty(sigs: np.ndarray) -> np.ndarray:
-    """Rows that are not the empty-document signature (all values MAX_HASH)."""
-    return ~(sigs == MAX_HASH).all(axis=1)
+def non_empty(sigs: np.ndarray, rows: np.ndarray | None = None, chunk: int = CHUNK) -> np.ndarray:
+    """Rows (of `sigs`, or the rows `rows` of it) that are not the empty-document signature (all
+    values MAX_HASH); in chunks, so no full-size comparison matrix is made."""
+    n = sigs.shape[0] if rows is None else rows.size
+    out = np.empty(n, dtype=bool)
+    for s in range(0, n, chunk):
+        block = sigs[s : s + chunk] if rows is None else sigs[rows[s : s + chunk]]
+        out[s : s + chunk] = ~(block == MAX_HASH).all(axis=1)
+    return out
 
 
 def _ragged_arange(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
@@ -144,23 +151,62 @@ def estimate_jaccard(a: np.ndarray, b: np.ndarray, chunk: int = 65536) -> np.nda
     return out
 
 
-def candidate_pairs(
-    sigs: np.ndarray, cfg: LSHConfig, rows_idx: np.ndarray | None = None, progress: bool = False
+def estimate_pairs(
+    sigs: np.ndarray, u: np.ndarray, v: np.ndarray, chunk: int = CHUNK
 ) -> np.ndarray:
-    """All LSH candidate pairs among `sigs` (indices into sigs, or into `rows_idx` when given)."""
-    idx = np.arange(sigs.shape[0], dtype=np.int64) if rows_idx is None else rows_idx
-    if sigs.shape[0] < 2:
+    """`estimate_jaccard(sigs[u], sigs[v])` without materializing the two row sets at once."""
+    out = np.empty(u.size, dtype=np.float64)
+    for s in range(0, u.size, chunk):
+        out[s : s + chunk] = (sigs[u[s : s + chunk]] == sigs[v[s : s + chunk]]).mean(axis=1)
+    return out
+
+
+def candidate_pairs(
+    sigs: np.ndarray,
+    cfg: LSHConfig,
+    rows_idx: np.ndarray | None = None,
+    progress: bool = False,
+    select: np.ndarray | None = None,
+) -> np.ndarray:
+    """All LSH candidate pairs among `sigs` (indices into sigs, or into `rows_idx` when given).
+
+    `select`: only these rows of `sigs` take part, and pairs name them by their row in `sigs`
+    (what ``candidate_pairs(sigs[select], cfg, select)`` gives, without the copy).
+
+    Bands are processed one at a time; each band's pairs are merged into the sorted unique pairs
+    found so far (as 64-bit ``lo << 32 | hi`` keys), so a pair colliding in many bands is held
+    once, not once per band."""
+    if select is not None:
+        idx = np.asarray(select, dtype=np.int64)
+    else:
+        idx = np.arange(sigs.shape[0], dtype=np.int64) if rows_idx is None else rows_idx
+    if idx.size < 2:
         return np.empty((0, 2), dtype=np.int64)
     cfg.check_signature_length(sigs.shape[1])
+    packed = int(idx.max()) < 1 << 32
+    acc = np.empty(0, dtype=np.uint64)
     parts = []
     bar = tqdm(
         range(cfg.bands), desc="LSH bands", file=sys.stderr, disable=not progress, leave=False
     )
     for band in bar:
-        keys = band_keys(sigs[:, band * cfg.rows : (band + 1) * cfg.rows], 1, cfg.rows)[:, 0]
-        parts.append(bucket_pairs(bucket_ids(keys, band), idx, cfg.max_bucket))
+        cols = slice(band * cfg.rows, (band + 1) * cfg.rows)
+        block = sigs[:, cols] if select is None else sigs[idx, cols]
+        keys = band_keys(block, 1, cfg.rows)[:, 0]
+        del block
+        p = bucket_pairs(bucket_ids(keys, band), idx, cfg.max_bucket)
+        del keys
+        if packed:
+            acc = np.union1d(
+                acc, (p[:, 0].astype(np.uint64) << np.uint64(32)) | p[:, 1].astype(np.uint64)
+            )
+        else:
+            parts.append(p)
+    if packed:
+        hi = (acc & np.uint64(0xFFFFFFFF)).astype(np.int64)
+        return np.stack([(acc >> np.uint64(32)).astype(np.int64), hi], axis=1)
     pairs = np.concatenate(parts)
-    return np.unique(pairs, axis=0) if pairs.size else pairs
+    return np.unique(pairs, axis=0) if pairs.size else pairs.reshape(0, 2)
 
 
 ExactJaccard = Callable[[np.ndarray], np.ndarray]
@@ -195,17 +241,23 @@ def classify(est: np.ndarray, cfg: LSHConfig) -> tuple[np.ndarray, np.ndarray]:
 
 
 def near_pairs(
-    sigs: np.ndarray, cfg: LSHConfig, exact: ExactJaccard | None = None, progress: bool = False
+    sigs: np.ndarray,
+    cfg: LSHConfig,
+    exact: ExactJaccard | None = None,
+    progress: bool = False,
+    rows: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Verified near-duplicate pairs among the rows of `sigs` and their estimated Jaccard.
 
     Empty-document signatures take no part (they are exact duplicates of each other, nothing else).
-    `exact` (needed when ``cfg.verify == "text"``) takes pairs of row indices of `sigs`.
-    """
-    live = np.flatnonzero(non_empty(sigs))
-    pairs = candidate_pairs(sigs[live], cfg, live, progress)
+    `rows` (sorted row indices): only these rows take part. Pairs, and the pairs given to `exact`
+    (needed when ``cfg.verify == "text"``), are row indices of `sigs`. Signatures are never
+    copied: band keys and estimates are computed on blocks of rows."""
+    rows = np.arange(sigs.shape[0], dtype=np.int64) if rows is None else np.asarray(rows, np.int64)
+    live = rows[non_empty(sigs, rows)]
+    pairs = candidate_pairs(sigs, cfg, progress=progress, select=live)
     if pairs.size == 0:
         return pairs, np.empty(0)
-    est = estimate_jaccard(sigs[pairs[:, 0]], sigs[pairs[:, 1]])
+    est = estimate_pairs(sigs, pairs[:, 0], pairs[:, 1])
     ok = verify(pairs, est, cfg, exact)
     return pairs[ok], est[ok]

@@ -7,159 +7,43 @@ the category and cue) and compiles one regex per category, bounded by word bound
 `Lexicon.count(text)` lower-cases the text (so matching is case-insensitive, and faster than
 re.IGNORECASE in Python's re) and returns hits per category (non-overlapping matches).
 
-Most documents contain no cue, so each category has a *gate* (`cue_gate`): words or substrings
-of which one must occur for any of its cues to match, found from the cues' literal parts. A
-document that passes no gate of a category is not scanned with that category's regex; the
-counts are exactly those of the plain scan (a property test checks it on random texts).
+Most documents contain no cue, so each cue has *gates* (`curate.audit.lexicons.gates`): for each
+of its top-level tokens that allows it, words, substrings or phrases of which one must occur for
+the cue to match, found from the cue's literal parts. Only the cues whose gates all hold in a document are scanned for
+(the category's regex restricted to them, in their order); a cue that cannot match anywhere
+never changes a count, so the counts are exactly those of the plain scan (a property test checks
+it on random texts). `Lexicon.count_ascii` does the same for a batch of ASCII documents from the
+word hashes the MinHash kernel computes anyway: one vectorized lookup finds each document's
+gate words, so a document whose words pass no gate costs no Python work per word.
 """
 
 from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
+from curate.audit.lexicons.gates import (
+    _STOP,
+    _WORD,
+    Cue,
+    Gates,
+    _category_regex,
+    _gate_key,
+    cue_gate,
+    cue_gates,
+)
 from curate.config import load_toml
 from curate.errors import ConfigError, unknown_name
 
+__all__ = ["Cue", "Gates", "Lexicon", "available", "cue_gate", "cue_gates", "load_lexicon"]
+
 _HERE = Path(__file__).resolve().parent
 _CATEGORY = re.compile(r"^[a-z][a-z0-9_]*$")
-
-
-_WORD = re.compile(r"\w+")
-_PLAIN = re.compile(r"^\w+$")
-_GROUP = re.compile(r"^\(\?:([\w |]*)\)$")
-_LEAD = re.compile(r"^(\w+)([?*{]?)")
-# common words make weak gates (they are in almost every document): ranked last
-_STOP = frozenset(
-    [
-        "i",
-        "you",
-        "he",
-        "she",
-        "it",
-        "we",
-        "they",
-        "me",
-        "him",
-        "her",
-        "us",
-        "them",
-        "my",
-        "your",
-        "his",
-        "its",
-        "our",
-        "their",
-        "the",
-        "a",
-        "an",
-        "of",
-        "to",
-        "in",
-        "on",
-        "at",
-        "by",
-        "for",
-        "with",
-        "from",
-        "and",
-        "or",
-        "not",
-        "no",
-        "never",
-        "will",
-        "would",
-        "can",
-        "could",
-        "shall",
-        "should",
-        "all",
-        "any",
-        "some",
-        "this",
-        "that",
-        "these",
-        "those",
-        "what",
-        "when",
-        "who",
-        "how",
-        "be",
-        "is",
-        "are",
-        "was",
-        "were",
-        "been",
-        "have",
-        "has",
-        "had",
-        "do",
-        "does",
-        "did",
-        "let",
-    ]
-)
-
-
-def _top_tokens(cue: str) -> list[str]:
-    """Split a cue at its top-level spaces (not inside groups or classes, not escaped)."""
-    toks, cur, depth, i = [], "", 0, 0
-    while i < len(cue):
-        ch = cue[i]
-        if ch == "\\":
-            cur += cue[i : i + 2]
-            i += 2
-            continue
-        if ch in "([":
-            depth += 1
-        elif ch in ")]":
-            depth -= 1
-        if ch == " " and depth == 0:
-            if cur:
-                toks.append(cur)
-            cur = ""
-        else:
-            cur += ch
-        i += 1
-    if cur:
-        toks.append(cur)
-    return toks
-
-
-def cue_gate(cue: str) -> tuple[str, frozenset[str]] | None:
-    """A necessary condition for `cue` to match a (lower-cased) text, or None if none is found.
-
-    ``("word", S)``: some string of S is a whole ``\\w+`` word of the text (from a plain word, or
-    a group of plain alternatives, standing between top-level spaces); ``("sub", S)``: some
-    string of S is a substring (the literal start of a token such as ``mwa(?:ha)+``). Every match
-    of the cue contains such a word or substring, so a text without one cannot match: skipping
-    it never changes a count (tested against the plain regex).
-    """
-    best: tuple[tuple[int, int], tuple[str, frozenset[str]]] | None = None
-    for t in _top_tokens(cue):
-        if _PLAIN.match(t):
-            gate = ("word", frozenset([t]))
-        elif (m := _GROUP.match(t)) and all(
-            re.fullmatch(r"\w+( \w+)*", a) for a in m.group(1).split("|")
-        ):
-            gate = ("word", frozenset(a.split(" ")[0] for a in m.group(1).split("|")))
-        elif (m := _LEAD.match(t)) and "\\" not in t:
-            lead = m.group(1)
-            rest = t[len(lead) :]
-            if rest[:1] in ("?", "*", "{"):
-                lead = lead[:-1]  # the quantifier applies to the last character
-            if not lead:
-                continue
-            gate = ("sub", frozenset([lead]))
-        else:
-            continue
-        strings = gate[1]
-        key = (0 if strings & _STOP else min(map(len, strings)), -len(strings))
-        if best is None or key > best[0]:
-            best = (key, gate)
-    return best[1] if best else None
 
 
 @dataclass(frozen=True)
@@ -167,29 +51,81 @@ class Lexicon:
     name: str
     version: str
     patterns: dict[str, re.Pattern[str]]
-    # per category: (words, substrings) of which one must occur for any cue to match, or None
-    gates: dict[str, tuple[frozenset[str], tuple[str, ...]] | None] = field(default_factory=dict)
+    cues: dict[str, tuple[Cue, ...]] = field(default_factory=dict)
+    _cache: dict[tuple[str, tuple[int, ...]], re.Pattern[str]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @property
     def categories(self) -> tuple[str, ...]:
         return tuple(self.patterns)
 
+    @functools.cached_property
+    def gates(self) -> Gates:
+        return Gates([c for cs in self.cues.values() for c in cs])
+
+    def _pattern(self, cat: str, idx: tuple[int, ...]) -> re.Pattern[str]:
+        """The category's regex restricted to the cues `idx` (in their order), cached."""
+        if len(idx) == len(self.cues[cat]):
+            return self.patterns[cat]
+        key = (cat, idx)
+        p = self._cache.get(key)
+        if p is None:
+            if len(self._cache) >= 4096:
+                self._cache.clear()
+            cues = self.cues[cat]
+            p = self._cache[key] = _category_regex([cues[i].fragment for i in idx])
+        return p
+
+    def _scan(self, low: str, live: list[Cue]) -> tuple[int, ...]:
+        """Counts in the lower-cased text of the categories' regexes restricted to live cues (a
+        cue that cannot match anywhere in the text never changes a count)."""
+        if not live:
+            return (0,) * len(self.patterns)
+        by_cat: dict[str, list[int]] = {}
+        for c in live:
+            by_cat.setdefault(c.category, []).append(c.index)
+        return tuple(
+            len(self._pattern(cat, tuple(sorted(by_cat[cat]))).findall(low)) if cat in by_cat else 0
+            for cat in self.patterns
+        )
+
     def count(self, text: str, gated: bool = True) -> dict[str, int]:
-        """Hits per category. A category none of whose cue gates occurs in the text is not
-        scanned (`gated=False` scans every category; the counts are the same)."""
+        """Hits per category. Only the cues whose gates all hold in the text are scanned for
+        (`gated=False` scans every cue; the counts are the same)."""
         low = text.lower()  # cues are lower case: faster than re.IGNORECASE
-        words: set[str] | None = None
-        out = {}
-        for c, p in self.patterns.items():
-            gate = self.gates.get(c) if gated else None
-            if gate is not None:
-                if words is None:
-                    words = set(_WORD.findall(low))
-                gw, gs = gate
-                if gw.isdisjoint(words) and not any(x in low for x in gs):
-                    out[c] = 0
-                    continue
-            out[c] = sum(1 for _ in p.finditer(low))
+        if not gated:
+            return {c: len(p.findall(low)) for c, p in self.patterns.items()}
+        words = _WORD.findall(low)
+        live = self.gates.live(set(words), " ".join(words))
+        return dict(zip(self.patterns, self._scan(low, live), strict=True))
+
+    def count_ascii(
+        self,
+        texts: Sequence[str],
+        normalized: Sequence[bytes],
+        codes: np.ndarray,
+        word_starts: np.ndarray,
+        wh: np.ndarray,
+        wdoc: np.ndarray,
+    ) -> list[tuple[int, ...]]:
+        """Hits per category (in `categories` order) of ASCII texts, equal to `count`, given
+        their normalized forms and word hashes (`curate.text.normalized_from_codes`,
+        `curate.minhash.word_hashes` of one `word_codes` array): the texts' vocabulary words are
+        found with one vectorized lookup, substring gates on the normalized text (for ASCII it
+        has the same runs of word characters as the lower-cased text), and only texts with a
+        live cue are scanned."""
+        g = self.gates
+        present = g.present(wh, wdoc)
+        subs = g.prefix_hits(codes, word_starts, wdoc)
+        zero = (0,) * len(self.patterns)
+        out = [zero] * len(texts)  # a text in which no cue's primary gate holds: the common case
+        cands = range(len(texts)) if g.always else sorted(present.keys() | subs.keys())
+        none: frozenset[str] = frozenset()
+        for k in cands:
+            live = g.live(present.get(k, none), normalized[k].decode("ascii"), subs.get(k, []))
+            if live:
+                out[k] = self._scan(texts[k].lower(), live)
         return out
 
 
@@ -216,17 +152,14 @@ def load_lexicon(name: str) -> Lexicon:
     if not isinstance(cats, dict) or not cats:
         raise ConfigError(f"{where}: missing [categories.<name>] tables")
     patterns: dict[str, re.Pattern[str]] = {}
-    gates: dict[str, tuple[frozenset[str], tuple[str, ...]] | None] = {}
+    all_cues: dict[str, tuple[Cue, ...]] = {}
     for cat, body in cats.items():
         if not _CATEGORY.fullmatch(cat):
             raise ConfigError(f"{where}: category {cat!r} must be snake_case (it names a column)")
         cues = body.get("cues") if isinstance(body, dict) else None
         if not isinstance(cues, list) or not cues or not all(isinstance(c, str) for c in cues):
             raise ConfigError(f"{where} [categories.{cat}]: 'cues' must be a non-empty list")
-        parts = []
-        words: set[str] = set()
-        subs: set[str] = set()
-        always = False
+        parsed: list[Cue] = []
         for cue in cues:
             if re.sub(r"\\.", "", cue) != re.sub(r"\\.", "", cue).lower():
                 raise ConfigError(
@@ -238,12 +171,21 @@ def load_lexicon(name: str) -> Lexicon:
                 re.compile(frag)
             except re.error as e:
                 raise ConfigError(f"{where} [categories.{cat}]: bad cue {cue!r}: {e}") from None
-            parts.append(f"(?:{frag})")
-            gate = cue_gate(cue.strip())
-            if gate is None:
-                always = True
-            else:
-                (words if gate[0] == "word" else subs).update(gate[1])
-        patterns[cat] = re.compile(r"\b(?:" + "|".join(parts) + r")\b")
-        gates[cat] = None if always else (frozenset(words), tuple(sorted(subs)))
-    return Lexicon(name=path.stem, version=version, patterns=patterns, gates=gates)
+            # gates with a common word hold in almost every text: checking them costs more than
+            # it saves, so a cue's gates are its other ones (still necessary conditions)
+            gates = [g for g in cue_gates(cue.strip()) if not g[1] & _STOP]
+            parsed.append(
+                Cue(
+                    category=cat,
+                    index=len(parsed),
+                    fragment=frag,
+                    words=tuple(g[1] for g in gates if g[0] == "word"),
+                    subs=tuple(g[1] for g in gates if g[0] != "word"),
+                    primary=max(
+                        (g for g in gates if g[0] != "phrase"), key=_gate_key, default=None
+                    ),
+                )
+            )
+        patterns[cat] = _category_regex([c.fragment for c in parsed])
+        all_cues[cat] = tuple(parsed)
+    return Lexicon(name=path.stem, version=version, patterns=patterns, cues=all_cues)

@@ -7,8 +7,9 @@ audit writer at the end of the pipeline sees exactly what the reader produced.
 
 Annotations go into ``doc.metadata`` under plain keys that become `docs` columns (``n_chars``,
 ``exact_hash``, ``lex_<category>``, ``score_<name>``, ...) or under ``_minhash`` for the
-`signatures` table. Batch blocks (classifier, MinHash) use `batched` to score real documents in
-batches while yielding every document in its original order.
+`signatures` table. The batch blocks (the text annotator: hash, lengths, lexicon, MinHash; a
+classifier) use `batched` to work on real documents in batches while yielding every document in
+its original order.
 """
 
 from __future__ import annotations

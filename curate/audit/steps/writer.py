@@ -9,8 +9,10 @@ input is exhausted, so a visible file is always complete::
                                          n_docs / n_errors counted here)
     <out>/signatures/<rank:05d>.parquet  one row per document with a MinHash signature
 
-Rows are buffered up to `row_group_size` and written as one row group, so memory is flat in the
-corpus size. The schema is fixed up front from the pipeline's configuration (lexicon categories,
+Rows are buffered column by column (a list per column, no dict per row) up to `row_group_size`
+and written as one Arrow record batch = one row group, so memory is flat in the corpus size. The
+text is never re-serialized: ``source``, ``url`` and ``meta`` (JSON) come ready from the reader,
+``snippet`` is a slice, and the signatures column is built from one concatenated numpy array. The schema is fixed up front from the pipeline's configuration (lexicon categories,
 classifier names, MinHash on/off): every file of a run has the same columns, even an empty one.
 No column depends on time or on the run's scheduling, so two runs give identical rows (run_id
 aside). ``out_dir`` may also be an fsspec URL (`curate.files`: a temp object, then a rename).
@@ -21,22 +23,26 @@ A test hook, ``CURATE_TEST_KILL_AFTER=[rank:]n``, SIGKILLs the process after a t
 from __future__ import annotations
 
 import contextlib
+import operator
 import os
 import signal
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import orjson
 import pyarrow as pa
 import pyarrow.parquet as pq
 from datatrove.data import Document, DocumentsPipeline
 from datatrove.pipeline.base import PipelineStep
 
 from curate import files
+from curate.audit.read import doc_columns
+from curate.audit.steps.columns import column
 
 TABLES = ("docs", "errors", "shards", "signatures")
 SNIPPET_CHARS = 200
+# the first columns of `docs`, in order; the others are annotations (metadata keys)
+_DOC_FIXED = ("run_id", "shard", "position", "doc_id", "source", "url", "meta", "snippet")
 SPAN = pa.struct([("start", pa.int32()), ("end", pa.int32()), ("score", pa.float64())])
 
 
@@ -100,24 +106,16 @@ SIGNATURES_SCHEMA = pa.schema(
 )
 
 
-def split_fields(fields: dict[str, Any]) -> tuple[str | None, str | None, dict[str, Any]]:
-    """(source, url, meta): a nested `metadata` object is flattened one level into meta;
-    top-level fields win over nested ones; source/url may live at either level."""
-    meta: dict[str, Any] = {}
-    nested = fields.get("metadata")
-    if isinstance(nested, dict):
-        meta.update(nested)
-    for k, v in fields.items():
-        if k == "metadata" and isinstance(v, dict):
-            continue
-        meta[k] = v
-    source = meta.pop("source", None)
-    url = meta.pop("url", None)
-    return (
-        None if source is None else str(source),
-        None if url is None else str(url),
-        meta,
-    )
+# columns with few distinct values per row group: dictionary-encoded; the others (ids, JSON,
+# snippets, signatures of random 32-bit values) are not (the dictionary would only be dropped)
+_DICTIONARY = ("run_id", "shard", "source", "url", "lexicon_version", "reason", "format")
+
+
+def _parquet_options(schema: pa.Schema) -> dict[str, Any]:
+    return {
+        "compression": "zstd",
+        "use_dictionary": [n for n in schema.names if n in _DICTIONARY],
+    }
 
 
 class _TableWriter:
@@ -126,33 +124,37 @@ class _TableWriter:
     def __init__(self, path: Path | str, schema: pa.Schema, row_group_size: int) -> None:
         self.schema = schema
         self.row_group_size = row_group_size
-        self.rows: dict[str, list[Any]] = {n: [] for n in schema.names}
-        self.n_buffered = 0
+        # one tuple per row, in schema order (one append per row); transposed at flush
+        self.rows: list[tuple[Any, ...]] = []
         self.remote = None
         if files.is_remote(path):  # an fsspec URL (object store, memory://): curate.files
             self.remote = files.open_atomic(str(path))
-            self.writer = pq.ParquetWriter(self.remote.__enter__(), schema, compression="zstd")
+            self.writer = pq.ParquetWriter(
+                self.remote.__enter__(), schema, **_parquet_options(schema)
+            )
             return
         path = Path(files.local_path(path))
         self.path = path
         self.tmp = path.with_name(f".{path.name}.tmp")
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.writer = pq.ParquetWriter(self.tmp, schema, compression="zstd")
+        self.writer = pq.ParquetWriter(self.tmp, schema, **_parquet_options(schema))
 
     def add(self, row: dict[str, Any]) -> None:
-        for n, col in self.rows.items():
-            col.append(row.get(n))
-        self.n_buffered += 1
-        if self.n_buffered >= self.row_group_size:
+        self.add_tuple(tuple(row.get(n) for n in self.schema.names))
+
+    def add_tuple(self, row: tuple[Any, ...]) -> None:
+        """Add a row given as its values in schema order."""
+        self.rows.append(row)
+        if len(self.rows) >= self.row_group_size:
             self.flush()
 
     def flush(self) -> None:
-        if not self.n_buffered:
+        if not self.rows:
             return
-        table = pa.Table.from_pydict(self.rows, schema=self.schema)
-        self.writer.write_table(table)
-        self.rows = {n: [] for n in self.schema.names}
-        self.n_buffered = 0
+        cols = list(zip(*self.rows, strict=True))
+        arrays = [column(list(c), f.type) for c, f in zip(cols, self.schema, strict=True)]
+        self.writer.write_batch(pa.RecordBatch.from_arrays(arrays, schema=self.schema))
+        self.rows = []
 
     def close(self) -> None:
         self.flush()
@@ -204,21 +206,50 @@ class AuditWriter(PipelineStep):
         self.minhash = minhash
         self.row_group_size = row_group_size
 
-    def _doc_row(self, doc: Document) -> dict[str, Any]:
-        md = doc.metadata
-        source, url, meta = split_fields(md.get("_fields", {}))
-        row = {k: v for k, v in md.items() if not k.startswith("_")}
-        row.update(
-            run_id=self.run_id,
-            shard=md["_shard"],
-            position=md["_pos"],
-            doc_id=doc.id,
-            source=source,
-            url=url,
-            meta=orjson.dumps(meta, default=str, option=orjson.OPT_SORT_KEYS).decode(),
-            snippet=doc.text[:SNIPPET_CHARS],
-        )
-        return row
+    def _doc_adder(self, w: _TableWriter):
+        """A function adding one document's `docs` row to `w`."""
+        names = w.schema.names
+        assert tuple(names[: len(_DOC_FIXED)]) == _DOC_FIXED
+        # the annotation columns (lengths, hash, lexicon, scores) are metadata keys of the name
+        ann = names[len(_DOC_FIXED) :]
+        get = operator.itemgetter(*ann) if len(ann) > 1 else None
+        run_id = self.run_id
+        add_tuple = w.add_tuple
+
+        def add(doc: Document, md: dict[str, Any]) -> None:
+            if "_meta" not in md:  # a Document made without the reader: serialize here
+                md["_source"], md["_url"], md["_meta"] = doc_columns(md.get("_fields", {}))
+            try:
+                values = get(md) if get is not None else tuple(md[n] for n in ann)
+            except KeyError:  # an annotation missing: NULL
+                values = tuple(md.get(n) for n in ann)
+            add_tuple(
+                (
+                    run_id,
+                    md["_shard"],
+                    md["_pos"],
+                    doc.id,
+                    md["_source"],
+                    md["_url"],
+                    md["_meta"],
+                    doc.text[:SNIPPET_CHARS],
+                    *values,
+                )
+            )
+
+        return add
+
+    def _sig_adder(self, w: _TableWriter):
+        run_id = self.run_id
+        add_tuple = w.add_tuple
+
+        def add(doc: Document, md: dict[str, Any]) -> None:
+            sig = md.get("_minhash")
+            if sig is None:
+                raise RuntimeError(f"{md['_shard']}:{md['_pos']}: no MinHash signature")
+            add_tuple((run_id, md["_shard"], md["_pos"], doc.id, sig))
+
+        return add
 
     def run(self, data: DocumentsPipeline, rank: int = 0, world_size: int = 1):
         out = self.out_dir  # a local path or an fsspec URL
@@ -239,6 +270,8 @@ class AuditWriter(PipelineStep):
                 files.join(out, "signatures", name), SIGNATURES_SCHEMA, self.row_group_size
             ),
         }
+        add_doc = self._doc_adder(writers["docs"])
+        add_sig = self._sig_adder(writers["signatures"]) if self.minhash else None
         kill_after = _kill_hook(rank)
         n_docs: dict[str, int] = {}
         n_errors: dict[str, int] = {}
@@ -248,19 +281,21 @@ class AuditWriter(PipelineStep):
                 md = doc.metadata
                 shard = md["_shard"]
                 if md.get("_shard_end"):
+                    n_docs_shard = n_docs.pop(shard, 0)
                     writers["shards"].add(
                         {
                             "run_id": self.run_id,
                             "shard": shard,
                             "format": md.get("_format"),
                             "n_read": md["_n_read"],
-                            "n_docs": n_docs.pop(shard, 0),
+                            "n_docs": n_docs_shard,
                             "n_errors": n_errors.pop(shard, 0),
                             "n_bytes": md.get("_n_bytes"),
                             "task": rank,
                         }
                     )
                     self.stat_update("shards")
+                    self.stat_update("docs", value=n_docs_shard)
                 elif "_error" in md:
                     writers["errors"].add(
                         {
@@ -276,23 +311,10 @@ class AuditWriter(PipelineStep):
                     n_errors[shard] = n_errors.get(shard, 0) + 1
                     self.stat_update("errors")
                 else:
-                    with self.track_time():
-                        writers["docs"].add(self._doc_row(doc))
-                        if self.minhash:
-                            sig = md.get("_minhash")
-                            if sig is None:
-                                raise RuntimeError(f"{shard}:{md['_pos']}: no MinHash signature")
-                            writers["signatures"].add(
-                                {
-                                    "run_id": self.run_id,
-                                    "shard": shard,
-                                    "position": md["_pos"],
-                                    "doc_id": doc.id,
-                                    "minhash": sig.tolist() if hasattr(sig, "tolist") else sig,
-                                }
-                            )
+                    add_doc(doc, md)
+                    if add_sig is not None:
+                        add_sig(doc, md)
                     n_docs[shard] = n_docs.get(shard, 0) + 1
-                    self.stat_update("docs")
                 n_rows += 1
                 if kill_after and n_rows >= kill_after:
                     for w in writers.values():
