@@ -58,8 +58,9 @@ def test_registry_lookup_and_unknown_name() -> None:
     assert "malicious_character_v1" in registry.names()
     s = registry.get("malicious_character_v1")
     assert s.name == "malicious_character_v1"
+    assert registry.get("malicious_character_v2").name == "malicious_character_v2"
     with pytest.raises(ConfigError) as e:
-        registry.get("malicious_character_v2")
+        registry.get("malicious_character_v3")
     assert "malicious_character_v1" in str(e.value) and "did you mean" in str(e.value)
 
 

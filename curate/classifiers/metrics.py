@@ -9,6 +9,10 @@ Metrics (all on binary labels y in {0,1} and scores/probabilities s in [0,1]):
   >= target (thresholds are the distinct scores; predicting positive iff s >= threshold).
 - `ece(y, p, n_bins)`: expected calibration error with equal-width bins [0,0.1), ..., [0.9,1.0]
   (the last bin includes 1.0): sum over bins of |mean(p) - mean(y)| * n_bin / n.
+- `reliability(y, p, n_bins)`: the same bins as rows {lo, hi, n, mean_p, frac_pos} (the data of a
+  reliability plot; empty bins have n = 0 and NaN means).
+- `auroc_interval(y, s)`: seeded percentile bootstrap interval (positives and negatives resampled
+  separately); `rate_interval(k, n)`: Wilson score interval of a proportion.
 
 Calibrators map a raw score to a probability and serialise to small JSON-able dicts:
 
@@ -139,6 +143,41 @@ def ece(y: Sequence[int] | np.ndarray, p: Sequence[float] | np.ndarray, n_bins: 
         if m.any():
             total += abs(float(p[m].mean()) - float(y[m].mean())) * int(m.sum()) / len(y)
     return float(total)
+
+
+def reliability(
+    y: Sequence[int] | np.ndarray, p: Sequence[float] | np.ndarray, n_bins: int = 10
+) -> list[dict[str, float]]:
+    """Per equal-width bin (as `ece` bins them): its range, size, mean probability and the
+    observed fraction of positives."""
+    y = _arr(y)
+    p = _arr(p)
+    idx = np.minimum((p * n_bins).astype(int), n_bins - 1) if len(p) else np.zeros(0, int)
+    out = []
+    for b in range(n_bins):
+        m = idx == b
+        k = int(m.sum())
+        out.append(
+            {
+                "lo": b / n_bins,
+                "hi": (b + 1) / n_bins,
+                "n": k,
+                "mean_p": float(p[m].mean()) if k else float("nan"),
+                "frac_pos": float(y[m].mean()) if k else float("nan"),
+            }
+        )
+    return out
+
+
+def rate_interval(k: int, n: int, z: float = 1.959964) -> tuple[float, float]:
+    """Wilson score interval (95% by default) of the proportion k/n; (NaN, NaN) when n = 0."""
+    if n <= 0:
+        return float("nan"), float("nan")
+    ph = k / n
+    den = 1 + z * z / n
+    mid = (ph + z * z / (2 * n)) / den
+    half = z * float(np.sqrt(ph * (1 - ph) / n + z * z / (4 * n * n))) / den
+    return max(0.0, mid - half), min(1.0, mid + half)
 
 
 # ------------------------------------------------------------------ calibrators

