@@ -232,16 +232,31 @@ def unlabelled_row(p: np.ndarray, groups: list[str] | None, cfg: EvalConfig) -> 
 
 
 def rerender(out: Path) -> dict[str, Any]:
-    """`--render-only`: re-read the CV output (it may have been written since; no scoring),
-    redraw the reliability plot and rewrite eval.json and the card section from `out/eval.json`."""
+    """`--render-only`: re-read the CV output and the audit speed bench's results (either may
+    have been written since; no scoring), redraw the reliability plot and rewrite eval.json and
+    the card section from `out/eval.json`."""
     result = json.loads((out / "eval.json").read_text())
     result["lto"] = {n: read_cv(folder_of(n)) for n in result["classifiers"]}
+    if "audit_speed" in result:
+        attach_audit_speed(result, result["audit_speed"]["source"])
     if plot_reliability(result, out / "reliability.png"):  # from the bins eval.json keeps
         result["reliability_png"] = "reliability.png"
     atomic_write_text(out / "eval.json", json.dumps(result, indent=2) + "\n")
     write_section(out / "README.md", render_compare(result))
     readable(out)
     return result
+
+
+def attach_audit_speed(result: dict[str, Any], rel: str) -> None:
+    """Copy the audit-level speed figures as bench/classifier_speed.py last wrote them (`rel`,
+    relative to the checkout) into `result["audit_speed"]`, with the file's modification time."""
+    bench = base_dir() / rel
+    if bench.is_file():
+        result["audit_speed"] = {
+            "source": rel,
+            "modified": datetime.fromtimestamp(bench.stat().st_mtime, UTC).isoformat(),
+            **json.loads(bench.read_text()),
+        }
 
 
 def readable(out: Path) -> None:
@@ -381,15 +396,7 @@ def compare(
                 "by_model": {n: speed(n, bd.texts, cfg.batch, progress) for n in names},
             }
         result["wall_s"]["speed"] = time.perf_counter() - t0
-    bench = base_dir() / cfg.bench_results
-    if (
-        bench.is_file()
-    ):  # the audit-level speed figures, copied as bench/classifier_speed.py wrote them
-        result["audit_speed"] = {
-            "source": cfg.bench_results,
-            "modified": datetime.fromtimestamp(bench.stat().st_mtime, UTC).isoformat(),
-            **json.loads(bench.read_text()),
-        }
+    attach_audit_speed(result, cfg.bench_results)
     result["wall_s"]["total"] = time.perf_counter() - t_start
     result["finished_at"] = datetime.now(UTC).isoformat()
     result["reliability_png"] = (
