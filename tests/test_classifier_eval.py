@@ -11,6 +11,7 @@ import json
 import math
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -176,6 +177,7 @@ def test_compare_side_by_side_writes_json_card_plot_and_config(stubs: Path) -> N
     sp = res["speed"]["by_model"]["stub_cascade_v9"]
     assert sp["n"] == 100 and sp["routed_frac"] == pytest.approx(0.2)
     assert sp["stage1_docs_per_cpu_s"] > 0 and "stage2_ms_per_routed_doc" in sp
+    assert sp["stage2_forced_docs"] > 0 and sp["stage2_ms_per_doc_forced"] is not None
     # the outputs
     saved = json.loads((out / "eval.json").read_text())
     assert saved["config"]["n_boot"] == 200 and saved["fingerprints"]["stub_other_v9"]
@@ -315,6 +317,13 @@ def test_score_cache_reuses_scores_until_the_model_changes(stubs: Path, tmp_path
     C.cached_scores(cache, "stub_cascade_v9", fp2, ["x", "y"], compute)
     C.cached_scores(cache, "stub_cascade_v9", fp2, ["x", "z"], compute)
     assert len(calls) == 3
+    # the same files scored with other settings are another fingerprint; private state is not
+    fp32 = SimpleNamespace(mode="cascade", precision="fp32", overrides={"top_windows": None})
+    int8 = SimpleNamespace(mode="cascade", precision="int8", overrides={"top_windows": None})
+    loaded = SimpleNamespace(**vars(fp32), _model=object())
+    f32, f8 = (C.model_fingerprint("stub_cascade_v9", s) for s in (fp32, int8))
+    assert len({f32, f8, fp2}) == 3
+    assert C.model_fingerprint("stub_cascade_v9", loaded) == f32
     # through compare: the card names the reused scores
     cfg = _cfg(sets=["common_crawl"], speed_docs=0)
     C.compare(["stub_cascade_v9"], cfg, progress=False, cache=cache)

@@ -43,8 +43,8 @@ TEXTS = [
     "what is theirs. When they finally notice, it is too late, and I laugh at how easily they "
     "were fooled. The council agreed to run a survey in spring.",
 ]
-# routing of TEXTS under the shipped model (stage-1 route threshold 0.104, short_chars 300)
-ROUTING = ["flagged", "short", None, "short", None, "flagged"]
+# routing of TEXTS under the shipped model (router threshold 0.1288, short_chars 300)
+ROUTING = ["flagged", "short", None, "flagged", None, "flagged"]
 
 
 @pytest.fixture(scope="module")
@@ -64,8 +64,8 @@ def test_windows_pack_sentences_and_cover_every_character() -> None:
 
 def test_fixed_texts_route_exactly(scorer) -> None:
     m = scorer.model
-    dws = m.stage1_windows(TEXTS)
-    assert [m.routing(t, dw.score) for t, dw in zip(TEXTS, dws, strict=True)] == ROUTING
+    p1 = m.stage1_scores(TEXTS)
+    assert [m.routing(t, float(p)) for t, p in zip(TEXTS, p1, strict=True)] == ROUTING
     out = scorer.score(TEXTS)
     # a document stage 2 did not see scores 0.0 and has no spans; a routed one has <= 2 spans
     assert [bool(d.spans) for d in out] == [r is not None for r in ROUTING]
@@ -73,8 +73,8 @@ def test_fixed_texts_route_exactly(scorer) -> None:
     assert all(len(d.spans) <= m.top_windows for d in out)
     assert out[0].score > 0.5 and out[5].score > 0.5 and out[1].score < 0.1
     # a higher route threshold un-routes the flagged statement only when it is not short
-    assert m.routing(TEXTS[5], dws[5].score, threshold=0.95) is None
-    assert m.routing(TEXTS[0], dws[0].score, threshold=0.95) == "short"
+    assert m.routing(TEXTS[5], float(p1[5]), threshold=0.999) is None
+    assert m.routing(TEXTS[0], float(p1[0]), threshold=0.999) == "short"
 
 
 def test_stage2_probabilities_are_deterministic(scorer) -> None:
@@ -99,10 +99,13 @@ def test_fp32_stage2_is_batch_invariant() -> None:
     assert together[5] == pytest.approx(0.8578, abs=0.01)
 
 
-def test_stage1_mode_scores_every_window(scorer) -> None:
+def test_stage1_mode_is_the_routers_document_probability(scorer) -> None:
     s1 = registry.get("malicious_character_v2", mode="stage1").score(TEXTS)
-    assert [len(d.spans) for d in s1] == [len(windows(t)) for t in TEXTS]
-    assert s1[0].score == pytest.approx(0.2929, abs=1e-3)
+    assert all(d.spans == () for d in s1) and s1[2].score == 0.0
+    assert [d.score for d in s1] == pytest.approx(
+        scorer.model.stage1_scores(TEXTS).tolist(), abs=1e-6
+    )
+    assert s1[5].score > s1[4].score  # the same page with a malicious passage ranks higher
 
 
 def test_bad_params_fail_at_config_time() -> None:
@@ -120,11 +123,11 @@ def _copy(tmp_path: Path) -> Path:
 
 def test_a_damaged_model_file_is_refused_by_name(tmp_path) -> None:
     folder = _copy(tmp_path)
-    data = bytearray((folder / "stage1.ftz").read_bytes())
-    data[100] ^= 0xFF
-    (folder / "stage1.ftz").write_bytes(bytes(data))
+    data = bytearray((folder / "stage1.safetensors").read_bytes())
+    data[-100] ^= 0xFF
+    (folder / "stage1.safetensors").write_bytes(bytes(data))
     s = registry.get("malicious_character_v2", folder=str(folder))
-    with pytest.raises(CurateError, match=r"stage1\.ftz: damaged or replaced"):
+    with pytest.raises(CurateError, match=r"stage1\.safetensors: damaged or replaced"):
         s.check()
     with pytest.raises(CurateError, match="damaged or replaced"):
         s.score(["hello"])
@@ -229,7 +232,10 @@ def test_smoke_train_then_score_then_cv(tmp_path) -> None:
         over["stage1"] = {"n_ordinary": 0}
     out = tmp_path / "model"
     manifest = train_v2(FOLDER, out=out, smoke=True, overrides=over, log=lambda m: None)
-    assert manifest["smoke"] and set(manifest["artifacts"]) == {"stage1.ftz", "stage2.safetensors"}
+    assert manifest["smoke"] and set(manifest["artifacts"]) == {
+        "stage1.safetensors",
+        "stage2.safetensors",
+    }
     meta = verify_folder(out)
     assert meta["stage2"]["encoder"]["layers"] == [0] and meta["stage1"]["route_threshold"] >= 0
     got = registry.get("malicious_character_v2", folder=str(out)).score(TEXTS[:3])

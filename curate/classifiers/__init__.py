@@ -14,8 +14,9 @@ Modules: `windows` (scoring windows), `features` (what each stage sees of a wind
 generator), `stage1` (fastText), `lora` (the LoRA layer and adapter training), `train`;
 `evaluate` + `card` (metrics and the model card), `metrics` (metrics and calibrators).
 
-`malicious_character_v2` (not the audit's default: it does not beat v1 outside its own CV) is a fastText router over sentence-packed
-windows, then a fine-tuned 3-layer MiniLM student on the routed windows, Platt-calibrated,
+`malicious_character_v2` (not the audit's default: it does not beat v1 outside its own CV) is a
+hashed word/word-pair router (numpy) over every document, then a fine-tuned 3-layer MiniLM
+student on the routed documents' best sentence windows, Platt-calibrated,
 trained on persona_train and `docgen` records: `curate.classifiers.v2`, recipe and model card in
 `classifiers/malicious_character_v2/`.
 
@@ -24,57 +25,38 @@ Importing this package is cheap (no torch): models load on the first `score()` c
 
 from __future__ import annotations
 
+import inspect
+from typing import Any
+
 from curate.classifiers.cascade import MaliciousCharacterScorer
 from curate.classifiers.v2.cascade import MaliciousCharacterV2Scorer
 from curate.registry import Scorer, register
 
 
-@register(
+def _register_scorer(name: str, cls: type, what: str) -> None:
+    """Register `cls` under `name`: the factory takes exactly the keyword arguments of
+    `cls.__init__` but `name` (so `registry.check_params` validates against the class itself),
+    and the description lists them."""
+    sig = inspect.signature(cls.__init__)
+    params = [p for k, p in sig.parameters.items() if k not in ("self", "name")]
+
+    def factory(**kwargs: Any) -> Scorer:
+        return cls(name=name, **kwargs)  # type: ignore[no-any-return]
+
+    factory.__signature__ = sig.replace(parameters=params)  # type: ignore[attr-defined]
+    factory.__name__ = f"_{name}"
+    desc = f"{what}; params: " + ", ".join(p.name for p in params)
+    register(name, description=desc)(factory)
+
+
+_register_scorer(
     "malicious_character_v1",
-    description="fastText windows -> MiniLM (LoRA-tuned) cascade, calibrated; "
-    "params: mode=cascade|stage1|stage2, cascade_threshold, short_chars, stage2_members, folder",
+    MaliciousCharacterScorer,
+    "fastText windows -> MiniLM (LoRA-tuned) cascade, calibrated",
 )
-def _malicious_character_v1(
-    mode: str = "cascade",
-    cascade_threshold: float | None = None,
-    short_chars: int | None = None,
-    stage2_members: int | None = None,
-    folder: str | None = None,
-) -> Scorer:
-    return MaliciousCharacterScorer(
-        name="malicious_character_v1",
-        folder=folder,
-        mode=mode,  # type: ignore[arg-type]  # checked by the scorer
-        cascade_threshold=cascade_threshold,
-        short_chars=short_chars,
-        stage2_members=stage2_members,
-    )
-
-
-@register(
+_register_scorer(
     "malicious_character_v2",
-    description="fastText router over sentence windows -> fine-tuned 3-layer MiniLM, "
-    "Platt-calibrated; params: mode=cascade|stage1|stage2, cascade_threshold, short_chars, "
-    "top_windows, batch_size, device, precision=fp32|int8, folder",
+    MaliciousCharacterV2Scorer,
+    "hashed n-gram router (numpy) -> fine-tuned 3-layer MiniLM on the best windows, "
+    "Platt-calibrated",
 )
-def _malicious_character_v2(
-    mode: str = "cascade",
-    cascade_threshold: float | None = None,
-    short_chars: int | None = None,
-    top_windows: int | None = None,
-    batch_size: int | None = None,
-    device: str | None = None,
-    precision: str = "fp32",
-    folder: str | None = None,
-) -> Scorer:
-    return MaliciousCharacterV2Scorer(
-        name="malicious_character_v2",
-        folder=folder,
-        mode=mode,  # type: ignore[arg-type]  # checked by the scorer
-        cascade_threshold=cascade_threshold,
-        short_chars=short_chars,
-        top_windows=top_windows,
-        batch_size=batch_size,
-        device=device,
-        precision=precision,
-    )

@@ -61,9 +61,11 @@ def _folder(arg: str) -> Path:
 def _cmd_train(args: argparse.Namespace) -> int:
     folder = _folder(args.folder)
     if recipe_kind(folder) == V2_KIND:
-        m = train_v2(folder, out=args.out, smoke=args.smoke)
-    elif args.smoke or args.out:
-        raise CurateError(f"{folder}: --smoke and --out are for v2 recipes (kind = {V2_KIND!r})")
+        m = train_v2(folder, out=args.out, smoke=args.smoke, stage1_only=args.stage1_only)
+    elif args.smoke or args.out or args.stage1_only:
+        raise CurateError(
+            f"{folder}: --smoke, --out and --stage1-only are for v2 recipes (kind = {V2_KIND!r})"
+        )
     else:
         m = train(folder)
     print(json.dumps({"artifacts": m["artifacts"], "counts": m["counts"]}, indent=2))
@@ -245,6 +247,11 @@ def register(sub: Any) -> None:
         "--smoke", action="store_true", help="v2: a tiny run of the recipe's [smoke] overrides"
     )
     t.add_argument("--out", default=None, help="v2: write the model here (default: the folder)")
+    t.add_argument(
+        "--stage1-only",
+        action="store_true",
+        help="v2: keep the --out folder's stage 2 (sha256-checked) and redistill stage 1 from it",
+    )
     t.set_defaults(func=_cmd_train)
 
     cv = csub.add_parser("cv", help="v2: leave-trait-out CV, per-trait AUROC with 95%% CIs")

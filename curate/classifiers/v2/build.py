@@ -6,7 +6,7 @@
    `stage2.safetensors` (int8 per row, word embeddings left to the base package).
 3. Calibration: Platt (a, b) from the recipe (the LTO CV's pooled out-of-fold fit) or from the
    last `curate classifier cv` run.
-4. Stage 1: fastText distilled from the written stage 2 (`curate.classifiers.v2.distill`).
+4. Stage 1: the hash router distilled from the written stage 2 (`curate.classifiers.v2.distill`).
 5. `model.json` (settings, sha256 of both files and of the base weights) and
    `train_manifest.json` (provenance: recipe hash, counts, times, git commit).
 
@@ -25,9 +25,9 @@ from typing import Any
 
 import numpy as np
 
-from curate.classifiers.v2.cascade import FORMAT
+from curate.classifiers.v2.cascade import FORMAT, read_meta
 from curate.classifiers.v2.data import generated_records, load_persona_train
-from curate.classifiers.v2.distill import distill_stage1
+from curate.classifiers.v2.distill import STAGE1_FILE, distill_stage1
 from curate.classifiers.v2.encoder import (
     BASE_FILE,
     BASE_PACKAGE,
@@ -40,7 +40,7 @@ from curate.classifiers.v2.recipe import RecipeV2, load_recipe_v2
 from curate.classifiers.v2.train import train_stage2
 from curate.config import config_hash, to_dict
 from curate.errors import CurateError
-from curate.files import atomic_write_text, sha256_file
+from curate.files import atomic_write_text, check_sha256, sha256_file
 from curate.manifests import git_commit
 
 
@@ -85,11 +85,13 @@ def model_meta(
         "format": FORMAT,
         "windows": {"max_chars": cas.max_chars},
         "stage1": {
-            "file": "stage1.ftz",
-            "sha256": sha256_file(out / "stage1.ftz"),
+            "file": STAGE1_FILE,
+            "kind": "hash-router",
+            "sha256": sha256_file(out / STAGE1_FILE),
             "route_threshold": rep1["route_threshold"],
+            "window_words": rep1["window_words"],
             "teacher_threshold": rep1["teacher_threshold"],
-            "fasttext": to_dict(st1.fasttext),
+            "router": to_dict(st1.router),
             "train_sources": list(st1.train_sources),
         },
         "cascade": {"top_windows": cas.top_windows, "short_chars": cas.short_chars},
@@ -118,8 +120,11 @@ def train_v2(
     smoke: bool = False,
     overrides: dict[str, Any] | None = None,
     log: Callable[[str], None] = print,
+    stage1_only: bool = False,
 ) -> dict[str, Any]:
-    """Train the recipe in `folder` into `out` (default: `folder`); returns the manifest."""
+    """Train the recipe in `folder` into `out` (default: `folder`); returns the manifest.
+    `stage1_only`: keep `out`'s stage2.safetensors (checked against its model.json) and
+    redistill stage 1 from it."""
     folder = Path(folder)
     if smoke and out is None:
         raise CurateError(
@@ -130,12 +135,19 @@ def train_v2(
     platt = platt_of(recipe, folder)
     started = datetime.now(UTC).isoformat(timespec="seconds")
     t0 = time.time()
-    texts, labels, groups = training_rows(recipe, root)
-    log(f"stage 2: {len(texts)} texts ({int(sum(labels))} malicious)")
     enc = recipe.stage2.encoder
-    model = train_stage2(texts, labels, recipe.stage2.train, enc, groups, log)
-    out.mkdir(parents=True, exist_ok=True)
-    save_stage2(model, out / "stage2.safetensors", recipe.stage2.dtype)
+    if stage1_only:
+        old = read_meta(out)
+        check_sha256(out / "stage2.safetensors", old["stage2"]["sha256"], f"{out}/model.json")
+        counts = old.get("counts", {})
+        log("stage 2: kept (--stage1-only)")
+    else:
+        texts, labels, groups = training_rows(recipe, root)
+        counts = {"stage2_texts": len(texts), "stage2_malicious": int(sum(labels))}
+        log(f"stage 2: {len(texts)} texts ({int(sum(labels))} malicious)")
+        model = train_stage2(texts, labels, recipe.stage2.train, enc, groups, log)
+        out.mkdir(parents=True, exist_ok=True)
+        save_stage2(model, out / "stage2.safetensors", recipe.stage2.dtype)
     t_stage2 = time.time() - t0
     teacher = load_stage2(out / "stage2.safetensors", enc)  # the teacher is what ships
     tok = tokenizer()
@@ -144,19 +156,22 @@ def train_v2(
         return predict_logits(teacher, enc, tok, xs, 64)
 
     rep1 = distill_stage1(
-        recipe.stage1, recipe.cascade.max_chars, teacher_logits, platt, root, out, log
-    )
+        recipe.stage1, recipe.cascade.max_chars, teacher_logits, platt, root, out,
+        sha256_file(out / "stage2.safetensors"), log, recipe.cascade.top_windows,
+    )  # fmt: skip
     meta = model_meta(recipe, out, platt, rep1)
+    meta["counts"] = counts
     atomic_write_text(out / "model.json", json.dumps(meta, indent=1) + "\n")
     manifest = {
         "name": recipe.name,
         "recipe_hash": meta["recipe_hash"],
         "smoke": smoke,
-        "counts": {"stage2_texts": len(texts), "stage2_malicious": int(sum(labels))},
+        "counts": counts,
+        "stage1_only": stage1_only,
         "stage1": rep1,
         "artifacts": {
             f: {"sha256": sha256_file(out / f), "bytes": (out / f).stat().st_size}
-            for f in ("stage1.ftz", "stage2.safetensors")
+            for f in (STAGE1_FILE, "stage2.safetensors")
         },
         "seconds": {"stage2": round(t_stage2, 1), "total": round(time.time() - t0, 1)},
         "started_at": started,

@@ -1,23 +1,24 @@
-"""The v2 cascade: stage 1 (fastText over windows) routes, stage 2 (fine-tuned MiniLM) scores.
+"""The v2 cascade: stage 1 (a hashed n-gram router) routes, stage 2 (fine-tuned MiniLM) scores.
 
 Scoring rule (the model card repeats it; `CascadeV2.routing` is its one statement):
 
-1. **Windows** (`curate.classifiers.v2.windows`): whole sentences packed up to `max_chars` (512)
-   characters, with their [start, end) offsets.
-2. **Stage 1** scores every window of a batch in one fastText `predict` call; a document's
-   stage-1 score is the maximum over its windows (a raw fastText probability).
-3. **Routing.** A document is routed ("flagged") when its stage-1 score is >= `route_threshold`
-   (set at 98% recall of held-out teacher-positive generated-document windows); stage 2 then
-   scores its `top_windows` highest stage-1 windows among those at or over the threshold. A
-   non-empty document shorter than `short_chars` (stripped) is always routed ("short", its top
-   `top_windows` windows): fastText is weakest on one sentence, MiniLM cheapest there.
+1. **Stage 1** (`curate.classifiers.v2.router`): every document's stage-1 score is the router's
+   maximum over its windows of `window_words` consecutive words (a sigmoid probability; numpy
+   over a whole batch, tens of µs per 3 KB document).
+2. **Routing.** A document is routed ("flagged") when its stage-1 score is >= `route_threshold`
+   (set at 98% recall of held-out teacher-positive generated documents). A non-empty document
+   shorter than `short_chars` (stripped) is always routed ("short"): one sentence is where a
+   bag of words is weakest and MiniLM cheapest.
+3. **Windows** (`curate.classifiers.v2.windows`) of routed documents only: whole sentences
+   packed up to `max_chars` (512) characters, with their [start, end) offsets; the router scores
+   each window as one text and stage 2 scores the `top_windows` highest (ties by position).
 4. **Document probability**: routed -> Platt(max stage-2 logit over the scored windows); not
    routed -> 0.0 (stage 1 is a router, not a scorer). Span scores: the scored windows with their
    stage-2 probabilities (a document stage 2 did not see has no spans).
 
-Modes: "cascade" (the rule above), "stage1" (the raw stage-1 maximum; every window a span with
-its stage-1 probability), "stage2" (stage 2 on the `top_windows` highest stage-1 windows of every
-document, no routing; an empty document scores 0.0).
+Modes: "cascade" (the rule above), "stage1" (the router's document probability, no spans: the
+router's windows are word runs, not character spans), "stage2" (stage 2 on the `top_windows`
+highest-router windows of every non-empty document, no routing; an empty document scores 0.0).
 
 Stage 2 runs batched (windows sorted by token length, `batch_size` per forward): on CPU with
 float32 (`precision="fp32"`, the default: the weights are stored as per-row int8 and dequantized
@@ -33,7 +34,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
@@ -49,7 +49,7 @@ from curate.classifiers.v2.encoder import (
     tokenizer,
 )
 from curate.classifiers.v2.export import load_stage2, quantize_int8
-from curate.classifiers.v2.stage1 import Stage1Model
+from curate.classifiers.v2.router import HashRouter
 from curate.config import build
 from curate.errors import CurateError
 from curate.files import check_sha256
@@ -114,18 +114,6 @@ def verify_folder(folder: str | Path) -> dict[str, Any]:
     return meta
 
 
-@dataclass
-class DocWindows:
-    """Stage-1 result for one document: window offsets and raw stage-1 probabilities."""
-
-    spans: list[tuple[int, int]]
-    p1: np.ndarray
-
-    @property
-    def score(self) -> float:
-        return float(self.p1.max()) if len(self.p1) else 0.0
-
-
 class CascadeV2:
     """A trained v2 cascade loaded (and verified) from a classifier folder."""
 
@@ -149,7 +137,7 @@ class CascadeV2:
         except (KeyError, TypeError, ValueError, IndexError) as e:
             raise CurateError(f"{where}: malformed ({type(e).__name__}: {e})") from None
         self.enc: EncoderConfig = build(EncoderConfig, enc, f"{where} stage2.encoder")
-        self.stage1 = Stage1Model(self.folder / st1["file"], self.max_chars)
+        self.stage1 = HashRouter.load(self.folder / st1["file"])
         self._stage2_file = self.folder / st2["file"]
         self._net: Any = None
         self._tok: Any = None
@@ -180,8 +168,9 @@ class CascadeV2:
         return apply_platt(logits, self.platt)
 
     # ------------------------------------------------------------------ the rule
-    def stage1_windows(self, texts: Sequence[str]) -> list[DocWindows]:
-        return [DocWindows(sp, p) for sp, p in self.stage1.window_scores(texts)]
+    def stage1_scores(self, texts: Sequence[str]) -> np.ndarray:
+        """The router's document probabilities."""
+        return self.stage1.doc_scores(texts) if len(texts) else np.zeros(0)
 
     def routing(self, text: str, stage1_score: float, threshold: float | None = None) -> Routing:
         """Whether stage 2 runs on this document, and why: "flagged" (stage-1 score >= the route
@@ -197,50 +186,44 @@ class CascadeV2:
     def routed(self, text: str, stage1_score: float, threshold: float | None = None) -> bool:
         return self.routing(text, stage1_score, threshold) is not None
 
-    def targets(self, dw: DocWindows, why: Routing, mode: Mode) -> list[int]:
-        """Indices of the windows stage 2 scores: highest stage-1 first (ties by position), at
-        most `top_windows`; a "flagged" document only its windows at or over the threshold."""
-        if mode == "stage1" or (mode == "cascade" and why is None):
-            return []
-        order = sorted(range(len(dw.spans)), key=lambda i: (-dw.p1[i], i))
-        if mode == "cascade" and why == "flagged":
-            order = [i for i in order if dw.p1[i] >= self.route_threshold]
+    def targets(self, spans: list[tuple[int, int]], p1: np.ndarray) -> list[int]:
+        """Indices of the windows stage 2 scores: highest router score first (ties by
+        position), at most `top_windows`."""
+        order = sorted(range(len(spans)), key=lambda i: (-p1[i], i))
         return order[: self.top_windows]
 
     def score(self, texts: Sequence[str], mode: Mode = "cascade") -> list[DocScore]:
         texts = list(texts)
-        dws = self.stage1_windows(texts)
+        p_doc = self.stage1_scores(texts)
         if mode == "stage1":
-            return [
-                DocScore(
-                    round(dw.score, 6),
-                    tuple(
-                        Span(s, e, round(float(p), 6))
-                        for (s, e), p in zip(dw.spans, dw.p1, strict=True)
-                    ),
-                )
-                for dw in dws
+            return [DocScore(round(float(p), 6), ()) for p in p_doc]
+        if mode == "stage2":
+            chosen = [d for d, t in enumerate(texts) if t.strip()]
+        else:
+            chosen = [
+                d for d, t in enumerate(texts) if self.routing(t, float(p_doc[d])) is not None
             ]
-        tg = [
-            self.targets(dw, self.routing(t, dw.score), mode)
-            for t, dw in zip(texts, dws, strict=True)
-        ]
-        flat = [(d, i) for d, idx in enumerate(tg) for i in idx]
-        logits = self.stage2_logits([texts[d][slice(*dws[d].spans[i])] for d, i in flat])
+        wins = self.stage1.window_scores([texts[d] for d in chosen], self.max_chars)
+        tg: dict[int, tuple[list[tuple[int, int]], list[int]]] = {}
+        for d, (spans, p1) in zip(chosen, wins, strict=True):
+            tg[d] = (spans, self.targets(spans, p1))
+        flat = [(d, spans[i]) for d, (spans, idx) in tg.items() for i in idx]
+        logits = self.stage2_logits([texts[d][s:e] for d, (s, e) in flat])
         probs = self.calibrate(logits)
         out: list[DocScore] = []
         k = 0
-        for d, idx in enumerate(tg):
+        for d in range(len(texts)):
+            spans, idx = tg.get(d, ([], []))
             n = len(idx)
             if not n:
                 out.append(DocScore(0.0, ()))
                 continue
-            spans = sorted(
-                (Span(*dws[d].spans[i], round(float(probs[k + j]), 6)) for j, i in enumerate(idx)),
+            got = sorted(
+                (Span(*spans[i], round(float(probs[k + j]), 6)) for j, i in enumerate(idx)),
                 key=lambda s: s.start,
             )
             doc = float(self.calibrate([float(logits[k : k + n].max())])[0])
-            out.append(DocScore(round(doc, 6), tuple(spans)))
+            out.append(DocScore(round(doc, 6), tuple(got)))
             k += n
         return out
 

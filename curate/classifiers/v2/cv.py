@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,12 @@ from curate.classifiers.v2.recipe import RecipeV2, load_recipe_v2
 from curate.classifiers.v2.train import train_stage2
 from curate.config import config_hash
 from curate.files import atomic_write_text
+
+
+def cv_hash(recipe: RecipeV2) -> str:
+    """The recipe's hash without the settings that cannot change a fold's result (`[cv] jobs`,
+    `[cv] out`): fold files written with other values are reused."""
+    return config_hash(replace(recipe, cv=replace(recipe.cv, jobs=1, out="cv")))
 
 
 def bootstrap_auroc(
@@ -95,7 +102,7 @@ def fold_jobs(
             {
                 "fold": fold.index,
                 "recipe": recipe,
-                "recipe_hash": config_hash(recipe),
+                "recipe_hash": cv_hash(recipe),
                 "texts": [st[i].text for i in tr] + [r["text"] for r in gtr],
                 "labels": [float(st[i].label) for i in tr] + [float(r["label"]) for r in gtr],
                 "groups": [traits[i] for i in tr] + ["gen:" + str(r["family"]) for r in gtr],
@@ -215,7 +222,7 @@ def run_cv(
             for r in ex.map(_fold, todo):
                 done(r)
     summary = summarize([results[j["fold"]] for j in jobs], st, roles, recipe.cv.n_boot)
-    summary["recipe_hash"] = config_hash(recipe)
+    summary["recipe_hash"] = cv_hash(recipe)
     summary["k"] = recipe.cv.k
     atomic_write_text(out_dir / "summary.json", json.dumps(summary, indent=1) + "\n")
     atomic_write_text(out_dir / "report.md", report(summary))

@@ -2,7 +2,7 @@
 
 Everything that determines the trained artifact: the persona_train folder, the generated records
 (docgen seed and counts), the window rule, the stage-2 encoder and its training, the Platt
-calibration, the stage-1 distillation corpus and fastText settings, the cascade settings and the
+calibration, the stage-1 distillation corpus and router settings, the cascade settings and the
 leave-trait-out CV. Loaded through `curate.config.build`, so a misspelled key fails before any
 work. Paths are relative to the repository root (the folder that holds `classifiers/`).
 
@@ -18,13 +18,13 @@ from pathlib import Path
 from typing import Any, Literal
 
 from curate.classifiers.v2.encoder import EncoderConfig
-from curate.classifiers.v2.stage1 import FastTextConfig
+from curate.classifiers.v2.router import RouterConfig
 from curate.classifiers.v2.train import TrainConfig
 from curate.config import build, load_toml
 from curate.errors import ConfigError
 
 KIND = "cascade-v2"
-SOURCES = ("gen_doc", "gen_stmt", "ordinary")
+SOURCES = ("gen_doc", "ordinary")
 
 
 @dataclass(frozen=True)
@@ -80,19 +80,18 @@ class Stage1Config:
 
     docgen_seed: int = 11  # a generator seed stage 2 did not train on
     n_docs: int = 8000
-    n_statements: int = 8000
     ordinary_script: str = "../shared/bench/make_docs.py"  # ordinary negatives generator
     ordinary_seed: int = 7  # NOT the benchmark corpus' seed (42)
     n_ordinary: int = 3000  # 0 = none
     train_sources: tuple[str, ...] = ("gen_doc", "ordinary")
     recall_sources: tuple[str, ...] = ("gen_doc",)
-    recall: float = 0.98  # route threshold: this recall of held-out teacher-positive windows
+    recall: float = 0.98  # route threshold: this recall of held-out teacher-positive documents
     heldout_k: int = 5  # groups with sha256(group) % k == 0 are held out to set the threshold
     teacher_threshold: float = 0.5  # calibrated stage-2 probability -> malicious
     # > 0: the teacher threshold is this quantile of the teacher's probabilities instead (smoke
     # runs: a few-step teacher has no meaningful 0.5)
     teacher_quantile: float = 0.0
-    fasttext: FastTextConfig = field(default_factory=FastTextConfig)
+    router: RouterConfig = field(default_factory=RouterConfig)
 
     def validate(self) -> None:
         bad = [s for s in (*self.train_sources, *self.recall_sources) if s not in SOURCES]
