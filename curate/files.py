@@ -182,6 +182,12 @@ def sha256_file(path: str | os.PathLike[str]) -> str:
     return h.hexdigest()
 
 
+# sha256 of files this process has hashed, by (real path, inode, size, mtime): a model checked
+# before an audit starts and checked again when it loads is hashed once (its base weights are
+# 90 MB); any rewrite of the file changes the key
+_VERIFIED: dict[tuple[str, int, int, int], str] = {}
+
+
 def check_sha256(path: str | os.PathLike[str], want: str | None, named_in: str) -> None:
     """Refuse a file whose sha256 is not the one `named_in` (e.g. a model.json) records."""
     if not want:
@@ -189,12 +195,15 @@ def check_sha256(path: str | os.PathLike[str], want: str | None, named_in: str) 
             f"{path}: {named_in} records no sha256 for this file, so it cannot be checked; "
             "retrain the model (or restore its folder from the release)"
         )
-    got = sha256_file(path)
+    st = os.stat(path)
+    key = (os.path.realpath(path), st.st_ino, st.st_size, st.st_mtime_ns)
+    got = _VERIFIED.get(key) or sha256_file(path)
     if got != want:
         raise CurateError(
             f"{path}: damaged or replaced: sha256 {got[:16]}... but {named_in} records "
             f"{want[:16]}...; restore the file (or retrain the model)"
         )
+    _VERIFIED[key] = got
 
 
 @contextlib.contextmanager

@@ -76,13 +76,32 @@ def test_the_command_table_names_every_registered_command_and_spec_kind() -> Non
         assert callable(commands.spec_runner(kind))
 
 
+def _heavy_first_party() -> set[str]:
+    """First-party modules that import a heavy stack at their top (e.g. the plain-torch MiniLM):
+    deferring one of them defers that stack, so it follows the heavy-stack rule below."""
+    out = set()
+    for p in _modules():
+        tree = ast.parse(p.read_text())
+        top = [n for n in tree.body if isinstance(n, ast.Import | ast.ImportFrom)]
+        names = [a.name for n in top if isinstance(n, ast.Import) for a in n.names]
+        names += [n.module or "" for n in top if isinstance(n, ast.ImportFrom)]
+        if any(m == h or m.startswith(h + ".") for m in names for h in HEAVY):
+            out.add(".".join(p.relative_to(REPO).with_suffix("").parts))
+    return out
+
+
 def test_first_party_imports_are_at_module_top() -> None:
-    bad = [
-        f"{p.relative_to(REPO)}:{line} imports {mod}"
-        for p in _modules()
-        for line, mod in _inner_imports(p)
-        if mod.startswith(("curate", "."))
-    ]
+    heavy = _heavy_first_party()
+    assert "curate.classifiers.v2.minilm" in heavy  # the rule below sees torch at its top
+    bad = []
+    for p in _modules():
+        lines = p.read_text().splitlines()
+        for line, mod in _inner_imports(p):
+            if not mod.startswith(("curate", ".")):
+                continue
+            commented = lines[line - 2].strip().startswith("#") or "#" in lines[line - 1]
+            if mod not in heavy or not commented:
+                bad.append(f"{p.relative_to(REPO)}:{line} imports {mod}")
     assert not bad, "\n".join(bad)
 
 

@@ -177,19 +177,28 @@ class Recipe:
             )
 
 
-def load_recipe(folder: str | Path) -> tuple[Recipe, Path]:
-    """Load `<folder>/recipe.toml`; returns the recipe and the repo root its paths are relative to.
-
-    The root is the tree the recipe sits in (`<root>/classifiers/<name>/recipe.toml`), not
-    `curate.paths.checkout_root()`: a classifier folder copied into another tree (a test, a
-    retraining elsewhere) writes its seed data into that tree."""
+def recipe_file(folder: str | Path) -> Path:
+    """`<folder>/recipe.toml` (or `folder` itself when it is the file); a ConfigError when there
+    is none."""
     folder = Path(folder)
     path = folder / "recipe.toml" if folder.is_dir() else folder
     if not path.is_file():
         raise ConfigError(
             f"{path}: no recipe.toml here; pass a classifier folder such as "
-            "classifiers/malicious_character_v1"
+            "classifiers/malicious_character_v2"
         )
-    recipe = build(Recipe, load_toml(path), str(path))
-    root = path.resolve().parent.parent.parent  # classifiers/<name>/recipe.toml -> repo root
-    return recipe, root
+    return path
+
+
+def recipe_root(path: Path) -> Path:
+    """The tree a recipe sits in (`<root>/classifiers/<name>/recipe.toml`): its paths are
+    relative to it. Not `curate.paths.checkout_root()`: a classifier folder copied into another
+    tree (a test, a retraining elsewhere) writes and reads there."""
+    return path.resolve().parent.parent.parent
+
+
+def load_recipe(folder: str | Path) -> tuple[Recipe, Path]:
+    """Load `<folder>/recipe.toml`; returns the recipe and the repo root its paths are relative to
+    (`recipe_root`)."""
+    path = recipe_file(folder)
+    return build(Recipe, load_toml(path), str(path)), recipe_root(path)

@@ -9,5 +9,5 @@ training: `recipe` (recipe.toml), `data` (persona_train and generated records), 
 (leave-trait-out folds and the leak check), `train` (stage-2 fine-tuning), `distill` (stage 1
 from stage 2), `build` (`curate classifier train`), `cv` (`curate classifier cv`).
 
-Importing this package is cheap: torch and transformers load when stage 2 runs or trains.
+Importing this package is cheap: torch loads when stage 2 runs or trains (transformers never: `minilm`).
 """

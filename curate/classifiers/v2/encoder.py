@@ -7,7 +7,7 @@ names are `encoder.*` and `head.*`, the names `curate.classifiers.v2.export` sto
 `forward(model, cfg, ids, mask)` is its one forward rule: encoder -> pooled vector (384) ->
 dropout -> Linear(384, 1) -> one malicious logit per text.
 
-torch and transformers are imported only inside the functions that need them, so importing this
+torch is imported only inside the functions that need it (and transformers not at all), so importing this
 module (and the registry) stays cheap.
 """
 
@@ -59,23 +59,21 @@ def base_model_dir() -> Path:
 
 def build_model(cfg: EncoderConfig, load_base: bool = True) -> Any:
     """A fresh stage-2 model (torch ModuleDict), encoder from the base weights (or, with
-    `load_base=False`, randomly initialised: the caller loads a state dict)."""
-    # deferred: torch and transformers take seconds to import; only stage 2 needs them
+    `load_base=False`, randomly initialised: the caller loads a state dict). The encoder is
+    `curate.classifiers.v2.minilm.Bert` (BertModel's names and numerics, without transformers)."""
+    # deferred: torch takes a second to import; only stage 2 needs it
     import torch
-    from transformers import AutoConfig, AutoModel  # deferred: see above
-    from transformers.utils import logging as hf_logging  # deferred: see above
 
-    hf_logging.disable_progress_bar()  # no "Loading weights" bar in an audit's output
-    path = str(base_model_dir())
+    # deferred: the plain-torch MiniLM imports torch
+    from curate.classifiers.v2.minilm import Bert, init_weights, load_pretrained, read_config
+
+    folder = base_model_dir()
     if load_base:
-        enc = AutoModel.from_pretrained(path)
+        enc = load_pretrained(folder, cfg.layers)
     else:
-        enc = AutoModel.from_config(AutoConfig.from_pretrained(path))
-    keep = list(cfg.layers)
-    if keep != list(range(len(enc.encoder.layer))):
-        enc.encoder.layer = torch.nn.ModuleList([enc.encoder.layer[i] for i in keep])
-        enc.config.num_hidden_layers = len(keep)
-    head = torch.nn.Linear(enc.config.hidden_size, 1)
+        enc = Bert(read_config(folder), len(cfg.layers))
+        init_weights(enc)
+    head = torch.nn.Linear(enc.config["hidden_size"], 1)
     torch.nn.init.normal_(head.weight, std=0.02)
     torch.nn.init.zeros_(head.bias)
     return torch.nn.ModuleDict(
@@ -85,7 +83,7 @@ def build_model(cfg: EncoderConfig, load_base: bool = True) -> Any:
 
 def forward(model: Any, cfg: EncoderConfig, input_ids: Any, attention_mask: Any) -> Any:
     """One logit per row of `input_ids` (torch tensors in, a 1-d tensor out)."""
-    h = model["encoder"](input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+    h = model["encoder"](input_ids, attention_mask)
     if cfg.pooling == "cls":
         pooled = h[:, 0]
     else:
@@ -95,11 +93,11 @@ def forward(model: Any, cfg: EncoderConfig, input_ids: Any, attention_mask: Any)
 
 
 def tokenizer() -> Any:
-    """The base model's (fast) tokenizer."""
-    # deferred: transformers takes seconds to import
-    from transformers import AutoTokenizer
+    """The base model's WordPiece tokenizer (`curate.classifiers.v2.minilm.WordPiece`)."""
+    # deferred: imports torch and the tokenizers library
+    from curate.classifiers.v2.minilm import WordPiece
 
-    return AutoTokenizer.from_pretrained(str(base_model_dir()))
+    return WordPiece(base_model_dir())
 
 
 def length_batches(lengths: Sequence[int], max_batch: int) -> list[list[int]]:

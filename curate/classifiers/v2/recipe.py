@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from curate.classifiers.recipe import recipe_file, recipe_root
 from curate.classifiers.v2.encoder import EncoderConfig
 from curate.classifiers.v2.router import RouterConfig
 from curate.classifiers.v2.train import TrainConfig
@@ -161,8 +162,7 @@ def load_recipe_v2(
 ) -> tuple[RecipeV2, Path]:
     """Load `<folder>/recipe.toml` (with its [smoke] table merged over it when `smoke`, then
     `overrides`); returns the recipe and the repository root its paths are relative to."""
-    folder = Path(folder)
-    path = folder / "recipe.toml" if folder.is_dir() else folder
+    path = recipe_file(folder)
     raw = load_toml(path)
     if smoke:
         if not raw.get("smoke"):
@@ -170,4 +170,4 @@ def load_recipe_v2(
         raw = _merge(raw, raw["smoke"])
     raw = _merge(raw, overrides or {})
     recipe = build(RecipeV2, raw, str(path))
-    return recipe, path.resolve().parent.parent.parent  # classifiers/<name>/recipe.toml -> root
+    return recipe, recipe_root(path)

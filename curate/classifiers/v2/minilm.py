@@ -1,0 +1,237 @@
+"""MiniLM (a BERT encoder) and its tokenizer in plain torch + `tokenizers`, without transformers.
+
+Why: importing transformers' BERT costs ~2 s of CPU (measured: `AutoModel.from_pretrained` 2.2 s
+of a 3.2 s stage-2 load, torch itself 1.2 s), paid by every audit task that routes even one
+document to stage 2; on a 20k-document task that alone is most of the audit's classifier
+budget. The network is small and standard, so it is written out here once:
+
+- `Bert`: embeddings (word + absolute position + token type 0, LayerNorm), `n` transformer
+  blocks (self-attention with an additive padding mask, output projection + residual +
+  LayerNorm, GELU feed-forward + residual + LayerNorm), and the unused pooler (kept so the
+  state-dict names are exactly BertModel's: the base weights and every saved stage 2 load
+  as they are). Dropout as BERT's (hidden and attention probabilities), active in training.
+- `WordPiece`: the base package's `tokenizer.json` through the `tokenizers` library (the same
+  Rust tokenizer transformers' fast tokenizer wraps): ``tok(texts, max_length=...)`` ->
+  ``{"input_ids": [...]}`` with [CLS]/[SEP], truncated; ``tok.pad(batch)`` -> padded tensors
+  and the attention mask.
+
+`tests/test_minilm.py` checks both against transformers' BertModel and AutoTokenizer (outputs
+equal to 1e-5, ids identical) on the base weights.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import torch
+from tokenizers import Tokenizer
+from torch import nn
+from torch.nn import functional as F
+
+
+class _SelfAttention(nn.Module):
+    def __init__(self, hidden: int, heads: int, p_drop: float) -> None:
+        super().__init__()
+        self.heads = heads
+        self.query = nn.Linear(hidden, hidden)
+        self.key = nn.Linear(hidden, hidden)
+        self.value = nn.Linear(hidden, hidden)
+        self.p_drop = p_drop
+
+    def forward(self, x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        b, s, h = x.shape
+
+        def split(t: torch.Tensor) -> torch.Tensor:
+            return t.view(b, s, self.heads, h // self.heads).transpose(1, 2)
+
+        q, k, v = split(self.query(x)), split(self.key(x)), split(self.value(x))
+        p = self.p_drop if self.training else 0.0
+        ctx = F.scaled_dot_product_attention(q, k, v, attn_mask=mask, dropout_p=p)
+        return ctx.transpose(1, 2).reshape(b, s, h)
+
+
+class _AddNorm(nn.Module):
+    """dense -> dropout -> LayerNorm(x + residual): BERT's `*Output` blocks."""
+
+    def __init__(self, d_in: int, hidden: int, eps: float, p_drop: float) -> None:
+        super().__init__()
+        self.dense = nn.Linear(d_in, hidden)
+        self.LayerNorm = nn.LayerNorm(hidden, eps=eps)
+        self.dropout = nn.Dropout(p_drop)
+
+    def forward(self, x: torch.Tensor, residual: torch.Tensor) -> torch.Tensor:
+        return self.LayerNorm(self.dropout(self.dense(x)) + residual)
+
+
+class _Attention(nn.Module):
+    def __init__(self, cfg: dict[str, Any]) -> None:
+        super().__init__()
+        h = cfg["hidden_size"]
+        self.self = _SelfAttention(
+            h, cfg["num_attention_heads"], cfg["attention_probs_dropout_prob"]
+        )
+        self.output = _AddNorm(h, h, cfg["layer_norm_eps"], cfg["hidden_dropout_prob"])
+
+    def forward(self, x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        return self.output(self.self(x, mask), x)
+
+
+class _Intermediate(nn.Module):
+    def __init__(self, hidden: int, inner: int) -> None:
+        super().__init__()
+        self.dense = nn.Linear(hidden, inner)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return F.gelu(self.dense(x))  # BERT's "gelu": the exact (erf) form
+
+
+class _Layer(nn.Module):
+    def __init__(self, cfg: dict[str, Any]) -> None:
+        super().__init__()
+        h, inner = cfg["hidden_size"], cfg["intermediate_size"]
+        self.attention = _Attention(cfg)
+        self.intermediate = _Intermediate(h, inner)
+        self.output = _AddNorm(inner, h, cfg["layer_norm_eps"], cfg["hidden_dropout_prob"])
+
+    def forward(self, x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        a = self.attention(x, mask)
+        return self.output(self.intermediate(a), a)
+
+
+class _Embeddings(nn.Module):
+    def __init__(self, cfg: dict[str, Any]) -> None:
+        super().__init__()
+        h = cfg["hidden_size"]
+        self.word_embeddings = nn.Embedding(
+            cfg["vocab_size"], h, padding_idx=cfg.get("pad_token_id", 0)
+        )
+        self.position_embeddings = nn.Embedding(cfg["max_position_embeddings"], h)
+        self.token_type_embeddings = nn.Embedding(cfg["type_vocab_size"], h)
+        self.LayerNorm = nn.LayerNorm(h, eps=cfg["layer_norm_eps"])
+        self.dropout = nn.Dropout(cfg["hidden_dropout_prob"])
+
+    def forward(self, ids: torch.Tensor) -> torch.Tensor:
+        pos = torch.arange(ids.shape[1], device=ids.device)
+        x = self.word_embeddings(ids) + self.position_embeddings(pos)[None]
+        x = x + self.token_type_embeddings.weight[0]
+        return self.dropout(self.LayerNorm(x))
+
+
+class _Encoder(nn.Module):
+    def __init__(self, cfg: dict[str, Any], n_layers: int) -> None:
+        super().__init__()
+        self.layer = nn.ModuleList([_Layer(cfg) for _ in range(n_layers)])
+
+
+class _Pooler(nn.Module):
+    """BertModel's pooler: never used here (stage 2 mean-pools), kept for the weight names."""
+
+    def __init__(self, hidden: int) -> None:
+        super().__init__()
+        self.dense = nn.Linear(hidden, hidden)
+
+
+class Bert(nn.Module):
+    """A BERT encoder with BertModel's parameter names; `forward` returns the last hidden state."""
+
+    def __init__(self, cfg: dict[str, Any], n_layers: int | None = None) -> None:
+        super().__init__()
+        self.config = cfg
+        self.embeddings = _Embeddings(cfg)
+        self.encoder = _Encoder(cfg, n_layers if n_layers is not None else cfg["num_hidden_layers"])
+        self.pooler = _Pooler(cfg["hidden_size"])
+
+    def forward(self, input_ids: torch.Tensor, attention_mask: torch.Tensor) -> torch.Tensor:
+        x = self.embeddings(input_ids)
+        # additive mask over keys: 0 where attended, the dtype's minimum where padded (as BERT)
+        keep = attention_mask[:, None, None, :].to(x.dtype)
+        mask = (1.0 - keep) * torch.finfo(x.dtype).min
+        for layer in self.encoder.layer:
+            x = layer(x, mask)
+        return x
+
+
+def read_config(folder: Path) -> dict[str, Any]:
+    cfg = json.loads((folder / "config.json").read_text())
+    if cfg.get("model_type") != "bert" or cfg.get("hidden_act") != "gelu":
+        raise ValueError(
+            f"{folder}/config.json: not a BERT model with GELU (got {cfg.get('model_type')})"
+        )
+    if cfg["hidden_size"] % cfg["num_attention_heads"]:
+        raise ValueError(f"{folder}/config.json: hidden_size not divisible by the heads")
+    return cfg
+
+
+def load_pretrained(folder: Path, layers: Sequence[int]) -> Bert:
+    """The base weights of `folder` (model.safetensors), keeping the blocks in `layers`."""
+    # deferred: safetensors' torch API, only when weights load
+    from safetensors.torch import load_file
+
+    cfg = read_config(folder)
+    model = Bert(cfg, len(layers))
+    raw = load_file(str(folder / "model.safetensors"))
+    state = {}
+    for k, v in raw.items():
+        if k.startswith("encoder.layer."):
+            i = int(k.split(".")[2])
+            if i not in layers:
+                continue
+            k = k.replace(f"encoder.layer.{i}.", f"encoder.layer.{list(layers).index(i)}.", 1)
+        state[k] = v.float()
+    state.pop("embeddings.position_ids", None)  # a buffer in some transformers versions
+    missing, unexpected = model.load_state_dict(state, strict=False)
+    if missing or unexpected:
+        raise ValueError(
+            f"{folder}: base weights do not fit (missing {missing[:3]}, unexpected {unexpected[:3]})"
+        )
+    return model
+
+
+def init_weights(model: nn.Module, std: float = 0.02) -> None:
+    """BERT's initialisation (normal(0, std) weights, zero biases, unit LayerNorm)."""
+    for m in model.modules():
+        if isinstance(m, (nn.Linear, nn.Embedding)):
+            nn.init.normal_(m.weight, std=std)
+            if isinstance(m, nn.Linear) and m.bias is not None:
+                nn.init.zeros_(m.bias)
+        elif isinstance(m, nn.LayerNorm):
+            nn.init.ones_(m.weight)
+            nn.init.zeros_(m.bias)
+
+
+class WordPiece:
+    """The base model's WordPiece tokenizer (`tokenizer.json`), with the two calls stage 2 makes."""
+
+    def __init__(self, folder: Path) -> None:
+        self.tok = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        self.tok.no_padding()
+        self.pad_id = int(json.loads((folder / "config.json").read_text()).get("pad_token_id", 0))
+        self._max: int | None = None
+        self.tok.no_truncation()
+
+    def __call__(
+        self, texts: Sequence[str], truncation: bool = True, max_length: int = 512
+    ) -> dict[str, list[list[int]]]:
+        want = max_length if truncation else None
+        if self._max != want:
+            if want is None:
+                self.tok.no_truncation()
+            else:
+                self.tok.enable_truncation(want)
+            self._max = want
+        return {"input_ids": [e.ids for e in self.tok.encode_batch(list(texts))]}
+
+    def pad(
+        self, batch: dict[str, list[list[int]]], return_tensors: str = "pt"
+    ) -> dict[str, torch.Tensor]:
+        ids = batch["input_ids"]
+        width = max((len(x) for x in ids), default=0)
+        out = torch.full((len(ids), width), self.pad_id, dtype=torch.long)
+        mask = torch.zeros((len(ids), width), dtype=torch.long)
+        for i, x in enumerate(ids):
+            out[i, : len(x)] = torch.tensor(x, dtype=torch.long)
+            mask[i, : len(x)] = 1
+        return {"input_ids": out, "attention_mask": mask}
