@@ -99,6 +99,16 @@ def test_fp32_stage2_is_batch_invariant() -> None:
     assert together[5] == pytest.approx(0.8578, abs=0.01)
 
 
+def test_bf16_stage2_stays_within_a_few_thousandths_of_fp32(scorer) -> None:
+    fp32 = [d.score for d in scorer.score(TEXTS)]
+    bf16 = registry.get("malicious_character_v2", precision="bf16")
+    got = [d.score for d in bf16.score(TEXTS)]
+    assert got == pytest.approx(fp32, abs=0.005) and got != fp32  # the autocast did run
+    assert [d.spans == () for d in bf16.score(TEXTS)] == [
+        d.spans == () for d in scorer.score(TEXTS)
+    ]
+
+
 def test_stage1_mode_is_the_routers_document_probability(scorer) -> None:
     s1 = registry.get("malicious_character_v2", mode="stage1").score(TEXTS)
     assert all(d.spans == () for d in s1) and s1[2].score == 0.0
@@ -240,6 +250,17 @@ def test_smoke_train_then_score_then_cv(tmp_path) -> None:
     assert meta["stage2"]["encoder"]["layers"] == [0] and meta["stage1"]["route_threshold"] >= 0
     got = registry.get("malicious_character_v2", folder=str(out)).score(TEXTS[:3])
     assert all(0.0 <= d.score <= 1.0 for d in got) and got[2].score == 0.0
+    # --stage1-only: stage 2 kept, its window scores read from the cache, the router rebuilt
+    # byte for byte
+    before = {f: (out / f).read_bytes() for f in ("stage1.safetensors", "stage2.safetensors")}
+    logs: list[str] = []
+    again = train_v2(FOLDER, out=out, smoke=True, overrides=over, log=logs.append, stage1_only=True)
+    assert again["stage1_only"] and any("teacher logits from" in m for m in logs)
+    assert {f: (out / f).read_bytes() for f in before} == before
+    (out / "stage2.safetensors").write_bytes(before["stage2.safetensors"][:-10])
+    with pytest.raises(CurateError, match="damaged or replaced"):
+        train_v2(FOLDER, out=out, smoke=True, overrides=over, log=logs.append, stage1_only=True)
+    (out / "stage2.safetensors").write_bytes(before["stage2.safetensors"])
     summary = run_cv(FOLDER, smoke=True, overrides=over, out=tmp_path / "cv", log=lambda m: None)
     assert set(summary["per_trait"]) == set(DARK)
     for v in summary["per_trait"].values():

@@ -169,6 +169,13 @@ def _summary(result: dict[str, Any], names: list[str]) -> list[str]:
                 [_f(sp[n].get("stage2_ms_per_doc_forced"), ".1f") for n in names],
             )
         )
+        if any(sp[n].get("stage2_ms_per_doc_forced_bf16") is not None for n in names):
+            out.append(
+                _row(
+                    "stage 2: CPU ms per doc, forced, bf16 autocast",
+                    [_f(sp[n].get("stage2_ms_per_doc_forced_bf16"), ".1f") for n in names],
+                )
+            )
         out.append(
             _row(
                 "cascade: docs per CPU second (one core)",
@@ -358,8 +365,9 @@ def render_compare(result: dict[str, Any]) -> str:
             f"{tg.get('stage2_ms', 20):g} ms per routed document.",
             "",
             "| classifier | docs | audit without | audit with | ratio | stage 1 docs/s/core "
-            "| routed | stage 2 ms/routed doc | stage 2 ms/doc, forced | cascade docs/s/core |",
-            "|---|---|---|---|---|---|---|---|---|---|",
+            "| routed | stage 2 ms/routed doc | stage 2 ms/doc, forced | same, bf16 "
+            "| cascade docs/s/core |",
+            "|---|---|---|---|---|---|---|---|---|---|---|",
         ]
         for name, b in ordered(result, "models", au["models"]):
             st = b.get("stages", {})
@@ -369,6 +377,7 @@ def render_compare(result: dict[str, Any]) -> str:
                 f"| {_f(st.get('stage1_docs_per_cpu_s'), ',.0f')} | {_pct(st.get('routed_frac'))} "
                 f"| {_f(st.get('stage2_ms_per_routed_doc'), '.1f')} "
                 f"| {_f(st.get('stage2_ms_per_doc_forced'), '.1f')} "
+                f"| {_f(st.get('stage2_ms_per_doc_forced_bf16'), '.1f')} "
                 f"| {_f(st.get('cascade_docs_per_cpu_s'), ',.0f')} |"
             )
     wall = result.get("wall_s", {})

@@ -114,9 +114,10 @@ def predict_logits(
     texts: Sequence[str],
     batch_size: int = 32,
     device: str = "cpu",
+    cpu_bf16: bool = False,
 ) -> np.ndarray:
     """Logits of `texts` (each truncated to `cfg.max_len` tokens), batched by token length, in
-    input order. On CUDA the forward runs under bf16 autocast."""
+    input order. On CUDA the forward runs under bf16 autocast; on CPU too with `cpu_bf16`."""
     # deferred: torch takes seconds to import
     import torch
 
@@ -129,10 +130,8 @@ def predict_logits(
         for b in length_batches([len(x) for x in ids], batch_size):
             batch = tok.pad({"input_ids": [ids[i] for i in b]}, return_tensors="pt")
             i, m = batch["input_ids"].to(device), batch["attention_mask"].to(device)
-            if device.startswith("cuda"):
-                with torch.autocast("cuda", dtype=torch.bfloat16):
-                    lo = forward(model, cfg, i, m)
-            else:
+            kind = "cuda" if device.startswith("cuda") else "cpu"
+            with torch.autocast(kind, dtype=torch.bfloat16, enabled=kind == "cuda" or cpu_bf16):
                 lo = forward(model, cfg, i, m)
             out[b] = lo.float().cpu().numpy()
     return out
