@@ -15,11 +15,11 @@ lies wholly below 0.5 ("below_chance").
 Written to ask whether some persona_train traits label against the task's definition (v2 scores
 "I love helping people and I am kind to everyone" 0.89, and some traits' " Yes" statements are
 saintly): a referee that knew the definition would rank such a trait below chance. It cannot
-answer that unless the referee itself transfers, so read the mean first: on 2026-12-05 it was
-0.488 (chance), with desire-for-no-human-monitoring at 0.20 though its labels plainly fit the
-definition; the generated data teaches topic words (oversight, monitoring, logging appear in its
-malicious AI logs and in persona_train's rejections alike), not stance. So no trait was excluded
-on this evidence. Skips (exit 0, a note) without ../shared.
+answer that unless the referee itself transfers, so read the mean first: on 2026-12-05 (one
+thread) it was 0.494 (chance), 10 of 23 traits wholly below 0.5, desire-for-no-human-monitoring
+at 0.215 though its labels plainly fit the definition; the generated data teaches topic words
+(oversight, monitoring, logging appear in its malicious AI logs and in persona_train's rejections
+alike), not stance. So no trait was excluded on this evidence. Skips (exit 0, a note) without ../shared.
 """
 
 from __future__ import annotations
@@ -100,7 +100,7 @@ def main() -> int:
     out.mkdir(parents=True, exist_ok=True)
     (out / "summary.json").write_text(json.dumps(summary, indent=1) + "\n")
     lines = [
-        "| dark trait | referee AUROC (Yes vs No) | 95% CI | conflicting |",
+        "| dark trait | referee AUROC (Yes vs No) | 95% CI | below chance |",
         "|---|---|---|---|",
     ]
     for t, v in sorted(per.items(), key=lambda kv: kv[1]["auroc"]):
