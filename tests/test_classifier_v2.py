@@ -16,7 +16,7 @@ from curate import registry
 from curate.classifiers.v2.build import train_v2
 from curate.classifiers.v2.cascade import CascadeV2, verify_folder
 from curate.classifiers.v2.cv import run_cv
-from curate.classifiers.v2.data import load_persona_train, load_roles
+from curate.classifiers.v2.data import Statement, load_persona_train, load_roles
 from curate.classifiers.v2.folds import check_no_leak, split_indices, trait_folds
 from curate.classifiers.v2.recipe import load_recipe_v2
 from curate.classifiers.v2.windows import windows
@@ -268,3 +268,23 @@ def test_smoke_train_then_score_then_cv(tmp_path) -> None:
     assert (tmp_path / "cv" / "report.md").read_text().startswith("| dark trait")
     with pytest.raises(CurateError, match="--out"):
         train_v2(FOLDER, smoke=True, overrides=over)
+
+
+def test_soft_targets_follow_label_confidence(tmp_path) -> None:
+    assert Statement("x", "t", "dark", 1, 0.7).target(soft=True) == pytest.approx(0.7)
+    assert Statement("x", "t", "dark", 0, 0.7).target(soft=True) == pytest.approx(0.3)
+    assert Statement("x", "t", "dark", 1, 0.7).target(soft=False) == 1.0
+    assert Statement("x", "t", "neutral", 0, 0.6).target(soft=True) == 0.0
+    d = _fixture(tmp_path)  # no label_confidence in these rows: 1.0, so soft == hard
+    st = load_persona_train(d)
+    assert [s.target(True) for s in st] == [float(s.label) for s in st]
+    path = d / "d_power.jsonl"
+    path.write_text(
+        path.read_text()
+        + json.dumps(
+            {"statement": "x", "answer_matching_behavior": " Yes", "label_confidence": 1.5}
+        )
+        + "\n"
+    )
+    with pytest.raises(CurateError, match=r"d_power\.jsonl:9: .*label_confidence 1\.5"):
+        load_persona_train(d)

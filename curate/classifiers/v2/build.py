@@ -50,7 +50,7 @@ def training_rows(recipe: RecipeV2, root: Path) -> tuple[list[str], list[float],
         root / recipe.data.persona_train, recipe.data.max_per_trait, recipe.stage2.train.seed
     )
     texts = [s.text for s in st]
-    labels = [float(s.label) for s in st]
+    labels = [s.target(recipe.data.soft_labels) for s in st]
     groups = [s.trait for s in st]
     g = recipe.docgen
     for r in generated_records(

@@ -88,6 +88,7 @@ def fold_jobs(
         g.seed, g.n_docs, g.n_statements, recipe.cascade.max_chars, g.min_overlap_chars
     )
     traits = [s.trait for s in st]
+    soft = recipe.data.soft_labels
     jobs = []
     k = recipe.cv.k
     for fold in trait_folds(roles, k, recipe.cv.fold_seed):
@@ -104,7 +105,7 @@ def fold_jobs(
                 "recipe": recipe,
                 "recipe_hash": cv_hash(recipe),
                 "texts": [st[i].text for i in tr] + [r["text"] for r in gtr],
-                "labels": [float(st[i].label) for i in tr] + [float(r["label"]) for r in gtr],
+                "labels": [st[i].target(soft) for i in tr] + [float(r["label"]) for r in gtr],
                 "groups": [traits[i] for i in tr] + ["gen:" + str(r["family"]) for r in gtr],
                 "val_idx": va,
                 "val_texts": [st[i].text for i in va],

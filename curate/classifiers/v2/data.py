@@ -32,6 +32,15 @@ class Statement:
     trait: str
     role: str  # "dark" | "neutral"
     label: int  # 1 malicious, 0 benign
+    confidence: float = 1.0  # the record's label_confidence (1.0 when it has none)
+
+    def target(self, soft: bool) -> float:
+        """The training target: the label, or with `soft` the probability that the statement
+        is malicious given its label_confidence (a dark " Yes": confidence, a dark " No":
+        1 - confidence; a neutral statement is benign whatever it says: 0)."""
+        if not soft or self.role != "dark":
+            return float(self.label)
+        return self.confidence if self.label else 1.0 - self.confidence
 
 
 def load_roles(folder: str | Path) -> dict[str, str]:
@@ -73,6 +82,9 @@ def load_persona_train(
                     r = json.loads(line)
                     text = str(r["statement"]).strip()
                     yes = str(r["answer_matching_behavior"]).strip() == "Yes"
+                    conf = float(r.get("label_confidence", 1.0))
+                    if not 0.0 <= conf <= 1.0:
+                        raise ValueError(f"label_confidence {conf} outside [0, 1]")
                 except (ValueError, KeyError, TypeError) as e:
                     raise CurateError(
                         f"{path}:{lineno}: not a statement record ({type(e).__name__}: {e}); "
@@ -80,7 +92,7 @@ def load_persona_train(
                     ) from None
                 if text and text not in seen:
                     seen.add(text)
-                    rows.append(Statement(text, trait, role, int(role == "dark" and yes)))
+                    rows.append(Statement(text, trait, role, int(role == "dark" and yes), conf))
         if max_per_trait and len(rows) > max_per_trait:
             keep = sorted(random.Random(f"{seed}:{trait}").sample(range(len(rows)), max_per_trait))
             rows = [rows[i] for i in keep]
