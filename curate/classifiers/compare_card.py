@@ -86,47 +86,21 @@ def _summary(result: dict[str, Any], names: list[str]) -> list[str]:
     for key in ("persona_statements", "world"):
         s = result["sets"].get(key)
         if s and s.get("by_model"):
-            out.append(
-                _row(
-                    f"{SET_TITLES[key]}: AUROC [95% CI]",
-                    [
-                        _ci(
-                            (_model(result, key, n) or {}).get("auroc"),
-                            (_model(result, key, n) or {}).get("auroc_ci"),
-                        )
-                        for n in names
-                    ],
-                )
-            )
+            rows = [_model(result, key, n) or {} for n in names]
+            cells = [_ci(r.get("auroc"), r.get("auroc_ci")) for r in rows]
+            out.append(_row(f"{SET_TITLES[key]}: AUROC [95% CI]", cells))
     for key in ("neutral_statements", "common_crawl", "shakespeare", "hh_chosen", "hh_rejected"):
         s = result["sets"].get(key)
-        if s and s.get("by_model") and key == "neutral_statements":
-            out.append(
-                _row(
-                    f"{SET_TITLES[key]}: flagged at {t} (n={s['n']})",
-                    [
-                        _pct(
-                            (_model(result, key, n) or {}).get("flagged"),
-                            (_model(result, key, n) or {}).get("flagged_ci"),
-                        )
-                        + (" (in-sample: trained on persona_train)" if lto.get(n) else "")
-                        for n in names
-                    ],
-                )
-            )
-        elif s and s.get("by_model"):
-            out.append(
-                _row(
-                    f"{SET_TITLES[key]}: flagged at {t} (n={s['n']})",
-                    [
-                        _pct(
-                            (_model(result, key, n) or {}).get("flagged"),
-                            (_model(result, key, n) or {}).get("flagged_ci"),
-                        )
-                        for n in names
-                    ],
-                )
-            )
+        if not (s and s.get("by_model")):
+            continue
+        cells = []
+        for n in names:
+            row = _model(result, key, n) or {}
+            cell = _pct(row.get("flagged"), row.get("flagged_ci"))
+            if key == "neutral_statements" and lto.get(n):
+                cell += " (in-sample: trained on persona_train)"
+            cells.append(cell)
+        out.append(_row(f"{SET_TITLES[key]}: flagged at {t} (n={s['n']})", cells))
     oof = [lto[n].get("neutral_flagged_oof") if lto.get(n) else None for n in names]
     if any(v is not None for v in oof):
         out.append(
