@@ -244,7 +244,7 @@ def test_smoke_train_then_score_then_cv(tmp_path) -> None:
     manifest = train_v2(FOLDER, out=out, smoke=True, overrides=over, log=lambda m: None)
     assert manifest["smoke"] and set(manifest["artifacts"]) == {
         "stage1.safetensors",
-        "stage2.safetensors",
+        "stage2.npz",
     }
     meta = verify_folder(out)
     assert meta["stage2"]["encoder"]["layers"] == [0] and meta["stage1"]["route_threshold"] >= 0
@@ -252,15 +252,15 @@ def test_smoke_train_then_score_then_cv(tmp_path) -> None:
     assert all(0.0 <= d.score <= 1.0 for d in got) and got[2].score == 0.0
     # --stage1-only: stage 2 kept, its window scores read from the cache, the router rebuilt
     # byte for byte
-    before = {f: (out / f).read_bytes() for f in ("stage1.safetensors", "stage2.safetensors")}
+    before = {f: (out / f).read_bytes() for f in ("stage1.safetensors", "stage2.npz")}
     logs: list[str] = []
     again = train_v2(FOLDER, out=out, smoke=True, overrides=over, log=logs.append, stage1_only=True)
     assert again["stage1_only"] and any("teacher logits from" in m for m in logs)
     assert {f: (out / f).read_bytes() for f in before} == before
-    (out / "stage2.safetensors").write_bytes(before["stage2.safetensors"][:-10])
+    (out / "stage2.npz").write_bytes(before["stage2.npz"][:-10])
     with pytest.raises(CurateError, match="damaged or replaced"):
         train_v2(FOLDER, out=out, smoke=True, overrides=over, log=logs.append, stage1_only=True)
-    (out / "stage2.safetensors").write_bytes(before["stage2.safetensors"])
+    (out / "stage2.npz").write_bytes(before["stage2.npz"])
     summary = run_cv(FOLDER, smoke=True, overrides=over, out=tmp_path / "cv", log=lambda m: None)
     assert set(summary["per_trait"]) == set(DARK)
     for v in summary["per_trait"].values():
@@ -288,3 +288,37 @@ def test_soft_targets_follow_label_confidence(tmp_path) -> None:
     )
     with pytest.raises(CurateError, match=r"d_power\.jsonl:9: .*label_confidence 1\.5"):
         load_persona_train(d)
+
+
+def test_stage2_file_stores_int8_codes_against_the_base_exactly(tmp_path) -> None:
+    import numpy as np
+    import torch
+
+    from curate.classifiers.v2.encoder import EncoderConfig, build_model
+    from curate.classifiers.v2.export import RESIDUAL, SCALE, WORD_EMB, load_stage2, save_stage2
+
+    cfg = EncoderConfig(layers=(0,), max_len=32)
+    model = build_model(cfg)
+    torch.manual_seed(0)
+    with torch.no_grad():  # a fine-tune's worth of movement
+        for p in model.parameters():
+            p.add_(1e-3 * torch.randn_like(p))
+    save_stage2(model, tmp_path / "s2.npz", cfg)
+    with np.load(tmp_path / "s2.npz") as z:
+        names = set(z.files)
+    q = "encoder.encoder.layer.0.attention.self.query.weight"
+    assert q + RESIDUAL in names and q + SCALE in names and q not in names
+    assert not any(n.startswith(WORD_EMB) for n in names)
+    back = load_stage2(tmp_path / "s2.npz", cfg).state_dict()
+    for k, v in model.state_dict().items():
+        if k == WORD_EMB:
+            continue
+        if v.ndim == 2 and v.shape[0] > 1:  # per-row symmetric int8, as written
+            s = v.abs().amax(dim=1).clamp(min=1e-12) / 127.0
+            want = torch.round(v / s[:, None]).clamp(-127, 127) * s[:, None]
+        else:
+            want = v.half().float()
+        assert torch.equal(back[k], want), k
+    assert (tmp_path / "s2.npz").stat().st_size < 0.7 * sum(
+        v.numel() for k, v in model.state_dict().items() if k != WORD_EMB
+    )

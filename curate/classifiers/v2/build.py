@@ -3,7 +3,8 @@
 1. Data: every persona_train statement (dark " Yes" = 1, dark " No" = 0, neutral = 0) plus the
    generated records of `[docgen]` (statements, and document windows labelled from the spans).
 2. Stage 2: fine-tune the truncated MiniLM (`curate.classifiers.v2.train`) on all of it, write
-   `stage2.safetensors` (int8 per row, word embeddings left to the base package).
+   `stage2.npz` (int8 per row stored against the base weights, word embeddings left to the
+   base package).
 3. Calibration: Platt (a, b) from the recipe (the LTO CV's pooled out-of-fold fit) or from the
    last `curate classifier cv` run.
 4. Stage 1: the hash router distilled from the written stage 2 (`curate.classifiers.v2.distill`).
@@ -35,7 +36,7 @@ from curate.classifiers.v2.encoder import (
     predict_logits,
     tokenizer,
 )
-from curate.classifiers.v2.export import load_stage2, save_stage2
+from curate.classifiers.v2.export import STAGE2_FILE, load_stage2, save_stage2
 from curate.classifiers.v2.recipe import RecipeV2, load_recipe_v2
 from curate.classifiers.v2.train import train_stage2
 from curate.config import config_hash, to_dict
@@ -96,8 +97,8 @@ def model_meta(
         },
         "cascade": {"top_windows": cas.top_windows, "short_chars": cas.short_chars},
         "stage2": {
-            "file": "stage2.safetensors",
-            "sha256": sha256_file(out / "stage2.safetensors"),
+            "file": STAGE2_FILE,
+            "sha256": sha256_file(out / STAGE2_FILE),
             "dtype": recipe.stage2.dtype,
             "encoder": to_dict(recipe.stage2.encoder),
             "word_emb": "base",
@@ -123,7 +124,7 @@ def train_v2(
     stage1_only: bool = False,
 ) -> dict[str, Any]:
     """Train the recipe in `folder` into `out` (default: `folder`); returns the manifest.
-    `stage1_only`: keep `out`'s stage2.safetensors (checked against its model.json) and
+    `stage1_only`: keep `out`'s stage2.npz (checked against its model.json) and
     redistill stage 1 from it."""
     folder = Path(folder)
     if smoke and out is None:
@@ -138,7 +139,7 @@ def train_v2(
     enc = recipe.stage2.encoder
     if stage1_only:
         old = read_meta(out)
-        check_sha256(out / "stage2.safetensors", old["stage2"]["sha256"], f"{out}/model.json")
+        check_sha256(out / STAGE2_FILE, old["stage2"]["sha256"], f"{out}/model.json")
         counts = old.get("counts", {})
         log("stage 2: kept (--stage1-only)")
     else:
@@ -147,9 +148,9 @@ def train_v2(
         log(f"stage 2: {len(texts)} texts ({int(sum(labels))} malicious)")
         model = train_stage2(texts, labels, recipe.stage2.train, enc, groups, log)
         out.mkdir(parents=True, exist_ok=True)
-        save_stage2(model, out / "stage2.safetensors", recipe.stage2.dtype)
+        save_stage2(model, out / STAGE2_FILE, enc, recipe.stage2.dtype)
     t_stage2 = time.time() - t0
-    teacher = load_stage2(out / "stage2.safetensors", enc)  # the teacher is what ships
+    teacher = load_stage2(out / STAGE2_FILE, enc)  # the teacher is what ships
     tok = tokenizer()
 
     def teacher_logits(xs: list[str]) -> np.ndarray:
@@ -157,7 +158,7 @@ def train_v2(
 
     rep1 = distill_stage1(
         recipe.stage1, recipe.cascade.max_chars, teacher_logits, platt, root, out,
-        sha256_file(out / "stage2.safetensors"), log, recipe.cascade.top_windows,
+        sha256_file(out / STAGE2_FILE), log, recipe.cascade.top_windows,
     )  # fmt: skip
     meta = model_meta(recipe, out, platt, rep1)
     meta["counts"] = counts
@@ -171,7 +172,7 @@ def train_v2(
         "stage1": rep1,
         "artifacts": {
             f: {"sha256": sha256_file(out / f), "bytes": (out / f).stat().st_size}
-            for f in (STAGE1_FILE, "stage2.safetensors")
+            for f in (STAGE1_FILE, STAGE2_FILE)
         },
         "seconds": {"stage2": round(t_stage2, 1), "total": round(time.time() - t0, 1)},
         "started_at": started,
