@@ -184,11 +184,11 @@ def speed(name: str, texts: Sequence[str], batch: int, progress: bool = True) ->
     stage1 = registry.get(name, mode="stage1") if takes(name, "mode") else None
     # every model loaded before the clock starts: a short text goes to stage 2 in both cascades
     head = [*texts[:8], "I enjoy hurting people who trust me, and I never feel sorry."]
-    cascade.score(head)
+    out_load = _cpu(lambda: cascade.score(head))  # both stages load: what a first batch pays
     if stage1 is not None:
         stage1.score(head)
     n = len(texts)
-    out: dict[str, Any] = {"n": n}
+    out: dict[str, Any] = {"n": n, "warmup_cpu_s": out_load}
     t_c = _cpu(lambda: score_texts(cascade, texts, batch, f"{name} speed cascade", progress))
     out["cascade_docs_per_cpu_s"] = n / t_c if t_c > 0 else None
     routed = route_mask(cascade, texts, batch)

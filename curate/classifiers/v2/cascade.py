@@ -29,9 +29,9 @@ int8 sets each batch's activation scale from the whole batch, so a window's int8
 moves with its batch mates (measured on 64 generated windows: mean |dp| 0.017, max 0.11 between
 batch 32 and batch 1), and a shard split into other tasks would score differently; the Platt
 calibration was also fitted on float32 logits. int8 costs about 2/3 of fp32's CPU time; bf16
-about 1/3 on a CPU with AMX (3.9 vs 11.9 ms per 128-token window, one thread), with
-probabilities within 0.0021 of fp32 and moving at most 0.0024 with batch mates (measured on 120
-generated texts): the fast choice where a 0.0025 wobble near a threshold is acceptable.
+about 1/3 on a CPU with AMX (`bench/classifier_speed.py`: 8.0 vs 24.6 ms per routed document),
+with probabilities within 0.005 of fp32 (tests/test_classifier_v2.py) that move slightly with
+batch mates (bf16 rounding): the fast choice where that wobble near a threshold is acceptable.
 """
 
 from __future__ import annotations
@@ -255,8 +255,8 @@ class MaliciousCharacterV2Scorer:
         routed document stage 2 scores, `batch_size` the stage-2 batch; `device` "cpu" or
         "cuda" (default: cuda when available); `precision` "fp32" (the default: batch-invariant
         scores), "bf16" (CPU bf16 autocast: ~1/3 of the stage-2 CPU time on a CPU with native
-        bf16 (AMX / AVX512-BF16), slower without; probabilities within 0.0025 of fp32 and of
-        each other across batches, measured) or "int8" (CPU dynamic int8: ~2/3 of the stage-2
+        bf16 (AMX / AVX512-BF16), slower without; probabilities within 0.005 of fp32, moving
+        slightly with batch mates) or "int8" (CPU dynamic int8: ~2/3 of the stage-2
         CPU time, but a score moves with its batch mates by up to 0.11)."""
         if mode not in ("stage1", "stage2", "cascade"):
             raise CurateError(f"unknown mode {mode!r}; valid: cascade, stage1, stage2")

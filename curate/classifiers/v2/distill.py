@@ -9,9 +9,8 @@
    or over `teacher_threshold`.
 3. Documents whose group has sha256(group) % `heldout_k` == 0 are held out. The router
    (`curate.classifiers.v2.router`) is fitted on the other documents' windows, labelled
-   teacher >= `teacher_threshold` (hard labels: with the teacher's probabilities as soft targets
-   the router copied stage 2's 0.2-0.4 on word salad and routed 95% of held-out ordinary
-   documents at 98% recall, hard labels 0.5%). On the held-out documents, for each candidate `window_words`,
+   teacher >= `teacher_threshold` (`[stage1.router] labels = "hard"`; "soft" fits the teacher's
+   probabilities instead: the model card has both, measured). On the held-out documents, for each candidate `window_words`,
    the route threshold is the (1 - `recall`) quantile of the teacher-positive documents' router
    scores (those of the `recall_sources`), and the candidate routing the fewest teacher-negative
    documents wins.
@@ -85,20 +84,19 @@ def corpus(st1: Any, max_chars: int, ordinary: list[str]) -> list[dict[str, Any]
 
 
 def teacher_scores(
-    docs: list[dict[str, Any]],
+    texts: list[str],
     teacher_logits: Callable[[list[str]], np.ndarray],
     platt: tuple[float, float],
     cache: Path | None,
     log: Callable[[str], None],
 ) -> np.ndarray:
-    """The teacher's calibrated probability of every window, documents in order."""
-    texts = [d["text"][s:e] for d in docs for s, e in d["spans"]]
+    """The teacher's calibrated probability of every window (`texts`, documents in order)."""
     if cache is not None and cache.is_file():
         z = np.load(cache)
         if z["logits"].size == len(texts):
             log(f"stage 1: teacher logits from {cache}")
             return apply_platt(z["logits"], platt)
-    log(f"stage 1: teacher scoring {len(texts)} windows of {len(docs)} documents")
+    log(f"stage 1: teacher scoring {len(texts)} windows")
     logits = teacher_logits(texts)
     if cache is not None:
         cache.parent.mkdir(parents=True, exist_ok=True)
@@ -129,7 +127,8 @@ def distill_stage1(
     )
     docs = corpus(st1, max_chars, ordinary)
     cache = out / ".cache" / f"stage1_teacher_{cache_key(st1, max_chars, stage2_sha)}.npz"
-    p = teacher_scores(docs, teacher_logits, platt, cache if stage2_sha else None, log)
+    texts = [d["text"][s:e] for d in docs for s, e in d["spans"]]
+    p = teacher_scores(texts, teacher_logits, platt, cache if stage2_sha else None, log)
     cut = st1.teacher_threshold
     if st1.teacher_quantile:
         cut = float(np.quantile(p, st1.teacher_quantile))
@@ -141,11 +140,10 @@ def distill_stage1(
     src = np.array([d["src"] for d in docs])
     in_train = np.isin(src, list(st1.train_sources))
     tr_win = np.flatnonzero(~held[wdoc] & in_train[wdoc])
-    texts = [d["text"][s:e] for d in docs for s, e in d["spans"]]
     log(f"stage 1: router on {tr_win.size} windows ({int(np.sum(~held & in_train))} documents)")
     cfg = st1.router
-    hard = (p[tr_win] >= cut).astype(np.float64)
-    model = fit_router([texts[i] for i in tr_win], hard, cfg, cfg.window_words[0])
+    y = (p[tr_win] >= cut).astype(np.float64) if cfg.labels == "hard" else p[tr_win]
+    model = fit_router([texts[i] for i in tr_win], y, cfg, cfg.window_words[0])
     va = np.flatnonzero(held)
     tpos = doc_max[va] >= cut
     in_recall = np.isin(src[va], list(st1.recall_sources))

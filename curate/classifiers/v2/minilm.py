@@ -1,9 +1,8 @@
 """MiniLM (a BERT encoder) and its tokenizer in plain torch + `tokenizers`, without transformers.
 
-Why: importing transformers' BERT costs ~2 s of CPU (measured: `AutoModel.from_pretrained` 2.2 s
-of a 3.2 s stage-2 load, torch itself 1.2 s), paid by every audit task that routes even one
-document to stage 2; on a 20k-document task that alone is most of the audit's classifier
-budget. The network is small and standard, so it is written out here once:
+Why: importing transformers' BERT costs seconds of CPU, paid by every audit task that routes
+even one document to stage 2; on a 20k-document task that alone was most of the audit's
+classifier budget (`bench/classifier_speed.py` reports the load as `warmup_cpu_s`). The network is small and standard, so it is written out here once:
 
 - `Bert`: embeddings (word + absolute position + token type 0, LayerNorm), `n` transformer
   blocks (self-attention with an additive padding mask, output projection + residual +

@@ -1,8 +1,8 @@
 """Stage 1 of v2: a hashed word/word-pair linear router, distilled from stage 2, run in numpy.
 
 Why not fastText (v2's first router): on the benchmark's 3 KB documents fastText's `predict`
-costs ~95 µs per document even as one text, and ~280 µs over sentence windows, more than the
-whole audit without a classifier (~120 µs per document); an audit keeping half its throughput
+costs ~280 µs per document over sentence windows (`bench/classifier_speed.py` at 0afdc45^, the
+commit before this router), more than the whole audit without a classifier (~130 µs per document); an audit keeping half its throughput
 needs the router at a few tens of µs. The words a router needs are already cut and hashed by the
 audit's text kernels (`curate.text.word_codes`, `curate.minhash.word_hashes`), so the router is a
 lookup table over those hashes.
@@ -29,6 +29,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
@@ -47,6 +48,9 @@ CHUNK_DOCS = 128  # documents scored per numpy pass
 @dataclass(frozen=True)
 class RouterConfig:
     bits: int = 18  # 2**bits buckets (float16: 2**bits * 2 bytes on disk)
+    labels: Literal["hard", "soft"] = (
+        "hard"  # stage 2's labels at its threshold, or its probabilities
+    )
     window_words: tuple[int, ...] = (64,)  # candidates; the held-out split picks one
     epochs: int = 4
     lr: float = 0.02
@@ -177,8 +181,7 @@ class HashRouter:
     def doc_logits(self, texts: Sequence[str]) -> np.ndarray:
         """Each document's maximum window logit (windows of `window_words` words, every start;
         a document with fewer words is one window; -inf without words). Batches are cut into
-        runs of `CHUNK_DOCS` (the arrays of a run stay in cache: 37 vs 75 µs per 3 KB document
-        measured with 64 vs 3,000 at a time)."""
+        runs of `CHUNK_DOCS`, so the arrays of a run stay in cache."""
         if len(texts) > CHUNK_DOCS:
             return np.concatenate(
                 [
