@@ -322,3 +322,13 @@ def test_stage2_file_stores_int8_codes_against_the_base_exactly(tmp_path) -> Non
     assert (tmp_path / "s2.npz").stat().st_size < 0.7 * sum(
         v.numel() for k, v in model.state_dict().items() if k != WORD_EMB
     )
+
+
+def test_cv_fold_files_survive_settings_that_cannot_change_them() -> None:
+    from curate.classifiers.v2.cv import cv_hash
+
+    base = cv_hash(load_recipe_v2(FOLDER)[0])
+    same = {"cv": {"jobs": 7, "out": "elsewhere"}, "stage1": {"router": {"labels": "soft"}}}
+    assert cv_hash(load_recipe_v2(FOLDER, overrides=same)[0]) == base
+    other = {"data": {"soft_labels": True}}
+    assert cv_hash(load_recipe_v2(FOLDER, overrides=other)[0]) != base

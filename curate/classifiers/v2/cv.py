@@ -30,7 +30,7 @@ from curate.classifiers.v2.calibrate import apply_platt, fit_platt
 from curate.classifiers.v2.data import generated_records, load_persona_train, load_roles
 from curate.classifiers.v2.encoder import predict_logits, tokenizer
 from curate.classifiers.v2.folds import check_no_leak, gen_in_fold, split_indices, trait_folds
-from curate.classifiers.v2.recipe import RecipeV2, load_recipe_v2
+from curate.classifiers.v2.recipe import RecipeV2, Stage1Config, load_recipe_v2
 from curate.classifiers.v2.train import train_stage2
 from curate.config import config_hash
 from curate.files import atomic_write_text
@@ -38,8 +38,11 @@ from curate.files import atomic_write_text
 
 def cv_hash(recipe: RecipeV2) -> str:
     """The recipe's hash without the settings that cannot change a fold's result (`[cv] jobs`,
-    `[cv] out`): fold files written with other values are reused."""
-    return config_hash(replace(recipe, cv=replace(recipe.cv, jobs=1, out="cv")))
+    `[cv] out`, the whole `[stage1]`: the CV trains stage 2 only): fold files written with other
+    values are reused."""
+    return config_hash(
+        replace(recipe, cv=replace(recipe.cv, jobs=1, out="cv"), stage1=Stage1Config())
+    )
 
 
 def bootstrap_auroc(
