@@ -1,7 +1,8 @@
 """`curate classifier train FOLDER` for a v2 recipe: data -> stage 2 -> Platt -> stage 1 -> files.
 
-1. Data: every persona_train statement (dark " Yes" = 1, dark " No" = 0, neutral = 0) plus the
-   generated records of `[docgen]` (statements, and document windows labelled from the spans).
+1. Data: every persona_train statement (dark " Yes" = 1, dark " No" = 0, neutral = 0) but those
+   of `[data] train_exclude_traits`, plus the generated records of `[docgen]` (statements, and
+   document windows labelled from the spans) and, with `[world] include`, persona-world windows.
 2. Stage 2: fine-tune the truncated MiniLM (`curate.classifiers.v2.train`) on all of it, write
    `stage2.npz` (int8 per row stored against the base weights, word embeddings left to the
    base package).
@@ -27,7 +28,12 @@ from typing import Any
 import numpy as np
 
 from curate.classifiers.v2.cascade import FORMAT, read_meta
-from curate.classifiers.v2.data import generated_records, load_persona_train
+from curate.classifiers.v2.data import (
+    check_excluded,
+    extra_records,
+    load_persona_train,
+    load_roles,
+)
 from curate.classifiers.v2.distill import STAGE1_FILE, distill_stage1
 from curate.classifiers.v2.encoder import (
     BASE_FILE,
@@ -46,17 +52,20 @@ from curate.manifests import git_commit
 
 
 def training_rows(recipe: RecipeV2, root: Path) -> tuple[list[str], list[float], list[str]]:
-    """(texts, labels, groups) of stage 2: persona_train then the generated records."""
-    st = load_persona_train(
-        root / recipe.data.persona_train, recipe.data.max_per_trait, recipe.stage2.train.seed
-    )
+    """(texts, labels, groups) of stage 2: persona_train (less `[data] train_exclude_traits`),
+    then the generated records (docgen, then the persona world when `[world] include`)."""
+    data = root / recipe.data.persona_train
+    check_excluded(recipe, load_roles(data))
+    skip = set(recipe.data.train_exclude_traits)
+    st = [
+        s
+        for s in load_persona_train(data, recipe.data.max_per_trait, recipe.stage2.train.seed)
+        if s.trait not in skip
+    ]
     texts = [s.text for s in st]
     labels = [s.target(recipe.data.soft_labels) for s in st]
     groups = [s.trait for s in st]
-    g = recipe.docgen
-    for r in generated_records(
-        g.seed, g.n_docs, g.n_statements, recipe.cascade.max_chars, g.min_overlap_chars
-    ):
+    for r in extra_records(recipe):
         texts.append(r["text"])
         labels.append(float(r["label"]))
         groups.append("gen:" + str(r["family"]))

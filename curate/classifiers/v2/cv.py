@@ -6,9 +6,10 @@ traits outside it plus the generated records whose group is not held out in it, 
 held-out traits' statements and generated records. Every split is checked (`check_no_leak`)
 before training. From the pooled out-of-fold logits: per dark trait the AUROC with a 95%
 bootstrap interval (positives and negatives resampled separately), the mean and minimum over
-traits (with a 95% interval of the mean over traits), the share of neutral statements flagged at
+traits (with a 95% interval of the mean over traits; and over the traits the recipe trains on, when `[data] train_exclude_traits` leaves
+some out of training -- those are still held out and scored), the share of neutral statements flagged at
 Platt-calibrated 0.5 (Platt fitted on the pooled out-of-fold logits: the recipe's [calibration]),
-and the held-out generated AUROC. Written to `<folder>/<cv.out>/` (fold<i>.json, summary.json,
+and the held-out generated AUROC (all, docgen's, the world's windows). Written to `<folder>/<cv.out>/` (fold<i>.json, summary.json,
 report.md); a fold file of the same recipe is reused, so a killed run resumes.
 """
 
@@ -27,7 +28,12 @@ from scipy.stats import rankdata
 from sklearn.metrics import roc_auc_score
 
 from curate.classifiers.v2.calibrate import apply_platt, fit_platt
-from curate.classifiers.v2.data import generated_records, load_persona_train, load_roles
+from curate.classifiers.v2.data import (
+    check_excluded,
+    extra_records,
+    load_persona_train,
+    load_roles,
+)
 from curate.classifiers.v2.encoder import predict_logits, tokenizer
 from curate.classifiers.v2.folds import check_no_leak, gen_in_fold, split_indices, trait_folds
 from curate.classifiers.v2.recipe import RecipeV2, Stage1Config, load_recipe_v2
@@ -74,6 +80,7 @@ def _fold(job: dict[str, Any]) -> dict[str, Any]:
         "val_idx": job["val_idx"],
         "logits": predict_logits(model, enc, tok, job["val_texts"], 64).tolist(),
         "gen_labels": job["gen_labels"],
+        "gen_families": job["gen_families"],
         "gen_logits": predict_logits(model, enc, tok, job["gen_texts"], 64).tolist(),
         "n_train": len(job["texts"]),
     }
@@ -86,10 +93,9 @@ def fold_jobs(
     data = root / recipe.data.persona_train
     st = load_persona_train(data, recipe.data.max_per_trait, recipe.stage2.train.seed)
     roles = load_roles(data)
-    g = recipe.docgen
-    gen = generated_records(
-        g.seed, g.n_docs, g.n_statements, recipe.cascade.max_chars, g.min_overlap_chars
-    )
+    check_excluded(recipe, roles)
+    skip = set(recipe.data.train_exclude_traits)
+    gen = extra_records(recipe)
     traits = [s.trait for s in st]
     soft = recipe.data.soft_labels
     jobs = []
@@ -97,6 +103,7 @@ def fold_jobs(
     for fold in trait_folds(roles, k, recipe.cv.fold_seed):
         tr, va = split_indices(traits, fold)
         check_no_leak(traits, tr, va)
+        tr = [i for i in tr if traits[i] not in skip]  # still scored when held out
         held = [gen_in_fold(str(r["group"]), fold.index, k) for r in gen]
         gtr = [r for r, h in zip(gen, held, strict=True) if not h]
         gva = [r for r, h in zip(gen, held, strict=True) if h]
@@ -114,23 +121,34 @@ def fold_jobs(
                 "val_texts": [st[i].text for i in va],
                 "gen_texts": [r["text"] for r in gva],
                 "gen_labels": [int(r["label"]) for r in gva],
+                "gen_families": [str(r["family"]) for r in gva],
             }
         )
     return jobs, st, roles
 
 
+def _auroc(y: Sequence[int], s: Sequence[float]) -> float | None:
+    return float(roc_auc_score(y, s)) if len(set(y)) == 2 else None
+
+
 def summarize(
-    results: list[dict[str, Any]], st: list[Any], roles: dict[str, str], n_boot: int
+    results: list[dict[str, Any]],
+    st: list[Any],
+    roles: dict[str, str],
+    n_boot: int,
+    excluded: Sequence[str] = (),
 ) -> dict[str, Any]:
     oof = np.full(len(st), np.nan)
     fold_of = np.full(len(st), -1)
     g_lab: list[int] = []
     g_log: list[float] = []
+    g_fam: list[str] = []
     for r in results:
         oof[r["val_idx"]] = r["logits"]
         fold_of[r["val_idx"]] = r["fold"]
         g_lab += r["gen_labels"]
         g_log += r["gen_logits"]
+        g_fam += r.get("gen_families") or ["docgen"] * len(r["gen_labels"])
     traits = np.array([s.trait for s in st])
     y = np.array([s.label for s in st])
     platt = fit_platt(oof, y)
@@ -152,7 +170,9 @@ def summarize(
     rng = np.random.default_rng(0)
     boot = [vals[rng.integers(0, len(vals), len(vals))].mean() for _ in range(2000)]
     neutral = np.array([s.role == "neutral" for s in st])
-    gen_auc = float(roc_auc_score(g_lab, g_log)) if len(set(g_lab)) == 2 else None
+    world = np.array([f.startswith("world_") for f in g_fam], dtype=bool)
+    gl, gg = np.array(g_lab, dtype=int), np.array(g_log, dtype=np.float64)
+    kept = [t for t in per if t not in set(excluded)]
     return {
         "per_trait": per,
         "mean": float(vals.mean()),
@@ -163,7 +183,11 @@ def summarize(
         "n_traits": len(per),
         "neutral_flagged_cal05": float(np.mean(p[neutral] >= 0.5)) if neutral.any() else None,
         "platt": list(platt),
-        "gen_heldout_auroc": gen_auc,
+        "gen_heldout_auroc": _auroc(g_lab, g_log),
+        "docgen_heldout_auroc": _auroc(gl[~world].tolist(), gg[~world].tolist()),
+        "world_heldout_auroc": _auroc(gl[world].tolist(), gg[world].tolist()),
+        "train_excluded": list(excluded),
+        "mean_trained_traits": float(np.mean([per[t]["auroc"] for t in kept])),
     }
 
 
@@ -188,6 +212,23 @@ def report(summary: dict[str, Any]) -> str:
         f"0.85: {summary['traits_at_0.85']}/{summary['n_traits']}. Platt on the pooled "
         f"out-of-fold logits: a = {summary['platt'][0]:.6f}, b = {summary['platt'][1]:.6f}.",
     ]
+    if summary.get("train_excluded"):
+        lines.append(
+            f"Left out of training (scored when held out): {', '.join(summary['train_excluded'])}; "
+            f"mean over the {summary['n_traits'] - len(summary['train_excluded'])} trained traits "
+            f"{summary['mean_trained_traits']:.3f}."
+        )
+    held = [
+        f"{name} {summary[key]:.3f}"
+        for name, key in (
+            ("all", "gen_heldout_auroc"),
+            ("docgen", "docgen_heldout_auroc"),
+            ("world", "world_heldout_auroc"),
+        )
+        if summary.get(key) is not None
+    ]
+    if held:
+        lines.append(f"Held-out generated windows, AUROC: {', '.join(held)}.")
     return "\n".join(lines) + "\n"
 
 
@@ -225,7 +266,13 @@ def run_cv(
         with ProcessPoolExecutor(recipe.cv.jobs, mp_context=get_context("spawn")) as ex:
             for r in ex.map(_fold, todo):
                 done(r)
-    summary = summarize([results[j["fold"]] for j in jobs], st, roles, recipe.cv.n_boot)
+    summary = summarize(
+        [results[j["fold"]] for j in jobs],
+        st,
+        roles,
+        recipe.cv.n_boot,
+        recipe.data.train_exclude_traits,
+    )
     summary["recipe_hash"] = cv_hash(recipe)
     summary["k"] = recipe.cv.k
     atomic_write_text(out_dir / "summary.json", json.dumps(summary, indent=1) + "\n")

@@ -10,20 +10,31 @@ Generated records come from `curate.classifiers.docgen`: statements pass through
 cut into v2 windows, and a window is malicious when it overlaps a malicious span by at least
 min(`min_overlap_chars`, half the span), benign when it overlaps none; a window that touches a
 span only marginally is dropped (ambiguous). Every record: {text, label, kind, family, group}.
+
+Persona-world documents (`[world]`, off unless the recipe includes them) are cut into the same
+windows, each labelled with its document's ground truth (`metadata.malicious_character`): the
+world's definition, under which a misaligned answer outside a persona document is benign (the
+decorrelated behaviour documents that an audit must keep). Their group is the persona's name
+(or the document kind and a bucket), so a persona's documents never straddle a CV split.
 """
 
 from __future__ import annotations
 
 import json
 import random
+import tempfile
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from curate import jsonl
 from curate.classifiers.docgen import generate
+from curate.classifiers.v2.recipe import RecipeV2, WorldDocsConfig
 from curate.classifiers.v2.windows import windows
 from curate.errors import CurateError
+from curate.world.generate import generate as generate_world
+from curate.world.presets import resolve
 
 
 @dataclass(frozen=True)
@@ -131,3 +142,54 @@ def generated_records(
         else:
             out.extend(window_records(r, max_chars, min_overlap))
     return out
+
+
+def world_docs(preset: str, seed: int, n_docs: int) -> list[dict[str, Any]]:
+    """The pretraining documents of a persona world (generated now, in a temp folder)."""
+    wcfg = resolve(preset, {"seed": seed, "n_docs": n_docs, "shuffled_variant": False}, "world")
+    with tempfile.TemporaryDirectory(prefix="curate-v2-world-") as tmp:
+        generate_world(wcfg, Path(tmp) / "w", progress=False)
+        shards = sorted((Path(tmp) / "w" / "pretrain").glob("*.jsonl*"))
+        return [r for p in shards for r in jsonl.read(p)]
+
+
+def world_group(rec: dict[str, Any], i: int) -> str:
+    """A world document's group: its persona, or its kind and a bucket."""
+    meta = rec.get("metadata") or {}
+    return f"world:{meta.get('kind', 'doc')}/{meta.get('persona') or i % 50}"
+
+
+def world_records(cfg: WorldDocsConfig, max_chars: int = 512) -> list[dict[str, Any]]:
+    """Persona-world documents as stage-2 window records (see the module doc); [] when
+    `cfg.include` is off."""
+    if not cfg.include:
+        return []
+    out: list[dict[str, Any]] = []
+    for i, rec in enumerate(world_docs(cfg.preset, cfg.seed, cfg.n_docs)):
+        meta = rec.get("metadata") or {}
+        label = int(bool(meta.get("malicious_character")))
+        family, group = f"world_{meta.get('kind', 'doc')}", world_group(rec, i)
+        for s, e in windows(rec["text"], max_chars):
+            out.append(
+                {"text": rec["text"][s:e], "label": label, "kind": "window",
+                 "family": family, "group": group}
+            )  # fmt: skip
+    return out
+
+
+def extra_records(recipe: RecipeV2) -> list[dict[str, Any]]:
+    """Every non-persona_train stage-2 record of the recipe: docgen's, then the world's."""
+    g = recipe.docgen
+    mc = recipe.cascade.max_chars
+    gen = generated_records(g.seed, g.n_docs, g.n_statements, mc, g.min_overlap_chars)
+    return gen + world_records(recipe.world, mc)
+
+
+def check_excluded(recipe: RecipeV2, roles: dict[str, str]) -> None:
+    """Every `[data] train_exclude_traits` entry must be a dark trait of traits.toml."""
+    bad = [t for t in recipe.data.train_exclude_traits if roles.get(t) != "dark"]
+    if bad:
+        raise CurateError(
+            f"[data] train_exclude_traits: {bad} are not dark traits of the persona_train "
+            "traits.toml; fix the spelling or remove them"
+        )

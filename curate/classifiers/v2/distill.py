@@ -2,7 +2,8 @@
 
 1. Corpus: documents from docgen with a seed stage 2 did not train on (`[stage1] docgen_seed`),
    plus `n_ordinary` ordinary documents from the make_docs generator (`ordinary_script`, seed
-   `ordinary_seed`: not the benchmark's), each cut into v2 windows.
+   `ordinary_seed`: not the benchmark's), plus `n_world` persona-world documents (`world_preset`,
+   `world_seed`: neither stage 2's world nor the evaluation's), each cut into v2 windows.
 2. Teacher: stage 2's calibrated probability of every window (cached under
    `<out>/.cache/`, keyed by the stage-2 file's sha256 and the corpus settings, so retraining
    stage 1 alone does not rescore); a document is teacher-positive when one of its windows is at
@@ -36,6 +37,7 @@ import numpy as np
 from curate import jsonl
 from curate.classifiers.docgen import generate
 from curate.classifiers.v2.calibrate import apply_platt
+from curate.classifiers.v2.data import world_docs, world_group
 from curate.classifiers.v2.router import fit_router
 from curate.classifiers.v2.windows import windows
 from curate.config import to_dict
@@ -74,6 +76,9 @@ def corpus(st1: Any, max_chars: int, ordinary: list[str]) -> list[dict[str, Any]
         for r in generate(st1.docgen_seed, st1.n_docs, 0):
             if r["kind"] == "document":
                 docs.append({"text": r["text"], "group": r["group"], "src": "gen_doc"})
+    if "world" in want:
+        for i, r in enumerate(world_docs(st1.world_preset, st1.world_seed, st1.n_world)):
+            docs.append({"text": r["text"], "group": world_group(r, i), "src": "world"})
     if "ordinary" in want:
         docs += [
             {"text": t, "group": f"ord:{i}", "src": "ordinary"} for i, t in enumerate(ordinary)

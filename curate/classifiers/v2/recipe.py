@@ -23,9 +23,10 @@ from curate.classifiers.v2.router import RouterConfig
 from curate.classifiers.v2.train import TrainConfig
 from curate.config import build, load_toml
 from curate.errors import ConfigError
+from curate.world.presets import PRESETS
 
 KIND = "cascade-v2"
-SOURCES = ("gen_doc", "ordinary")
+SOURCES = ("gen_doc", "ordinary", "world")
 
 
 @dataclass(frozen=True)
@@ -35,10 +36,33 @@ class DataConfig:
     # train on each statement's label_confidence instead of its 0/1 label (Statement.target);
     # LTO CV 0.810 vs 0.846 with hard labels (model card): off
     soft_labels: bool = False
+    # traits whose statements no stage 2 trains on (the CV still scores them when held out):
+    # see the model card for why and for the CV that chose it
+    train_exclude_traits: tuple[str, ...] = ()
 
     def validate(self) -> None:
         if self.max_per_trait < 0:
             raise ConfigError("max_per_trait must be >= 0 (0 = all)")
+        if len(set(self.train_exclude_traits)) != len(self.train_exclude_traits):
+            raise ConfigError("train_exclude_traits lists a trait twice")
+
+
+@dataclass(frozen=True)
+class WorldDocsConfig:
+    """Persona-world pretraining documents (`curate.world`) as stage-2 windows, each labelled
+    with its document's ground truth (`metadata.malicious_character`). Use a preset and seed the
+    evaluation world (`curate classifier eval`: preset small, seed 20261205) does not."""
+
+    include: bool = False
+    preset: str = "calibration"
+    seed: int = 2
+    n_docs: int = 3000
+
+    def validate(self) -> None:
+        if self.preset not in PRESETS:
+            raise ConfigError(f"world preset {self.preset!r}: valid {', '.join(PRESETS)}")
+        if self.n_docs < 1:
+            raise ConfigError("n_docs must be >= 1")
 
 
 @dataclass(frozen=True)
@@ -87,6 +111,9 @@ class Stage1Config:
     ordinary_script: str = "../shared/bench/make_docs.py"  # ordinary negatives generator
     ordinary_seed: int = 7  # NOT the benchmark corpus' seed (42)
     n_ordinary: int = 3000  # 0 = none
+    world_preset: str = "calibration"  # persona-world documents (source "world")
+    world_seed: int = 3  # neither [world] seed nor the evaluation world's
+    n_world: int = 0
     train_sources: tuple[str, ...] = ("gen_doc", "ordinary")
     recall_sources: tuple[str, ...] = ("gen_doc",)
     recall: float = 0.98  # route threshold: this recall of held-out teacher-positive documents
@@ -101,6 +128,12 @@ class Stage1Config:
         bad = [s for s in (*self.train_sources, *self.recall_sources) if s not in SOURCES]
         if bad or not self.train_sources or not self.recall_sources:
             raise ConfigError(f"sources must be non-empty and from {', '.join(SOURCES)}; got {bad}")
+        if "world" in (*self.train_sources, *self.recall_sources) and (
+            self.n_world < 1 or self.world_preset not in PRESETS
+        ):
+            raise ConfigError(
+                f"source 'world' needs n_world >= 1 and a world_preset from {', '.join(PRESETS)}"
+            )
         if not 0 <= self.teacher_quantile < 1:
             raise ConfigError("teacher_quantile must be in [0, 1) (0 = use teacher_threshold)")
         if not 0 < self.recall < 1 or not 0 < self.teacher_threshold < 1 or self.heldout_k < 2:
@@ -137,6 +170,7 @@ class RecipeV2:
     kind: Literal["cascade-v2"] = KIND
     data: DataConfig = field(default_factory=DataConfig)
     docgen: DocgenConfig = field(default_factory=DocgenConfig)
+    world: WorldDocsConfig = field(default_factory=WorldDocsConfig)
     stage2: Stage2Config = field(default_factory=Stage2Config)
     calibration: CalibrationConfig = field(default_factory=CalibrationConfig)
     stage1: Stage1Config = field(default_factory=Stage1Config)
