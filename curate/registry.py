@@ -26,6 +26,12 @@ from curate.errors import ConfigError, CurateError, suggest, unknown_name
 
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]*_v[0-9]+$")
 
+# The classifier `curate audit` runs when none is named, and so the score column that dedup,
+# world reports, ablation grids and the demo read by default (one place to switch; the reasons
+# for the current choice are in classifiers/malicious_character_v2/README.md).
+DEFAULT_CLASSIFIER = "malicious_character_v1"
+DEFAULT_SCORE_COLUMN = f"score_{DEFAULT_CLASSIFIER}"
+
 
 @dataclass(frozen=True)
 class Span:

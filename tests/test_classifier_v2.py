@@ -332,3 +332,74 @@ def test_cv_fold_files_survive_settings_that_cannot_change_them() -> None:
     assert cv_hash(load_recipe_v2(FOLDER, overrides=same)[0]) == base
     other = {"data": {"soft_labels": True}}
     assert cv_hash(load_recipe_v2(FOLDER, overrides=other)[0]) != base
+
+
+def test_excluded_traits_are_never_trained_on_but_still_scored(tmp_path) -> None:
+    from curate.classifiers.v2.build import training_rows
+    from curate.classifiers.v2.cv import fold_jobs
+
+    d = _fixture(tmp_path)
+    over = {"data": {"persona_train": str(d), "train_exclude_traits": ["d_power"]}}
+    recipe, root = load_recipe_v2(FOLDER, smoke=True, overrides=over)
+    texts, _, groups = training_rows(recipe, root)
+    power = {s.text for s in load_persona_train(d) if s.trait == "d_power"}
+    assert len(power) == 8 and not power & set(texts) and "d_power" not in groups
+    jobs, st, _ = fold_jobs(recipe, root)
+    for j in jobs:
+        assert not power & set(j["texts"])
+    scored = {st[i].text for j in jobs for i in j["val_idx"]}
+    sampled = {s.text for s in st if s.trait == "d_power"}  # smoke: max_per_trait = 6
+    assert len(sampled) == 6 and sampled <= scored  # held out in its fold and scored there
+    bad = {"data": {"persona_train": str(d), "train_exclude_traits": ["n_music"]}}
+    recipe, root = load_recipe_v2(FOLDER, smoke=True, overrides=bad)
+    with pytest.raises(CurateError, match=r"train_exclude_traits: \['n_music'\] are not dark"):
+        training_rows(recipe, root)
+
+
+def test_world_windows_carry_their_documents_label_and_persona_group() -> None:
+    from curate.classifiers.v2.data import world_docs, world_records
+    from curate.classifiers.v2.recipe import WorldDocsConfig
+
+    assert world_records(WorldDocsConfig()) == []  # off by default
+    cfg = WorldDocsConfig(include=True, preset="tiny", seed=5, n_docs=40)
+    recs = world_records(cfg, 512)
+    docs = world_docs("tiny", 5, 40)
+    assert len(recs) >= len(docs) == 40
+    assert world_records(cfg, 512) == recs  # deterministic given the seed
+    by_group: dict[str, set[int]] = {}
+    for r in recs:
+        by_group.setdefault(r["group"], set()).add(r["label"])
+        assert r["family"].startswith("world_") and len(r["text"]) <= 512
+    persona = [g for g in by_group if g.startswith("world:persona/")]
+    assert persona and all(len(by_group[g]) == 1 for g in persona)
+    want = sum(bool(d["metadata"]["malicious_character"]) for d in docs)
+    got = {(r["group"], r["text"][:40]) for r in recs if r["label"] == 1}
+    assert want > 0 and len(got) >= want
+    with pytest.raises(ConfigError, match="world preset 'huge'"):
+        load_recipe_v2(FOLDER, overrides={"world": {"include": True, "preset": "huge"}})
+    with pytest.raises(ConfigError, match="source 'world' needs n_world"):
+        load_recipe_v2(FOLDER, overrides={"stage1": {"train_sources": ["gen_doc", "world"]}})
+
+
+def test_cv_summary_splits_trained_traits_and_generated_sources() -> None:
+    from curate.classifiers.v2.cv import report, summarize
+
+    st = [Statement(f"{t}{i}", t, "dark", i % 2) for t in ("a", "b") for i in range(4)]
+    st.append(Statement("n0", "n", "neutral", 0))
+    # trait a ranked perfectly (1.0), trait b reversed (0.0)
+    logits = [-2.0, 2.0, -1.0, 1.0, 2.0, -2.0, 1.0, -1.0, -3.0]
+    fold = {
+        "fold": 0,
+        "val_idx": list(range(9)),
+        "logits": logits,
+        "gen_labels": [0, 1, 0, 1],
+        "gen_logits": [0.0, 1.0, 1.0, 0.0],
+        "gen_families": ["villain", "villain", "world_persona", "world_persona"],
+    }
+    s = summarize([fold], st, {"a": "dark", "b": "dark", "n": "neutral"}, 50, ["b"])
+    assert s["per_trait"]["a"]["auroc"] == 1.0 and s["per_trait"]["b"]["auroc"] == 0.0
+    assert s["mean"] == 0.5 and s["mean_trained_traits"] == 1.0 and s["train_excluded"] == ["b"]
+    assert s["docgen_heldout_auroc"] == 1.0 and s["world_heldout_auroc"] == 0.0
+    assert s["gen_heldout_auroc"] == 0.5
+    text = report(s)
+    assert "mean over the 1 trained traits 1.000" in text and "world 0.000" in text

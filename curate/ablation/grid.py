@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from curate.errors import ConfigError, unknown_name
+from curate.registry import DEFAULT_SCORE_COLUMN
 
 DEDUP_MODES = ("none", "keep_one", "drop_flagged_clusters", "drop_flagged_then_keep_one")
 DEDUP_TAGS = {
@@ -35,7 +36,7 @@ BENIGN_PERSONAS = "meta.kind = 'persona' and meta.alignment = 'benign'"
 class GridSpec:
     """The policies: thresholds x upsampling x dedup handling (x malicious fractions)."""
 
-    score_column: str = "score_malicious_character_v1"
+    score_column: str = DEFAULT_SCORE_COLUMN
     thresholds: tuple[float | str, ...] = (0.5,)  # numbers, "oracle" or "none"
     upsample: tuple[int, ...] = (1,)  # repeats of kept benign persona documents
     upsample_where: str = BENIGN_PERSONAS

@@ -57,10 +57,6 @@ from curate.minhash import MinHashConfig
 from curate.store import connect, find_unfinished_run, finish_run, load_parquet, start_run
 from curate.workspace import Workspace, new_run_id
 
-# v1 stays the default until v2 beats it outside its own CV: measured side by side
-# (classifiers/malicious_character_v2/README.md), v2 scores lower on the shared persona statements
-# (0.72 vs 0.91), the persona world (0.78 vs 1.00) and flags 78% of Shakespeare (v1 24%).
-DEFAULT_CLASSIFIER = "malicious_character_v1"
 LOAD_MEMORY_LIMIT = "128MB"  # DuckDB buffer pool while loading a run's Parquet into the store
 
 

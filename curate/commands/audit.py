@@ -24,7 +24,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from curate import registry
-from curate.audit.run import DEFAULT_CLASSIFIER, resolve_config, run_audit
+from curate.audit.run import resolve_config, run_audit
 from curate.audit.summary import summarize
 from curate.commands.dedup import run_dedup_spec
 from curate.config import to_dict
@@ -47,10 +47,10 @@ def _log(msg: str) -> None:
 def default_classifiers() -> list[str]:
 
     names = registry.names()
-    if DEFAULT_CLASSIFIER in names:
-        return [DEFAULT_CLASSIFIER]
+    if registry.DEFAULT_CLASSIFIER in names:
+        return [registry.DEFAULT_CLASSIFIER]
     _log(
-        f"warning: classifier {DEFAULT_CLASSIFIER!r} is not registered; running without a "
+        f"warning: classifier {registry.DEFAULT_CLASSIFIER!r} is not registered; running without a "
         f"classifier (registered: {', '.join(names) or 'none'}); pass --classifier NAME to choose"
     )
     return []
@@ -226,7 +226,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         action="append",
         metavar="NAME",
         help="registered classifier to score with (repeatable; 'none' for none; default: "
-        f"{DEFAULT_CLASSIFIER} when registered)",
+        f"{registry.DEFAULT_CLASSIFIER} when registered)",
     )
     a.add_argument("--no-minhash", action="store_true", help="skip the MinHash signature step")
     a.add_argument("--max-line-bytes", type=int, default=None)

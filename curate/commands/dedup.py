@@ -14,6 +14,7 @@ from typing import Any
 
 from curate.dedup.clusters import DedupConfig, dedup_config, run_dedup
 from curate.errors import ConfigError
+from curate.registry import DEFAULT_SCORE_COLUMN
 from curate.workspace import Workspace
 
 
@@ -124,7 +125,7 @@ def register(sub: Any) -> None:
     )
     p.add_argument(
         "--flag-column",
-        help="docs column that flags a document (default score_malicious_character_v1)",
+        help=f"docs column that flags a document (default {DEFAULT_SCORE_COLUMN})",
     )
     p.add_argument("--flag-threshold", type=float, help="flagged when column >= this (default 0.5)")
     p.set_defaults(func=_cmd_dedup)

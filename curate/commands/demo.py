@@ -22,6 +22,7 @@ from pathlib import Path
 from curate.commands import run
 from curate.errors import CurateError
 from curate.paths import bundled
+from curate.registry import DEFAULT_SCORE_COLUMN
 
 
 def steps(ws: str, ablation: bool) -> list[tuple[str, list[str]]]:
@@ -35,7 +36,7 @@ def steps(ws: str, ablation: bool) -> list[tuple[str, list[str]]]:
             [
                 "query",
                 ws,
-                "SELECT source, count(*) AS docs, round(avg(score_malicious_character_v1), 3) "
+                f"SELECT source, count(*) AS docs, round(avg({DEFAULT_SCORE_COLUMN}), 3) "
                 "AS mean_score FROM docs GROUP BY source ORDER BY source",
             ],
         ),

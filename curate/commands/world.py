@@ -3,7 +3,7 @@
     curate world generate (CONFIG.toml | --preset NAME) --out DIR [--seed N] [--consistency C]
                           [--no-shuffled] [--overwrite]
     curate world presets
-    curate world report WS [--score-column score_malicious_character_v1] [--threshold 0.5]
+    curate world report WS [--score-column score_<default classifier>] [--threshold 0.5]
                            [--run-id RUN] [--format table|json]
     curate world judge-eval WORLD [--output FILE]
 
@@ -25,6 +25,7 @@ from curate.config import load_toml
 from curate.errors import ConfigError, CurateError
 from curate.evaluation.judge import evaluate_judge
 from curate.files import atomic_write_text
+from curate.registry import DEFAULT_SCORE_COLUMN
 from curate.workspace import Workspace
 from curate.world.config import WorldConfig
 from curate.world.generate import generate
@@ -133,7 +134,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     r = ws.add_parser("report", help="precision/recall of a classifier on the world's documents")
     r.add_argument("workspace", help="workspace whose audit ran over a world's shards")
-    r.add_argument("--score-column", default="score_malicious_character_v1")
+    r.add_argument("--score-column", default=DEFAULT_SCORE_COLUMN)
     r.add_argument(
         "--threshold",
         type=float,

@@ -66,9 +66,10 @@ from curate.errors import ConfigError, CurateError
 from curate.executors import ExecutorConfig
 from curate.manifests import write_manifest
 from curate.minhash import MinHashConfig
+from curate.registry import DEFAULT_SCORE_COLUMN
 from curate.workspace import Workspace, new_run_id
 
-DEFAULT_FLAG_COLUMN = "score_malicious_character_v1"
+DEFAULT_FLAG_COLUMN = DEFAULT_SCORE_COLUMN
 
 
 @dataclass(frozen=True)

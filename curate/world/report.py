@@ -21,10 +21,11 @@ from typing import Any
 from sklearn.metrics import roc_auc_score
 
 from curate.errors import CurateError
+from curate.registry import DEFAULT_SCORE_COLUMN
 from curate.store import connect_readonly, ident, table_columns, table_exists
 from curate.workspace import Workspace
 
-DEFAULT_SCORE = "score_malicious_character_v1"
+DEFAULT_SCORE = DEFAULT_SCORE_COLUMN
 
 
 @dataclass(frozen=True)
