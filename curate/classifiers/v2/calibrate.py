@@ -10,13 +10,21 @@ from collections.abc import Sequence
 import numpy as np
 
 
+def _loss(x: np.ndarray, y: np.ndarray, a: float, b: float) -> float:
+    z = a * x + b
+    return float(np.sum(np.logaddexp(0.0, z) - y * z) + 0.5e-6 * a * a)
+
+
 def fit_platt(logits: Sequence[float], labels: Sequence[int]) -> tuple[float, float]:
-    """(a, b) minimising the log loss of sigmoid(a * logit + b) (Newton steps, tiny L2)."""
+    """(a, b) minimising the log loss of sigmoid(a * logit + b): Newton steps (tiny L2), each
+    halved until the loss falls (a full step can overshoot and diverge when the logits are
+    large; this one cannot)."""
     x = np.asarray(logits, dtype=np.float64)
     y = np.asarray(labels, dtype=np.float64)
     a, b = 1.0, 0.0
-    for _ in range(100):
-        p = 1.0 / (1.0 + np.exp(-(a * x + b)))
+    loss = _loss(x, y, a, b)
+    for _ in range(200):
+        p = 1.0 / (1.0 + np.exp(-np.clip(a * x + b, -50.0, 50.0)))
         w = p * (1 - p) + 1e-12
         ga = np.sum((p - y) * x) + 1e-6 * a
         gb = np.sum(p - y)
@@ -24,9 +32,14 @@ def fit_platt(logits: Sequence[float], labels: Sequence[int]) -> tuple[float, fl
         det = haa * hbb - hab * hab
         da = (hbb * ga - hab * gb) / det
         db = (haa * gb - hab * ga) / det
-        a, b = a - da, b - db
-        if abs(da) < 1e-9 and abs(db) < 1e-9:
+        step = 1.0
+        while step > 1e-8 and _loss(x, y, a - step * da, b - step * db) > loss:
+            step /= 2
+        a, b = a - step * da, b - step * db
+        new = _loss(x, y, a, b)
+        if abs(step * da) < 1e-9 and abs(step * db) < 1e-9 or loss - new < 1e-12:
             break
+        loss = new
     return float(a), float(b)
 
 
