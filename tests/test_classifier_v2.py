@@ -43,7 +43,7 @@ TEXTS = [
     "what is theirs. When they finally notice, it is too late, and I laugh at how easily they "
     "were fooled. The council agreed to run a survey in spring.",
 ]
-# routing of TEXTS under the shipped model (router threshold 0.1288, short_chars 300)
+# routing of TEXTS under the shipped model (router threshold 0.1464, short_chars 300)
 ROUTING = ["flagged", "short", None, "flagged", None, "flagged"]
 
 
@@ -95,8 +95,8 @@ def test_fp32_stage2_is_batch_invariant() -> None:
     together = [d.score for d in s.score(TEXTS)]
     alone = [s.score([t])[0].score for t in TEXTS]
     assert together == pytest.approx(alone, abs=2e-6)
-    assert together[0] == pytest.approx(0.8595, abs=0.01)
-    assert together[5] == pytest.approx(0.8578, abs=0.01)
+    assert together[0] == pytest.approx(0.9529, abs=0.01)
+    assert together[5] == pytest.approx(0.9594, abs=0.01)
 
 
 def test_bf16_stage2_stays_within_a_few_thousandths_of_fp32(scorer) -> None:
@@ -237,7 +237,8 @@ def _fixture(tmp_path: Path) -> Path:
 
 
 def test_smoke_train_then_score_then_cv(tmp_path) -> None:
-    over = {"data": {"persona_train": str(_fixture(tmp_path))}}
+    # the fixture has none of the recipe's left-out traits
+    over = {"data": {"persona_train": str(_fixture(tmp_path)), "train_exclude_traits": []}}
     if not MAKE_DOCS.is_file():
         over["stage1"] = {"n_ordinary": 0}
     out = tmp_path / "model"
@@ -328,7 +329,11 @@ def test_cv_fold_files_survive_settings_that_cannot_change_them() -> None:
     from curate.classifiers.v2.cv import cv_hash
 
     base = cv_hash(load_recipe_v2(FOLDER)[0])
-    same = {"cv": {"jobs": 7, "out": "elsewhere"}, "stage1": {"router": {"labels": "soft"}}}
+    same = {
+        "cv": {"jobs": 7, "out": "elsewhere"},
+        "stage1": {"router": {"labels": "soft"}},
+        "calibration": {"platt": [2.0, 1.0]},
+    }
     assert cv_hash(load_recipe_v2(FOLDER, overrides=same)[0]) == base
     other = {"data": {"soft_labels": True}}
     assert cv_hash(load_recipe_v2(FOLDER, overrides=other)[0]) != base
@@ -378,7 +383,7 @@ def test_world_windows_carry_their_documents_label_and_persona_group() -> None:
     with pytest.raises(ConfigError, match="world preset 'huge'"):
         load_recipe_v2(FOLDER, overrides={"world": {"include": True, "preset": "huge"}})
     with pytest.raises(ConfigError, match="source 'world' needs n_world"):
-        load_recipe_v2(FOLDER, overrides={"stage1": {"train_sources": ["gen_doc", "world"]}})
+        load_recipe_v2(FOLDER, overrides={"stage1": {"n_world": 0}})
 
 
 def test_cv_summary_splits_trained_traits_and_generated_sources() -> None:

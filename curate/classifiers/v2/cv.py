@@ -36,7 +36,12 @@ from curate.classifiers.v2.data import (
 )
 from curate.classifiers.v2.encoder import predict_logits, tokenizer
 from curate.classifiers.v2.folds import check_no_leak, gen_in_fold, split_indices, trait_folds
-from curate.classifiers.v2.recipe import RecipeV2, Stage1Config, load_recipe_v2
+from curate.classifiers.v2.recipe import (
+    CalibrationConfig,
+    RecipeV2,
+    Stage1Config,
+    load_recipe_v2,
+)
 from curate.classifiers.v2.train import train_stage2
 from curate.config import config_hash
 from curate.files import atomic_write_text
@@ -44,10 +49,15 @@ from curate.files import atomic_write_text
 
 def cv_hash(recipe: RecipeV2) -> str:
     """The recipe's hash without the settings that cannot change a fold's result (`[cv] jobs`,
-    `[cv] out`, the whole `[stage1]`: the CV trains stage 2 only): fold files written with other
-    values are reused."""
+    `[cv] out`, the whole `[stage1]`: the CV trains stage 2 only; `[calibration]`: the CV fits
+    its own Platt): fold files written with other values are reused."""
     return config_hash(
-        replace(recipe, cv=replace(recipe.cv, jobs=1, out="cv"), stage1=Stage1Config())
+        replace(
+            recipe,
+            cv=replace(recipe.cv, jobs=1, out="cv"),
+            stage1=Stage1Config(),
+            calibration=CalibrationConfig(),
+        )
     )
 
 
