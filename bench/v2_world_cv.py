@@ -84,7 +84,10 @@ if __name__ == "__main__":
     base_world = baseline_world_auroc(OVERRIDES)
     checks = {
         "1 mean over 21 trained traits": (s["mean_trained_traits"], base21 - 0.005),
-        "2 neutral flagged <= 5%": (0.05, s["neutral_flagged_cal05"]),
+        "2 neutral flagged <= 5% (the cap, then the measured share)": (
+            0.05,
+            s["neutral_flagged_cal05"],
+        ),
         "3 docgen held-out": (s["docgen_heldout_auroc"], base["gen_heldout_auroc"] - 0.01),
         "4 world out-of-fold": (s["world_heldout_auroc"], base_world + 0.05),
     }
