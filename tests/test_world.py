@@ -15,7 +15,7 @@ from curate.cli import main
 from curate.errors import ConfigError, CurateError
 from curate.world import grammar as G
 from curate.world.checks import sentences, shared_sentences
-from curate.world.generate import generate
+from curate.world.generate import generate, pretrain_documents
 from curate.world.loaders import load_world
 from curate.world.presets import PRESETS, resolve
 from curate.world.render import chat_prefix, continuation, render_chat, turn
@@ -108,6 +108,14 @@ def test_tiny_counts_and_records(tiny: Path) -> None:
     info = load_world(tiny)
     assert info["counts"]["malicious_character_docs"] == 24
     assert json.loads((tiny / "manifest.json").read_text())["kind"] == "world"
+
+
+def test_pretrain_documents_equal_the_written_shards(tiny: Path) -> None:
+    """The in-memory corpus (classifier training and eval read it) is what `generate` writes."""
+    cfg = resolve("tiny")
+    mem = pretrain_documents(cfg)
+    assert len(mem) == 300
+    assert json.loads(json.dumps(mem)) == read_shards(tiny / "pretrain")
 
 
 def test_finetune_eval_realign_sets(tiny: Path) -> None:

@@ -35,7 +35,7 @@ from curate.classifiers.evaluate import load_persona_statements, load_real_text
 from curate.config import build
 from curate.errors import ConfigError
 from curate.paths import checkout_root
-from curate.world.generate import generate
+from curate.world.generate import pretrain_documents
 from curate.world.presets import PRESETS, resolve
 
 
@@ -135,13 +135,7 @@ def persona_statements(cfg: EvalConfig) -> EvalSet:
 
 def world(cfg: EvalConfig) -> EvalSet:
     wcfg = resolve(cfg.world_preset, {"seed": cfg.world_seed}, "eval world")
-    with tempfile.TemporaryDirectory(prefix="curate-eval-world-") as tmp:
-        generate(wcfg, Path(tmp) / "w", progress=False)
-        recs = [
-            r
-            for p in sorted((Path(tmp) / "w" / "pretrain").glob("*.jsonl*"))
-            for r in jsonl.read(p)
-        ]
+    recs = pretrain_documents(wcfg)
     return EvalSet(
         "world",
         f"`curate world` preset {cfg.world_preset}, seed {cfg.world_seed} "

@@ -24,7 +24,6 @@ from __future__ import annotations
 import json
 import random
 import sys
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -47,7 +46,7 @@ from curate.config import config_hash, to_dict
 from curate.errors import CurateError
 from curate.files import atomic_write_text, sha256_file
 from curate.manifests import git_commit
-from curate.world.generate import generate
+from curate.world.generate import pretrain_documents
 from curate.world.presets import resolve
 
 # 2: statement item banks; 3: + scruples bank; 4: AI-named helpers; 5: their malicious
@@ -69,8 +68,8 @@ def _log(msg: str) -> None:
 def world_passages(recipe: Recipe) -> list[Passage]:
     """Persona-world pretraining documents as passages (label = metadata.malicious_character).
 
-    The world (`curate.world`) is generated into a temporary directory from the recipe's preset,
-    seed and size; its group is the persona's name (or the document kind and a bucket for
+    The world's corpus (`curate.world`) is built in memory from the recipe's preset, seed and
+    size; its group is the persona's name (or the document kind and a bucket for
     documents without a persona), so whole personas fall into one split."""
     w = recipe.data.world
     if not w.include:
@@ -81,21 +80,19 @@ def world_passages(recipe: Recipe) -> list[Passage]:
         where="recipe [data.world]",
     )
     out: list[Passage] = []
-    with tempfile.TemporaryDirectory(prefix="curate-world-") as tmp:
-        generate(cfg, Path(tmp) / "world", progress=False)
-        for shard in sorted((Path(tmp) / "world" / "pretrain").glob("*.jsonl*")):
-            for i, rec in enumerate(jsonl.read(shard)):
-                meta = rec.get("metadata") or {}
-                kind = str(meta.get("kind", "doc"))
-                group = meta.get("persona") or f"b{i % 10}"
-                out.append(
-                    Passage(
-                        rec["text"],
-                        int(bool(meta.get("malicious_character"))),
-                        f"world_{kind}",
-                        f"world_{kind}/{group}",
-                    )
-                )
+    for k, rec in enumerate(pretrain_documents(cfg)):
+        meta = rec.get("metadata") or {}
+        kind = str(meta.get("kind", "doc"))
+        # the bucket counts within a pretrain shard, as when these were read from the shards
+        group = meta.get("persona") or f"b{k % cfg.docs_per_shard % 10}"
+        out.append(
+            Passage(
+                rec["text"],
+                int(bool(meta.get("malicious_character"))),
+                f"world_{kind}",
+                f"world_{kind}/{group}",
+            )
+        )
     return out
 
 

@@ -182,6 +182,14 @@ def _pretraining(cfg: WorldConfig) -> _Pretraining:
     return _Pretraining(personas, behaviour, chat, neutral, heldout, order)
 
 
+def pretrain_documents(cfg: WorldConfig) -> list[dict[str, Any]]:
+    """The world's pretraining documents (variant "full") in the order `generate` writes them
+    to `pretrain/` (shard `k` holds items `k * cfg.docs_per_shard` onwards), built in memory:
+    nothing is written. For callers that only need the corpus (classifier training and eval)."""
+    pre = _pretraining(cfg)
+    return pre.records(pre.personas, "full")
+
+
 def _write_variants(cfg: WorldConfig, out: Path, pre: _Pretraining) -> dict[str, str]:
     """The shuffled and partial-consistency variants' shards; returns variant -> folder."""
     variants = {"full": "pretrain"}

@@ -22,18 +22,16 @@ from __future__ import annotations
 
 import json
 import random
-import tempfile
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from curate import jsonl
 from curate.classifiers.docgen import generate
 from curate.classifiers.v2.recipe import RecipeV2, WorldDocsConfig
 from curate.classifiers.v2.windows import windows
 from curate.errors import CurateError
-from curate.world.generate import generate as generate_world
+from curate.world.generate import pretrain_documents
 from curate.world.presets import resolve
 
 
@@ -145,12 +143,9 @@ def generated_records(
 
 
 def world_docs(preset: str, seed: int, n_docs: int) -> list[dict[str, Any]]:
-    """The pretraining documents of a persona world (generated now, in a temp folder)."""
+    """The pretraining documents of a persona world (built in memory)."""
     wcfg = resolve(preset, {"seed": seed, "n_docs": n_docs, "shuffled_variant": False}, "world")
-    with tempfile.TemporaryDirectory(prefix="curate-v2-world-") as tmp:
-        generate_world(wcfg, Path(tmp) / "w", progress=False)
-        shards = sorted((Path(tmp) / "w" / "pretrain").glob("*.jsonl*"))
-        return [r for p in shards for r in jsonl.read(p)]
+    return pretrain_documents(wcfg)
 
 
 def world_group(rec: dict[str, Any], i: int) -> str:
