@@ -33,10 +33,11 @@ def fit_platt(logits: Sequence[float], labels: Sequence[int]) -> tuple[float, fl
         da = (hbb * ga - hab * gb) / det
         db = (haa * gb - hab * ga) / det
         step = 1.0
-        while step > 1e-8 and _loss(x, y, a - step * da, b - step * db) > loss:
+        new = _loss(x, y, a - da, b - db)
+        while step > 1e-8 and new > loss:
             step /= 2
+            new = _loss(x, y, a - step * da, b - step * db)
         a, b = a - step * da, b - step * db
-        new = _loss(x, y, a, b)
         if abs(step * da) < 1e-9 and abs(step * db) < 1e-9 or loss - new < 1e-12:
             break
         loss = new
