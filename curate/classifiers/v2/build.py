@@ -33,6 +33,7 @@ from curate.classifiers.v2.data import (
     extra_records,
     load_persona_train,
     load_roles,
+    negation_partners,
 )
 from curate.classifiers.v2.distill import STAGE1_FILE, distill_stage1
 from curate.classifiers.v2.encoder import (
@@ -62,6 +63,8 @@ def training_rows(recipe: RecipeV2, root: Path) -> tuple[list[str], list[float],
         for s in load_persona_train(data, recipe.data.max_per_trait, recipe.stage2.train.seed)
         if s.trait not in skip
     ]
+    if recipe.data.negations:
+        st += negation_partners(st)
     texts = [s.text for s in st]
     labels = [s.target(recipe.data.soft_labels) for s in st]
     groups = [s.trait for s in st]

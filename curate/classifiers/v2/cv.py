@@ -33,6 +33,7 @@ from curate.classifiers.v2.data import (
     extra_records,
     load_persona_train,
     load_roles,
+    negation_partners,
 )
 from curate.classifiers.v2.encoder import predict_logits, tokenizer
 from curate.classifiers.v2.folds import check_no_leak, gen_in_fold, split_indices, trait_folds
@@ -119,14 +120,17 @@ def fold_jobs(
         gva = [r for r, h in zip(gen, held, strict=True) if h]
         ggroups = [str(r["group"]) for r in gtr + gva]
         check_no_leak(ggroups, range(len(gtr)), range(len(gtr), len(ggroups)))
+        trs = [st[i] for i in tr]
+        if recipe.data.negations:  # partners of training statements only: same side as source
+            trs += negation_partners(trs)
         jobs.append(
             {
                 "fold": fold.index,
                 "recipe": recipe,
                 "recipe_hash": cv_hash(recipe),
-                "texts": [st[i].text for i in tr] + [r["text"] for r in gtr],
-                "labels": [st[i].target(soft) for i in tr] + [float(r["label"]) for r in gtr],
-                "groups": [traits[i] for i in tr] + ["gen:" + str(r["family"]) for r in gtr],
+                "texts": [s.text for s in trs] + [r["text"] for r in gtr],
+                "labels": [s.target(soft) for s in trs] + [float(r["label"]) for r in gtr],
+                "groups": [s.trait for s in trs] + ["gen:" + str(r["family"]) for r in gtr],
                 "val_idx": va,
                 "val_texts": [st[i].text for i in va],
                 "gen_texts": [r["text"] for r in gva],

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from curate.classifiers.docgen import generate
+from curate.classifiers.v2.negate import negate
 from curate.classifiers.v2.recipe import RecipeV2, WorldDocsConfig
 from curate.classifiers.v2.windows import windows
 from curate.errors import CurateError
@@ -106,6 +107,16 @@ def load_persona_train(
             keep = sorted(random.Random(f"{seed}:{trait}").sample(range(len(rows)), max_per_trait))
             rows = [rows[i] for i in keep]
         out.extend(rows)
+    return out
+
+
+def negation_partners(statements: list[Statement]) -> list[Statement]:
+    """The contrastive partner of every dark statement `negate` can flip (`[data] negations`):
+    its words with the stance flipped, the opposite label, the same trait and confidence."""
+    out = []
+    for s in statements:
+        if s.role == "dark" and (text := negate(s.text)) is not None:
+            out.append(Statement(text, s.trait, s.role, 1 - s.label, s.confidence))
     return out
 
 

@@ -39,6 +39,9 @@ class DataConfig:
     # traits whose statements no stage 2 trains on (the CV still scores them when held out):
     # see the model card for why and for the CV that chose it
     train_exclude_traits: tuple[str, ...] = ()
+    # add each trained dark statement's negation with the opposite label (contrastive pairs,
+    # curate.classifiers.v2.negate); chosen or rejected by bench/v2_negations_cv.py
+    negations: bool = False
 
     def validate(self) -> None:
         if self.max_per_trait < 0:
