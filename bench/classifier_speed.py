@@ -7,7 +7,7 @@
 
 The corpus is generated at bench time by ``../shared/bench/make_docs.py OUT --n N`` (synthetic
 ~3 KB documents, seed 42; not committed). In one run, every measurement in its own child process
-with one torch thread (so CPU seconds are per core):
+with one thread per math library (`ONE_THREAD`: torch's, numpy's BLAS; so CPU seconds are per core):
 
 - ``audit``: `curate audit` as `bench/audit_throughput.py` runs it (hash, lengths, lexicon,
   MinHash, writer, store load; one task, one worker) with no classifier, then with `--classifier`
@@ -20,7 +20,8 @@ with one torch thread (so CPU seconds are per core):
   routed document = (cascade CPU - stage-1 CPU) / routed documents (target <= 20 ms), batched as
   the audit batches them; and, since a handful of routed documents makes that difference noise,
   stage 2 forced (``mode="stage2"``) on the first 256 documents minus stage 1 on them, per
-  document (and the same with ``precision="bf16"`` for a classifier that takes it); "load CPU s"
+  document (and the same with ``precision="bf16"`` and with ``backend="torch"``, float32 on
+  torch's kernels instead of the default numpy stage 2, for a classifier that takes them); "load CPU s"
   is the first call on 9 documents (one short: both stages load; torch already imported).
 - the reference classifier (default v1) the same way on the first `--reference-n` documents only
   (v1 sends about a fifth of the documents through three MiniLM members: 20k would take hours on
@@ -57,10 +58,6 @@ def audit_child(src: str, work: str, classifier: str, batch: int) -> None:
     """One `curate audit` of `src` (classifier '' = none); prints one JSON line."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     c0, t0 = _cpu(), time.perf_counter()
-    if classifier:
-        import torch  # deferred: heavy; one thread, so CPU seconds are per core
-
-        torch.set_num_threads(1)
     from curate.audit.run import resolve_config, run_audit
 
     steps: dict = {"minhash": {"enabled": True}}
@@ -92,9 +89,14 @@ def stage_child(src: str, n: int, classifier: str, batch: int) -> None:
     print(json.dumps(out))
 
 
+# one thread for every math library a child may load, so CPU seconds are per core and no child
+# imports torch only to set its thread count (an import a classifier may never need)
+ONE_THREAD = {k: "1" for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
+
+
 def _run(cmd: list[str], what: str) -> dict:
     print(f"measuring {what} ...", file=sys.stderr, flush=True)
-    p = subprocess.run(cmd, capture_output=True, text=True)
+    p = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, **ONE_THREAD})
     if p.returncode != 0:
         sys.exit(f"{what} failed:\n{p.stderr[-3000:]}")
     return json.loads(p.stdout.strip().splitlines()[-1])
@@ -164,12 +166,13 @@ def _fmt(v: float | None, spec: str) -> str:
 def report(results: dict) -> str:
     lines = [
         "Classifier cost in `curate audit` (make_docs.py ~3 KB docs, one task, one core, "
-        "one torch thread; docs/s/core = docs / child CPU seconds)",
+        "one thread per math library; docs/s/core = docs / child CPU seconds)",
         "",
         "| classifier | docs | audit w/o docs/s/core | audit with docs/s/core | ratio (>= 0.5) "
         "| stage 1 docs/s/core | routed (<= 2%) | stage 2 ms/routed doc (<= 20) "
-        "| stage 2 ms/doc, forced | same, bf16 | cascade docs/s/core | load CPU s |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| stage 2 ms/doc, forced | same, bf16 | same, torch fp32 | cascade docs/s/core "
+        "| load CPU s |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, b in results["models"].items():
         st = b["stages"]
@@ -182,6 +185,7 @@ def report(results: dict) -> str:
             f"| {_fmt(st.get('stage2_ms_per_routed_doc'), '.1f')} "
             f"| {_fmt(st.get('stage2_ms_per_doc_forced'), '.1f')} "
             f"| {_fmt(st.get('stage2_ms_per_doc_forced_bf16'), '.1f')} "
+            f"| {_fmt(st.get('stage2_ms_per_doc_forced_torch'), '.1f')} "
             f"| {_fmt(st.get('cascade_docs_per_cpu_s'), ',.0f')} "
             f"| {_fmt(st.get('warmup_cpu_s'), '.2f')} |"
         )

@@ -120,7 +120,8 @@ def test_stage1_mode_is_the_routers_document_probability(scorer) -> None:
 
 def test_bad_params_fail_at_config_time() -> None:
     for params in ({"mode": "fast"}, {"cascade_threshold": 2}, {"top_windows": 0},
-                   {"precision": "int4"}, {"device": "tpu"}):  # fmt: skip
+                   {"precision": "int4"}, {"device": "tpu"}, {"backend": "onnx"},
+                   {"backend": "numpy", "precision": "bf16"}):  # fmt: skip
         with pytest.raises(ConfigError):
             registry.check_params("malicious_character_v2", params, "audit.toml")
 
@@ -359,6 +360,31 @@ def test_excluded_traits_are_never_trained_on_but_still_scored(tmp_path) -> None
     recipe, root = load_recipe_v2(FOLDER, smoke=True, overrides=bad)
     with pytest.raises(CurateError, match=r"train_exclude_traits: \['n_music'\] are not dark"):
         training_rows(recipe, root)
+
+
+def test_negation_partners_come_from_training_traits_only(tmp_path) -> None:
+    from curate.classifiers.v2.build import training_rows
+    from curate.classifiers.v2.cv import fold_jobs
+    from curate.classifiers.v2.negate import negate
+
+    over = {"data": {"persona_train": str(_fixture(tmp_path)), "train_exclude_traits": [],
+                     "negations": True}}  # fmt: skip
+    recipe, root = load_recipe_v2(FOLDER, smoke=True, overrides=over)
+    jobs, st, _ = fold_jobs(recipe, root)
+    flips = [(s, negate(s.text)) for s in st if s.role == "dark" and negate(s.text) is not None]
+    assert len(flips) >= 8  # the fixture has flippable statements in every dark trait
+    for j in jobs:
+        held = {st[i].trait for i in j["val_idx"]}
+        got = dict(zip(j["texts"], j["labels"], strict=True))
+        for s, p in flips:
+            if s.trait in held:  # a held-out statement's partner never trains its fold
+                assert p not in got
+            else:
+                assert got[p] == 1.0 - s.label
+    texts, _, _ = training_rows(recipe, root)
+    assert "I do not want to control everyone around me. (0)" in texts
+    assert len(texts) > len(training_rows(load_recipe_v2(FOLDER, smoke=True, overrides={
+        "data": {**over["data"], "negations": False}})[0], root)[0])  # fmt: skip
 
 
 def test_world_windows_carry_their_documents_label_and_persona_group() -> None:

@@ -8,7 +8,8 @@ import pytest
 import torch
 
 from curate.classifiers.v2.encoder import EncoderConfig, base_model_dir, build_model, forward
-from curate.classifiers.v2.minilm import WordPiece, load_pretrained
+from curate.classifiers.v2.minilm import load_pretrained
+from curate.classifiers.v2.wordpiece import WordPiece
 
 transformers = pytest.importorskip("transformers")
 

@@ -178,8 +178,10 @@ def speed(name: str, texts: Sequence[str], batch: int, progress: bool = True) ->
     """Stage-1 docs per CPU second, routed share, stage-2 CPU ms per routed document (from the
     routed ones, and forced on the first `FORCED_DOCS` documents)."""
     import torch  # deferred: heavy; one thread, so CPU seconds are per core
+    from threadpoolctl import threadpool_limits  # deferred: numpy's BLAS (the numpy stage 2)
 
     torch.set_num_threads(1)
+    threadpool_limits(1)
     cascade = registry.get(name, where="curate classifier eval")
     stage1 = registry.get(name, mode="stage1") if takes(name, "mode") else None
     # every model loaded before the clock starts: a short text goes to stage 2 in both cascades
@@ -213,6 +215,11 @@ def speed(name: str, texts: Sequence[str], batch: int, progress: bool = True) ->
             fast.score(head)
             t_b = _cpu(lambda: score_texts(fast, sub, batch, f"{name} speed bf16", progress))
             out["stage2_ms_per_doc_forced_bf16"] = (t_b - t_1s) * 1000 / len(sub)
+        if takes(name, "backend") and sub:  # float32 on torch's kernels instead of numpy's
+            tch = registry.get(name, mode="stage2", backend="torch", device="cpu")
+            tch.score(head)
+            t_t = _cpu(lambda: score_texts(tch, sub, batch, f"{name} speed torch", progress))
+            out["stage2_ms_per_doc_forced_torch"] = (t_t - t_1s) * 1000 / len(sub)
     return out
 
 

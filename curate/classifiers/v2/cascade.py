@@ -53,6 +53,7 @@ from curate.classifiers.v2.encoder import (
     tokenizer,
 )
 from curate.classifiers.v2.export import load_stage2, quantize_int8
+from curate.classifiers.v2.npencoder import NumpyStage2
 from curate.classifiers.v2.router import HashRouter
 from curate.config import build
 from curate.errors import CurateError
@@ -61,8 +62,14 @@ from curate.paths import classifiers_dir
 from curate.registry import DocScore, Span
 
 Mode = Literal["stage1", "stage2", "cascade"]
+Backend = Literal["auto", "numpy", "torch"]
 Routing = Literal["flagged", "short"] | None
 FORMAT = "cascade-v2"  # model.json "format": what this module loads
+
+
+def nvidia_driver_present() -> bool:
+    """An NVIDIA kernel driver is loaded (what torch's CUDA needs), checked without torch."""
+    return Path("/proc/driver/nvidia/version").exists()
 
 
 def _retrain(folder: Path) -> str:
@@ -122,10 +129,15 @@ class CascadeV2:
     """A trained v2 cascade loaded (and verified) from a classifier folder."""
 
     def __init__(
-        self, folder: str | Path, device: str | None = None, precision: str = "fp32"
+        self,
+        folder: str | Path,
+        device: str | None = None,
+        precision: str = "fp32",
+        backend: Backend = "auto",
     ) -> None:
         self.folder = Path(folder)
         self.precision = precision
+        self.backend = backend
         self.meta = verify_folder(self.folder)
         where = f"{self.folder}/model.json"
         try:
@@ -144,26 +156,43 @@ class CascadeV2:
         self.stage1 = HashRouter.load(self.folder / st1["file"])
         self._stage2_file = self.folder / st2["file"]
         self._net: Any = None
+        self._np: NumpyStage2 | None = None
         self._tok: Any = None
         self.device = device
 
     # ------------------------------------------------------------------ stage 2
+    def use_numpy(self) -> bool:
+        """Whether stage 2 runs in numpy (`curate.classifiers.v2.npencoder`, no torch import):
+        backend "numpy", or "auto" with float32 precision on a CPU device (device "cpu", or
+        none given and no NVIDIA driver on the machine: then torch could not find CUDA either)."""
+        if self.backend != "auto":
+            return self.backend == "numpy"
+        return self.precision == "fp32" and (
+            self.device == "cpu" or (self.device is None and not nvidia_driver_present())
+        )
+
     def _load_stage2(self) -> None:
-        # deferred: torch takes seconds to import; a stage-1-only run never needs it
+        self._tok = tokenizer()
+        if self.use_numpy():
+            self._np = NumpyStage2.load(self._stage2_file, self.enc, base_model_dir())
+            self.device = "cpu"
+            return
+        # deferred: torch takes seconds to import; the numpy path and stage 1 never need it
         import torch
 
         dev = self.device or ("cuda" if torch.cuda.is_available() else "cpu")
         net = load_stage2(self._stage2_file, self.enc)
         self._net = quantize_int8(net) if dev == "cpu" and self.precision == "int8" else net.to(dev)
         self.device = dev
-        self._tok = tokenizer()
 
     def stage2_logits(self, texts: Sequence[str]) -> np.ndarray:
         """Stage-2 logits of `texts` (windows), batched by token length, in input order."""
         if not texts:
             return np.zeros(0)
-        if self._net is None:
+        if self._net is None and self._np is None:
             self._load_stage2()
+        if self._np is not None:
+            return self._np.logits(self._tok, texts, self.batch_size)
         return predict_logits(
             self._net, self.enc, self._tok, texts, self.batch_size, str(self.device),
             cpu_bf16=self.precision == "bf16",
@@ -248,6 +277,7 @@ class MaliciousCharacterV2Scorer:
         batch_size: int | None = None,
         device: str | None = None,
         precision: str = "fp32",
+        backend: Backend = "auto",
     ) -> None:
         """`cascade_threshold` overrides the trained stage-1 route threshold (a raw fastText
         probability: lower routes more documents to stage 2), `short_chars` the length under
@@ -257,7 +287,11 @@ class MaliciousCharacterV2Scorer:
         scores), "bf16" (CPU bf16 autocast: ~1/3 of the stage-2 CPU time on a CPU with native
         bf16 (AMX / AVX512-BF16), slower without; probabilities within 0.005 of fp32, moving
         slightly with batch mates) or "int8" (CPU dynamic int8: ~2/3 of the stage-2
-        CPU time, but a score moves with its batch mates by up to 0.11)."""
+        CPU time, but a score moves with its batch mates by up to 0.11); `backend` "auto" (the
+        default: numpy for float32 on the CPU, torch otherwise), "numpy" (float32 on the CPU
+        without importing torch, `curate.classifiers.v2.npencoder`: an audit task that routes a
+        few documents skips torch's 1.3-1.5 CPU s import) or "torch" (torch's kernels: less CPU
+        per window, the better choice when a task routes many hundreds of documents)."""
         if mode not in ("stage1", "stage2", "cascade"):
             raise CurateError(f"unknown mode {mode!r}; valid: cascade, stage1, stage2")
         if cascade_threshold is not None and not 0.0 <= float(cascade_threshold) <= 1.0:
@@ -280,8 +314,16 @@ class MaliciousCharacterV2Scorer:
         }
         if precision not in ("int8", "fp32", "bf16"):
             raise CurateError(f"precision must be 'fp32', 'bf16' or 'int8', got {precision!r}")
+        if backend not in ("auto", "numpy", "torch"):
+            raise CurateError(f"backend must be 'auto', 'numpy' or 'torch', got {backend!r}")
+        if backend == "numpy" and (precision != "fp32" or (device or "cpu") != "cpu"):
+            raise CurateError(
+                f"backend 'numpy' runs float32 on the CPU only (got precision {precision!r}, "
+                f"device {device!r}); use backend 'torch' or 'auto' for bf16, int8 or cuda"
+            )
         self.device = device
         self.precision = precision
+        self.backend: Backend = backend
         self._model: CascadeV2 | None = None
 
     def check(self) -> None:
@@ -292,7 +334,7 @@ class MaliciousCharacterV2Scorer:
     @property
     def model(self) -> CascadeV2:
         if self._model is None:
-            m = CascadeV2(self.folder, self.device, self.precision)
+            m = CascadeV2(self.folder, self.device, self.precision, self.backend)
             for key, v in self.overrides.items():
                 if v is not None:
                     setattr(m, key, type(getattr(m, key))(v))

@@ -93,9 +93,9 @@ def forward(model: Any, cfg: EncoderConfig, input_ids: Any, attention_mask: Any)
 
 
 def tokenizer() -> Any:
-    """The base model's WordPiece tokenizer (`curate.classifiers.v2.minilm.WordPiece`)."""
-    # deferred: imports torch and the tokenizers library
-    from curate.classifiers.v2.minilm import WordPiece
+    """The base model's WordPiece tokenizer (`curate.classifiers.v2.wordpiece.WordPiece`)."""
+    # deferred: the tokenizers library, only when stage 2 runs
+    from curate.classifiers.v2.wordpiece import WordPiece
 
     return WordPiece(base_model_dir())
 

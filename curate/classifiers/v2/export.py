@@ -81,14 +81,10 @@ def _read(path: Path) -> dict[str, Any]:
         return {k: z[k] for k in z.files}
 
 
-def load_stage2(path: str | Path, cfg: EncoderConfig) -> Any:
-    """The float32 model rebuilt from `path` (word embeddings from the base package). The caller
-    has checked the file's sha256 (`curate.classifiers.v2.cascade.verify_folder`)."""
-    # deferred: torch is only needed when stage 2 loads
-    import torch
-
-    model = build_model(cfg, load_base=True)
-    base = model.state_dict()
+def stage2_arrays(path: Path, base: dict[str, Any]) -> dict[str, Any]:
+    """Every stored tensor of a stage-2 file as float32 numpy (int8 codes dequantized; residual
+    codes added to the codes of the `base` weight of the same name), torch-free: the numpy
+    stage 2 (`curate.classifiers.v2.npencoder`) and `load_stage2` both rebuild from this."""
     try:
         raw = _read(Path(path))
     except Exception as e:  # zipfile and numpy raise their own error types
@@ -101,10 +97,21 @@ def load_stage2(path: str | Path, cfg: EncoderConfig) -> Any:
             k = k[: -len(RESIDUAL)]
             if k not in base or k + SCALE not in raw:
                 raise CurateError(f"{path}: residual {k} has no base weight or scale; restore it")
-            scale = raw[k + SCALE]
-            v = v.astype(np.int16) + _base_codes(base[k].float().numpy(), scale)
-        w = torch.from_numpy(np.asarray(v, dtype=np.float32))
-        state[k] = w * torch.from_numpy(raw[k + SCALE])[:, None] if k + SCALE in raw else w
+            v = v.astype(np.int16) + _base_codes(base[k], raw[k + SCALE])
+        w = np.asarray(v, dtype=np.float32)
+        state[k] = w * raw[k + SCALE][:, None] if k + SCALE in raw else w
+    return state
+
+
+def load_stage2(path: str | Path, cfg: EncoderConfig) -> Any:
+    """The float32 torch model rebuilt from `path` (word embeddings from the base package). The
+    caller has checked the file's sha256 (`curate.classifiers.v2.cascade.verify_folder`)."""
+    # deferred: torch is only needed when stage 2 loads
+    import torch
+
+    model = build_model(cfg, load_base=True)
+    base = {k: v.float().numpy() for k, v in model.state_dict().items()}
+    state = {k: torch.from_numpy(v) for k, v in stage2_arrays(Path(path), base).items()}
     missing, unexpected = model.load_state_dict(state, strict=False)
     if unexpected or [m for m in missing if m != WORD_EMB]:
         raise CurateError(

@@ -9,10 +9,8 @@ classifier budget (`bench/classifier_speed.py` reports the load as `warmup_cpu_s
   LayerNorm, GELU feed-forward + residual + LayerNorm), and the unused pooler (kept so the
   state-dict names are exactly BertModel's: the base weights and every saved stage 2 load
   as they are). Dropout as BERT's (hidden and attention probabilities), active in training.
-- `WordPiece`: the base package's `tokenizer.json` through the `tokenizers` library (the same
-  Rust tokenizer transformers' fast tokenizer wraps): ``tok(texts, max_length=...)`` ->
-  ``{"input_ids": [...]}`` with [CLS]/[SEP], truncated; ``tok.pad(batch)`` -> padded tensors
-  and the attention mask.
+- the tokenizer lives in `curate.classifiers.v2.wordpiece` (no torch: the numpy stage 2 of
+  `curate.classifiers.v2.npencoder` uses it too).
 
 `tests/test_minilm.py` checks both against transformers' BertModel and AutoTokenizer (outputs
 equal to 1e-5, ids identical) on the base weights.
@@ -20,15 +18,15 @@ equal to 1e-5, ids identical) on the base weights.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import torch
-from tokenizers import Tokenizer
 from torch import nn
 from torch.nn import functional as F
+
+from curate.classifiers.v2.npencoder import read_config
 
 
 class _SelfAttention(nn.Module):
@@ -153,17 +151,6 @@ class Bert(nn.Module):
         return x
 
 
-def read_config(folder: Path) -> dict[str, Any]:
-    cfg = json.loads((folder / "config.json").read_text())
-    if cfg.get("model_type") != "bert" or cfg.get("hidden_act") != "gelu":
-        raise ValueError(
-            f"{folder}/config.json: not a BERT model with GELU (got {cfg.get('model_type')})"
-        )
-    if cfg["hidden_size"] % cfg["num_attention_heads"]:
-        raise ValueError(f"{folder}/config.json: hidden_size not divisible by the heads")
-    return cfg
-
-
 def load_pretrained(folder: Path, layers: Sequence[int]) -> Bert:
     """The base weights of `folder` (model.safetensors), keeping the blocks in `layers`."""
     # deferred: safetensors' torch API, only when weights load
@@ -199,38 +186,3 @@ def init_weights(model: nn.Module, std: float = 0.02) -> None:
         elif isinstance(m, nn.LayerNorm):
             nn.init.ones_(m.weight)
             nn.init.zeros_(m.bias)
-
-
-class WordPiece:
-    """The base model's WordPiece tokenizer (`tokenizer.json`), with the two calls stage 2 makes."""
-
-    def __init__(self, folder: Path) -> None:
-        self.tok = Tokenizer.from_file(str(folder / "tokenizer.json"))
-        self.tok.no_padding()
-        self.pad_id = int(json.loads((folder / "config.json").read_text()).get("pad_token_id", 0))
-        self._max: int | None = None
-        self.tok.no_truncation()
-
-    def __call__(
-        self, texts: Sequence[str], truncation: bool = True, max_length: int = 512
-    ) -> dict[str, list[list[int]]]:
-        want = max_length if truncation else None
-        if self._max != want:
-            if want is None:
-                self.tok.no_truncation()
-            else:
-                self.tok.enable_truncation(want)
-            self._max = want
-        return {"input_ids": [e.ids for e in self.tok.encode_batch(list(texts))]}
-
-    def pad(
-        self, batch: dict[str, list[list[int]]], return_tensors: str = "pt"
-    ) -> dict[str, torch.Tensor]:
-        ids = batch["input_ids"]
-        width = max((len(x) for x in ids), default=0)
-        out = torch.full((len(ids), width), self.pad_id, dtype=torch.long)
-        mask = torch.zeros((len(ids), width), dtype=torch.long)
-        for i, x in enumerate(ids):
-            out[i, : len(x)] = torch.tensor(x, dtype=torch.long)
-            mask[i, : len(x)] = 1
-        return {"input_ids": out, "attention_mask": mask}
