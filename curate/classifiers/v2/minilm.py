@@ -26,7 +26,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from curate.classifiers.v2.npencoder import read_config
+from curate.classifiers.v2.bertconfig import read_config
 
 
 class _SelfAttention(nn.Module):

@@ -20,7 +20,6 @@ worker wants 1). torch keeps the bf16, int8 and CUDA paths (`curate.classifiers.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,19 +27,8 @@ from typing import Any
 
 import numpy as np
 
+from curate.classifiers.v2.bertconfig import read_config
 from curate.classifiers.v2.encoder import EncoderConfig, length_batches
-
-
-def read_config(folder: Path) -> dict[str, Any]:
-    """The base model's `config.json`, checked to be a BERT with GELU."""
-    cfg = json.loads((folder / "config.json").read_text())
-    if cfg.get("model_type") != "bert" or cfg.get("hidden_act") != "gelu":
-        raise ValueError(
-            f"{folder}/config.json: not a BERT model with GELU (got {cfg.get('model_type')})"
-        )
-    if cfg["hidden_size"] % cfg["num_attention_heads"]:
-        raise ValueError(f"{folder}/config.json: hidden_size not divisible by the heads")
-    return cfg
 
 
 def base_arrays(folder: Path, layers: Sequence[int]) -> dict[str, np.ndarray]:
