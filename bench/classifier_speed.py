@@ -19,7 +19,7 @@ with one thread per math library (`ONE_THREAD`: torch's, numpy's BLAS; so CPU se
   of documents the cascade routes to stage 2 (target <= 2%), and stage-2 CPU milliseconds per
   routed document = (cascade CPU - stage-1 CPU) / routed documents (target <= 20 ms), batched as
   the audit batches them; and, since a handful of routed documents makes that difference noise,
-  stage 2 forced (``mode="stage2"``) on the first 256 documents minus stage 1 on them, per
+  stage 2 forced (``mode="stage2"``) on the first `--forced` (256) documents minus stage 1 on them, per
   document (and the same with ``precision="bf16"`` and with ``backend="torch"``, float32 on
   torch's kernels instead of the default numpy stage 2, for a classifier that takes them); "load CPU s"
   is the first call on 9 documents (one short: both stages load; torch already imported).
@@ -54,8 +54,9 @@ def _cpu() -> float:
     return ru.ru_utime + ru.ru_stime + ch.ru_utime + ch.ru_stime
 
 
-def audit_child(src: str, work: str, classifier: str, batch: int) -> None:
-    """One `curate audit` of `src` (classifier '' = none); prints one JSON line."""
+def audit_child(src: str, work: str, classifier: str, batch: int, params: str = "{}") -> None:
+    """One `curate audit` of `src` (classifier '' = none; `params` its scorer's keyword
+    arguments, JSON); prints one JSON line."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     c0, t0 = _cpu(), time.perf_counter()
     from curate.audit.run import resolve_config, run_audit
@@ -63,13 +64,15 @@ def audit_child(src: str, work: str, classifier: str, batch: int) -> None:
     steps: dict = {"minhash": {"enabled": True}}
     if classifier:
         steps["classifiers"] = {"names": [classifier], "batch_size": batch}
+        if json.loads(params):
+            steps["classifiers"]["params"] = {classifier: json.loads(params)}
     data = {"workspace": work, "inputs": {"paths": [src]}, "steps": steps, "progress": False}
     res = run_audit(resolve_config(data, Path.cwd(), "bench"))
     n = res.counts["docs"] + res.counts["errors"]
     print(json.dumps({"docs": n, "cpu_s": _cpu() - c0, "wall_s": time.perf_counter() - t0}))
 
 
-def stage_child(src: str, n: int, classifier: str, batch: int) -> None:
+def stage_child(src: str, n: int, classifier: str, batch: int, forced: int) -> None:
     """Stage-1 and cascade CPU time and routing of `classifier` on the first `n` docs of `src`."""
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     import torch  # deferred: heavy; one thread, so CPU seconds are per core
@@ -84,7 +87,7 @@ def stage_child(src: str, n: int, classifier: str, batch: int) -> None:
             if len(texts) >= n:
                 break
     t0 = time.perf_counter()
-    out = speed(classifier, texts, batch, progress=False)
+    out = speed(classifier, texts, batch, progress=False, forced=forced)
     out["wall_s"] = time.perf_counter() - t0
     print(json.dumps(out))
 
@@ -102,21 +105,30 @@ def _run(cmd: list[str], what: str) -> dict:
     return json.loads(p.stdout.strip().splitlines()[-1])
 
 
-def audit(src: Path, out: Path, n: int, classifier: str, batch: int) -> dict:
+def audit(src: Path, out: Path, n: int, classifier: str, batch: int, params: str = "{}") -> dict:
     work = out / f"work_{classifier or 'none'}_{n}"
     shutil.rmtree(work, ignore_errors=True)
     r = _run(
-        [sys.executable, __file__, "--_audit", str(src), str(work), classifier, str(batch)],
-        f"curate audit, {n} docs, classifier {classifier or 'none'}",
+        [sys.executable, __file__, "--_audit", str(src), str(work), classifier, str(batch), params],
+        f"curate audit, {n} docs, classifier {classifier or 'none'} {params}",
     )
     shutil.rmtree(work, ignore_errors=True)
     r["docs_per_cpu_s"] = r["docs"] / r["cpu_s"]
     return r
 
 
-def stages(src: Path, n: int, classifier: str, batch: int) -> dict:
+def stages(src: Path, n: int, classifier: str, batch: int, forced: int) -> dict:
     return _run(
-        [sys.executable, __file__, "--_stages", str(src), str(n), classifier, str(batch)],
+        [
+            sys.executable,
+            __file__,
+            "--_stages",
+            str(src),
+            str(n),
+            classifier,
+            str(batch),
+            str(forced),
+        ],
         f"{classifier} stage 1 / cascade on {n} docs",
     )
 
@@ -146,17 +158,25 @@ def head(src: Path, n: int) -> Path:
     return f
 
 
-def model_block(src: Path, out: Path, n: int, name: str, batch: int) -> dict:
+def model_block(src: Path, out: Path, n: int, name: str, batch: int, forced: int) -> dict:
+    # deferred: not in the measured children (their CPU clock starts after module imports)
+    from curate.classifiers.compare import takes
+
     base = audit(src, out, n, "", batch)
     with_c = audit(src, out, n, name, batch)
-    st = stages(src, n, name, batch)
-    return {
+    st = stages(src, n, name, batch, forced)
+    out_ = {
         "n": n,
         "audit_none": base,
         "audit_with": with_c,
         "ratio": with_c["docs_per_cpu_s"] / base["docs_per_cpu_s"],
         "stages": st,
     }
+    if takes(name, "backend"):  # the same audit with stage 2 on torch (imported when it routes)
+        t = audit(src, out, n, name, batch, json.dumps({"backend": "torch"}))
+        out_["audit_with_torch"] = t
+        out_["ratio_torch"] = t["docs_per_cpu_s"] / base["docs_per_cpu_s"]
+    return out_
 
 
 def _fmt(v: float | None, spec: str) -> str:
@@ -169,10 +189,11 @@ def report(results: dict) -> str:
         "one thread per math library; docs/s/core = docs / child CPU seconds)",
         "",
         "| classifier | docs | audit w/o docs/s/core | audit with docs/s/core | ratio (>= 0.5) "
-        "| stage 1 docs/s/core | routed (<= 2%) | stage 2 ms/routed doc (<= 20) "
+        "| ratio, stage 2 on torch | stage 1 docs/s/core | routed (<= 2%) "
+        "| stage 2 ms/routed doc (<= 20) "
         "| stage 2 ms/doc, forced | same, bf16 | same, torch fp32 | cascade docs/s/core "
         "| load CPU s |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, b in results["models"].items():
         st = b["stages"]
@@ -180,6 +201,7 @@ def report(results: dict) -> str:
         lines.append(
             f"| {name} | {b['n']} | {b['audit_none']['docs_per_cpu_s']:,.0f} "
             f"| {b['audit_with']['docs_per_cpu_s']:,.0f} | {b['ratio']:.2f}x "
+            f"| {'—' if b.get('ratio_torch') is None else format(b['ratio_torch'], '.2f') + 'x'} "
             f"| {_fmt(st.get('stage1_docs_per_cpu_s'), ',.0f')} "
             f"| {'—' if routed is None else f'{routed:.2%}'} "
             f"| {_fmt(st.get('stage2_ms_per_routed_doc'), '.1f')} "
@@ -200,16 +222,19 @@ def main() -> None:
     ap.add_argument("--reference-n", type=int, default=1000)
     ap.add_argument("--batch", type=int, default=64, help="documents per score() call")
     ap.add_argument("--out", default=str(REPO / "bench" / "out" / "classifier_speed"))
-    ap.add_argument("--_audit", nargs=4, help=argparse.SUPPRESS)
-    ap.add_argument("--_stages", nargs=4, help=argparse.SUPPRESS)
+    ap.add_argument("--_audit", nargs=5, help=argparse.SUPPRESS)
+    ap.add_argument(
+        "--forced", type=int, default=256, help="documents stage 2 scores unrouted, per variant"
+    )
+    ap.add_argument("--_stages", nargs=5, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args._audit:
-        src, work, name, batch = args._audit
-        audit_child(src, work, name, int(batch))
+        src, work, name, batch, params = args._audit
+        audit_child(src, work, name, int(batch), params)
         return
     if args._stages:
-        src, n, name, batch = args._stages
-        stage_child(src, int(n), name, int(batch))
+        src, n, name, batch, forced = args._stages
+        stage_child(src, int(n), name, int(batch), int(forced))
         return
     t0 = time.perf_counter()
     out = Path(args.out)
@@ -222,11 +247,15 @@ def main() -> None:
         "targets": TARGETS,
         "models": {},
     }
-    results["models"][args.classifier] = model_block(src, out, args.n, args.classifier, args.batch)
+    results["models"][args.classifier] = model_block(
+        src, out, args.n, args.classifier, args.batch, args.forced
+    )
     if args.reference:
         rn = min(args.reference_n, args.n)
         rsrc = src if rn == args.n else head(src, rn)
-        results["models"][args.reference] = model_block(rsrc, out, rn, args.reference, args.batch)
+        results["models"][args.reference] = model_block(
+            rsrc, out, rn, args.reference, args.batch, args.forced
+        )
     m = results["models"][args.classifier]
     st = m["stages"]
     results["meets"] = {

@@ -39,13 +39,17 @@ def _run(out: Path, *args: str, timeout: int) -> dict:
 def test_small_run_measures_audit_ratio_routing_and_stage2(tmp_path: Path) -> None:
     # v2 is the subject; v1 (a fifth of the docs through three MiniLMs) only when v2 is absent
     name, n = (V2, 300) if V2 in registry.names() else ("malicious_character_v1", 40)
-    res = _run(tmp_path, "--n", str(n), "--classifier", name, "--reference", "", timeout=300)
+    args = ("--n", str(n), "--classifier", name, "--reference", "", "--forced", "32")
+    res = _run(tmp_path, *args, timeout=300)
     m = res["models"][name]
     assert m["n"] == n and m["audit_none"]["docs"] == n and m["audit_with"]["docs"] == n
     assert 0 < m["ratio"] < 1.5
     st = m["stages"]
     assert 0.0 <= st["routed_frac"] <= 1.0 and st["stage1_docs_per_cpu_s"] > 0
     assert set(res["meets"]) == {"ratio", "routed", "stage2_ms"}
+    if name == V2:  # forced stage 2 on 32 docs, numpy and torch; the audit on both backends
+        assert st["stage2_forced_docs"] == 32 and st["stage2_ms_per_doc_forced_torch"] > 0
+        assert 0 < m["ratio_torch"] < 1.5
     assert not list(tmp_path.glob("work_*"))  # audit workspaces removed
 
 

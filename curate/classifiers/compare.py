@@ -174,9 +174,11 @@ def _cpu(fn: Callable[[], Any]) -> float:
 FORCED_DOCS = 256  # documents `speed` sends through stage 2 unconditionally
 
 
-def speed(name: str, texts: Sequence[str], batch: int, progress: bool = True) -> dict[str, Any]:
+def speed(
+    name: str, texts: Sequence[str], batch: int, progress: bool = True, forced: int = FORCED_DOCS
+) -> dict[str, Any]:
     """Stage-1 docs per CPU second, routed share, stage-2 CPU ms per routed document (from the
-    routed ones, and forced on the first `FORCED_DOCS` documents)."""
+    routed ones, and forced on the first `forced` documents)."""
     import torch  # deferred: heavy; one thread, so CPU seconds are per core
     from threadpoolctl import threadpool_limits  # deferred: numpy's BLAS (the numpy stage 2)
 
@@ -200,12 +202,12 @@ def speed(name: str, texts: Sequence[str], batch: int, progress: bool = True) ->
         out["stage1_docs_per_cpu_s"] = n / t_1 if t_1 > 0 else None
         if routed is not None and routed.any():
             out["stage2_ms_per_routed_doc"] = (t_c - t_1) * 1000 / int(routed.sum())
-        # stage 2 forced on the first FORCED_DOCS documents: its cost per document does not
+        # stage 2 forced on the first `forced` documents: its cost per document does not
         # rest on how few the cascade routed (a handful of routed documents makes the
         # difference above noise)
         stage2 = registry.get(name, mode="stage2")
         stage2.score(head)
-        sub = list(texts[:FORCED_DOCS])
+        sub = list(texts[:forced])
         t_2 = _cpu(lambda: score_texts(stage2, sub, batch, f"{name} speed stage2", progress))
         t_1s = _cpu(lambda: score_texts(stage1, sub, batch, f"{name} speed stage1", progress))
         out["stage2_forced_docs"] = len(sub)

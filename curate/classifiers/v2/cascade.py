@@ -22,8 +22,10 @@ highest-router windows of every non-empty document, no routing; an empty documen
 
 Stage 2 runs batched (windows sorted by token length, `batch_size` per forward): on CPU with
 float32 (`precision="fp32"`, the default: the weights are stored as per-row int8 and dequantized
-at load), bf16 autocast (`"bf16"`) or torch dynamic int8 Linear layers (`"int8"`), on CUDA (when
-present) in bf16 autocast.
+at load) in numpy (`curate.classifiers.v2.npencoder`, `backend="auto"`: no torch import, which
+cost an audit task that routes a handful of documents more than all its stage-2 work), or on
+torch (`backend="torch"`; bf16 autocast `"bf16"`, dynamic int8 Linear layers `"int8"`, and CUDA,
+when present, in bf16 autocast).
 fp32 is the default because a score must not depend on which documents share its batch: dynamic
 int8 sets each batch's activation scale from the whole batch, so a window's int8 probability
 moves with its batch mates (measured on 64 generated windows: mean |dp| 0.017, max 0.11 between
