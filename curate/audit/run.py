@@ -225,6 +225,7 @@ def build_pipeline(cfg: AuditConfig, shards: list[str], run_id: str, out_dir: Pa
             lexicon=s.lexicon.lexicon if s.lexicon.enabled else None,
             minhash=s.minhash.minhash_config() if s.minhash.enabled else None,
             batch_size=s.minhash.batch_size,
+            keep_word_hashes=bool(s.classifiers.names),
         ),
     ]
     for name in s.classifiers.names:

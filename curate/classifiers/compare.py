@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 from tqdm import tqdm
 
 from curate import registry
@@ -180,7 +181,6 @@ def speed(
     """Stage-1 docs per CPU second, routed share, stage-2 CPU ms per routed document (from the
     routed ones, and forced on the first `forced` documents)."""
     import torch  # deferred: heavy; one thread, so CPU seconds are per core
-    from threadpoolctl import threadpool_limits  # deferred: numpy's BLAS (the numpy stage 2)
 
     torch.set_num_threads(1)
     threadpool_limits(1)

@@ -15,7 +15,10 @@ lower-cased word characters with 0 for everything else. From it, with numpy over
   document's gate words in one lookup (`Lexicon.count_ascii`: ``lexicon_version``,
   ``lexicon_hits``, ``lex_<category>``; non-ASCII documents go through `Lexicon.count`) and the
   MinHash step its shingles (``metadata["_minhash"]``: the document's row of the chunk's
-  signature matrix, stored as ``list<uint32>`` by the audit writer).
+  signature matrix, stored as ``list<uint32>`` by the audit writer);
+- with ``keep_word_hashes`` (an audit with classifiers), each document's word hashes
+  (``metadata["_word_hashes"]``, a view of the chunk's array; never written) for a classifier
+  whose router hashes the same words (`curate.classifiers.v2.router`).
 
 Every value equals the per-document definition (property-tested against it). Bad records and
 shard markers pass through untouched, in order (`batched`).
@@ -43,8 +46,10 @@ class TextAnnotator(PipelineStep):
         lexicon: str | None = "malicious_character_v1",
         minhash: MinHashConfig | None = None,
         batch_size: int = 256,
+        keep_word_hashes: bool = False,
     ) -> None:
         super().__init__()
+        self.keep_word_hashes = keep_word_hashes
         self.lexicon_name = lexicon
         self.minhash_cfg = minhash
         self.batch_size = batch_size
@@ -91,8 +96,12 @@ class TextAnnotator(PipelineStep):
         norms = normalized_from_codes(codes, starts, spans)
         lex, hasher = self._lex, self._hasher
         counts = sigs = None
-        if lex is not None or hasher is not None:
+        words = None
+        if lex is not None or hasher is not None or self.keep_word_hashes:
             wh, wdoc = word_hashes(codes, starts, spans)
+            if self.keep_word_hashes:
+                words = np.zeros(len(texts) + 1, dtype=np.int64)
+                np.cumsum(np.bincount(wdoc, minlength=len(texts)), out=words[1:])
             if lex is not None:
                 if ascii_:
                     counts = lex.count_ascii(texts, norms, codes, spans[0], wh, wdoc)
@@ -122,6 +131,8 @@ class TextAnnotator(PipelineStep):
                     hits += total
             if sigs is not None:
                 md["_minhash"] = sigs[k]
+            if words is not None:
+                md["_word_hashes"] = wh[words[k] : words[k + 1]]
         if with_hits:
             self.stat_update("docs_with_hits", value=with_hits)
             self.stat_update("hits", value=hits)

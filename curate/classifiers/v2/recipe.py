@@ -40,7 +40,7 @@ class DataConfig:
     # see the model card for why and for the CV that chose it
     train_exclude_traits: tuple[str, ...] = ()
     # add each trained dark statement's negation with the opposite label (contrastive pairs,
-    # curate.classifiers.v2.negate); chosen or rejected by bench/v2_negations_cv.py
+    # curate.classifiers.v2.negate); LTO CV 0.881 vs 0.884 (bench/v2_negations_cv.py): off
     negations: bool = False
 
     def validate(self) -> None:

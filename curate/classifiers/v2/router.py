@@ -43,6 +43,7 @@ FORMAT = "hash-router-1"  # the stage-1 file's "format" metadata: what this modu
 _PAIR_MUL = np.uint64(0x9E3779B97F4A7C15)  # folds a word pair into one 64-bit value
 _PAIR_SALT = np.uint64(0x5BD1E9955BD1E995)
 CHUNK_DOCS = 128  # documents scored per numpy pass
+_NO_WORDS = np.empty(0, dtype=np.uint64)
 
 
 @dataclass(frozen=True)
@@ -92,10 +93,18 @@ def _word_hashes(texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     return (np.concatenate(flat) if flat else np.empty(0, dtype=np.uint64)), counts
 
 
-def features(texts: Sequence[str], bits: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def features(
+    texts: Sequence[str], bits: int, hashes: Sequence[np.ndarray] | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(word bucket per word, pair bucket per word (the pair with the next word; -1 at a text's
-    last word), words per text). Buckets index a table of ``2**bits``."""
-    wh, counts = _word_hashes(texts)
+    last word), words per text). Buckets index a table of ``2**bits``. `hashes`: each text's
+    word hashes when the caller has them (the audit's text annotator computes the same ones for
+    MinHash, `curate.audit.steps.annotate`), so they are not computed twice."""
+    if hashes is None:
+        wh, counts = _word_hashes(texts)
+    else:
+        counts = np.fromiter((h.size for h in hashes), dtype=np.int64, count=len(hashes))
+        wh = np.concatenate(hashes).astype(np.uint64, copy=False) if len(hashes) else _NO_WORDS
     mask = np.uint64((1 << bits) - 1)
     uni = (wh & mask).astype(np.int64)
     pair = np.full(wh.size, -1, dtype=np.int64)
@@ -159,9 +168,11 @@ class HashRouter:
             raise CurateError(f"{path}: unreadable router ({e}); restore the file") from None
 
     # scoring -----------------------------------------------------------------------------
-    def _terms(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _terms(
+        self, texts: Sequence[str], hashes: Sequence[np.ndarray] | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(word term, pair term (0 where no pair), words per text)."""
-        uni, pair, counts = features(texts, self.bits)
+        uni, pair, counts = features(texts, self.bits, hashes)
         a = self.weight[uni]
         b = np.where(pair >= 0, self.weight[np.maximum(pair, 0)], 0.0)
         return a, b, counts
@@ -178,18 +189,23 @@ class HashRouter:
         out[has] = self.bias + s[has] / nf[has]
         return out
 
-    def doc_logits(self, texts: Sequence[str]) -> np.ndarray:
+    def doc_logits(
+        self, texts: Sequence[str], hashes: Sequence[np.ndarray] | None = None
+    ) -> np.ndarray:
         """Each document's maximum window logit (windows of `window_words` words, every start;
         a document with fewer words is one window; -inf without words). Batches are cut into
-        runs of `CHUNK_DOCS`, so the arrays of a run stay in cache."""
+        runs of `CHUNK_DOCS`, so the arrays of a run stay in cache. `hashes`: see `features`."""
         if len(texts) > CHUNK_DOCS:
             return np.concatenate(
                 [
-                    self.doc_logits(texts[i : i + CHUNK_DOCS])
+                    self.doc_logits(
+                        texts[i : i + CHUNK_DOCS],
+                        None if hashes is None else hashes[i : i + CHUNK_DOCS],
+                    )
                     for i in range(0, len(texts), CHUNK_DOCS)
                 ]
             )
-        a, b, counts = self._terms(texts)
+        a, b, counts = self._terms(texts, hashes)
         n, L = len(texts), self.window_words
         first = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(counts, out=first[1:])
@@ -211,8 +227,10 @@ class HashRouter:
             out[long_] = self.bias + np.maximum.reduceat(win, first[long_])
         return out
 
-    def doc_scores(self, texts: Sequence[str]) -> np.ndarray:
-        return _sigmoid(self.doc_logits(texts))
+    def doc_scores(
+        self, texts: Sequence[str], hashes: Sequence[np.ndarray] | None = None
+    ) -> np.ndarray:
+        return _sigmoid(self.doc_logits(texts, hashes))
 
     def text_scores(self, texts: Sequence[str]) -> np.ndarray:
         return _sigmoid(self.text_logits(texts))
