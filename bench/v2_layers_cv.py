@@ -24,44 +24,11 @@ retrained by the CV (its routing is measured after a full train). Resumes from i
 
 from __future__ import annotations
 
-import argparse
-import json
-from pathlib import Path
+from v2_rule import main
 
-REPO = Path(__file__).resolve().parent.parent
-FOLDER = REPO / "classifiers" / "malicious_character_v2"
 OVERRIDES = {
     "stage2": {"encoder": {"layers": [0, 1, 2, 3, 4, 5]}, "train": {"lr": 1e-4}},
 }
 
 if __name__ == "__main__":
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--jobs", type=int, default=2)
-    ap.add_argument("--out", default=str(REPO / "bench" / "out" / "cv_layers"))
-    args = ap.parse_args()
-
-    from curate.classifiers.v2.cv import report, run_cv
-
-    s = run_cv(FOLDER, overrides={**OVERRIDES, "cv": {"jobs": args.jobs}}, out=args.out)
-    print(report(s), end="")
-    base = json.loads((FOLDER / "cv" / "summary.json").read_text())
-    checks = {
-        "1 mean over 21 trained traits": (
-            s["mean_trained_traits"],
-            base["mean_trained_traits"] + 0.01,
-        ),
-        "2 mean over 23 dark traits": (s["mean"], base["mean"]),
-        "3 neutral flagged <= 5% (the cap, then the measured share)": (
-            0.05,
-            s["neutral_flagged_cal05"],
-        ),
-        "4 docgen held-out": (s["docgen_heldout_auroc"], base["docgen_heldout_auroc"] - 0.01),
-        "5 world out-of-fold": (s["world_heldout_auroc"], 0.97),
-    }
-    for name, (x, bound) in checks.items():
-        print(f"{name}: {x:.4f} vs {bound:.4f} -> {'pass' if x >= bound else 'FAIL'}")
-    adopt = all(x >= bound for x, bound in checks.values())
-    print("decision:", "adopt L6" if adopt else "keep the recipe")
-    (Path(args.out) / "decision.json").write_text(
-        json.dumps({"summary": s, "checks": checks, "adopt": adopt}, indent=1) + "\n"
-    )
+    main(__doc__, "L6", OVERRIDES, "cv_layers", jobs=2)

@@ -26,7 +26,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-from curate.classifiers.v2.bertconfig import read_config
+from curate.classifiers.v2.bertconfig import kept_name, read_config
 
 
 class _SelfAttention(nn.Module):
@@ -159,15 +159,7 @@ def load_pretrained(folder: Path, layers: Sequence[int]) -> Bert:
     cfg = read_config(folder)
     model = Bert(cfg, len(layers))
     raw = load_file(str(folder / "model.safetensors"))
-    state = {}
-    for k, v in raw.items():
-        if k.startswith("encoder.layer."):
-            i = int(k.split(".")[2])
-            if i not in layers:
-                continue
-            k = k.replace(f"encoder.layer.{i}.", f"encoder.layer.{list(layers).index(i)}.", 1)
-        state[k] = v.float()
-    state.pop("embeddings.position_ids", None)  # a buffer in some transformers versions
+    state = {name: v.float() for k, v in raw.items() if (name := kept_name(k, layers))}
     missing, unexpected = model.load_state_dict(state, strict=False)
     if missing or unexpected:
         raise ValueError(
